@@ -1,0 +1,58 @@
+# ghostboot — one plain Makefile, no configure step. `make help` lists the targets.
+# Each part of the tree brings its own rules in a *.mk file beside its sources.
+
+BUILD      := build
+DEPS       := $(BUILD)/deps
+KERNEL     := $(BUILD)/kernel
+HOST       := $(BUILD)/host
+
+# The agent: static musl, small (size is a budget, see `make size`).
+MUSL_CC     := musl-gcc
+AGENT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-stack-protector -I$(DEPS)/include -I$(DEPS)/include/libnl3 -Iagent
+AGENT_LDFLAGS := -static -Wl,--gc-sections -s -L$(DEPS)/lib
+AGENT_LIBS  := -lnl-route-3 -lnl-3 -lblkid
+
+# Host builds of the same code for tests: clang with ASan/UBSan and fuzzer coverage hooks.
+HOST_CC     := clang
+SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra $(SANITIZE) -Iagent -I/usr/include/libnl3
+HOST_LIBS   := -lnl-route-3 -lnl-3 -lblkid
+
+.PHONY: all deps size check bench fuzz run clean help
+all: $(BUILD)/ghostinit $(BUILD)/initramfs.img
+
+help:
+	@echo "make            build ghostinit, ghostwatch and the initramfs image"
+	@echo "make deps       install/build what is missing (apt packages, musl libnl+libblkid, kernel)"
+	@echo "make run        boot one worker in QEMU and show its log"
+	@echo "make check      every test suite; ends with 'N passed, N failed'"
+	@echo "make size       sizes against their budgets"
+	@echo "make bench      benchmarks with the anchors measured in the same run"
+	@echo "make fuzz       run every fuzz target for FUZZ_SECONDS each"
+
+# --- dependencies --------------------------------------------------------------------------
+# Each script is idempotent and silent when everything is already there.
+deps:
+	@deps/install-packages.sh
+	@deps/build-musl-libs.sh $(DEPS)
+	@deps/fetch-kernel.sh $(KERNEL)
+
+$(BUILD)/.packages: deps/packages.txt deps/install-packages.sh
+	@deps/install-packages.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(DEPS)/.key: | $(BUILD)/.packages
+	@deps/build-musl-libs.sh $(DEPS)
+
+$(KERNEL)/.key: | $(BUILD)/.packages
+	@deps/fetch-kernel.sh $(KERNEL)
+
+include agent/agent.mk
+include initramfs/initramfs.mk
+-include netboot/netboot.mk
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)/agent $(HOST) $(BUILD)/ghostinit $(BUILD)/initramfs*.img $(BUILD)/test-logs

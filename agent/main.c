@@ -1,0 +1,112 @@
+/* ghostinit: /init of a diskless worker's initramfs, and its shutdown program.
+ * As PID 1, main() is the list of boot stages below; as a normal process it runs one job
+ * (a subcommand) so that stages can be tested outside a VM. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boot_config_print.h"
+#include "cmdline.h"
+#include "early_mounts.h"
+#include "fatal.h"
+#include "log.h"
+#include "modules.h"
+
+#define GHOSTBOOT_VERSION "0.1"
+
+static struct boot_config config; /* written once by read_boot_config(), then read-only */
+
+static void read_boot_config(void)
+{
+	static char text[8192];
+	struct cmdline_warnings warnings;
+	ssize_t n = -1;
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	if (n < 0) {
+		log_warn("cannot read /proc/cmdline: %s; using defaults", strerror(errno));
+		n = 0;
+	}
+	text[n] = '\0';
+	cmdline_parse(text, (size_t)n, &config, &warnings);
+	for (unsigned i = 0; i < warnings.count; i++)
+		log_warn("%s", warnings.text[i]);
+	if (warnings.dropped)
+		log_warn("%u more command-line warnings not shown", warnings.dropped);
+	log_set_debug(config.debug);
+	fatal_configure(&config);
+}
+
+static void load_modules(void)
+{
+	struct modules_result r;
+	int err = modules_load(MODULES_LIST_PATH, NULL, &r);
+	if (err == -ENOENT) {
+		log_info("no module list: this image carries no modules");
+		return;
+	}
+	if (err)
+		log_warn("cannot read %s: %s", MODULES_LIST_PATH, strerror(-err));
+	log_info("modules: %u loaded, %u already present, %u failed", r.loaded, r.present, r.failed);
+}
+
+static _Noreturn void boot(void)
+{
+	early_console();
+	int mount_err = early_mounts();
+	log_init();
+	fatal_install_crash_handlers();
+	log_info("ghostboot %s starting", GHOSTBOOT_VERSION);
+	if (mount_err)
+		log_warn("early mounts incomplete: %s", strerror(-mount_err));
+	read_boot_config();
+	load_modules();
+	/* Network, root and switch_root stages come here (see the Network and Root issues). */
+	fatal("no network or root stage in this build: nothing to boot");
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: ghostinit cmdline [TEXT]   show what a kernel command line means\n"
+			"       ghostinit                  as PID 1: boot the worker\n");
+	return 2;
+}
+
+static int run_cmdline(int argc, char **argv)
+{
+	static char text[8192];
+	struct cmdline_warnings warnings;
+	size_t len = 0;
+	if (argc > 2) {
+		len = strlen(argv[2]);
+		if (len >= sizeof(text))
+			len = sizeof(text) - 1;
+		memcpy(text, argv[2], len);
+	} else {
+		int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		len = n > 0 ? (size_t)n : 0;
+	}
+	text[len] = '\0';
+	cmdline_parse(text, len, &config, &warnings);
+	boot_config_print(stdout, &config);
+	for (unsigned i = 0; i < warnings.count; i++)
+		fprintf(stderr, "warning: %s\n", warnings.text[i]);
+	return warnings.count ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (getpid() == 1)
+		boot();
+	if (argc > 1 && !strcmp(argv[1], "cmdline"))
+		return run_cmdline(argc, argv);
+	return usage();
+}

@@ -1,0 +1,40 @@
+# Test suites. Drop a file in the right folder and it is built and run:
+#   tests/unit/test_*.c   cmocka, host build with ASan/UBSan, linked with the agent archive
+#                         (and NETBOOT_HOST_LIB when netboot/ defines it)
+#   tests/fuzz/fuzz_*.c   libFuzzer targets; corpus in tests/fuzz/corpus/<name>/; make check
+#                         runs each for FUZZ_SMOKE_SECONDS, make fuzz for FUZZ_SECONDS
+#   tests/net/test_*.sh   network-namespace tests with real servers (TAP output)
+#   tests/qemu/test_*.sh  the real kernel in QEMU (TAP output)
+# tests/run.sh runs them and prints one summary line: "N passed, N failed".
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(HOST)/fuzz/%,$(FUZZ_SRCS))
+NETBOOT_HOST_LIB ?=
+NETBOOT_HOST_LIBS ?=
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SECONDS ?= 300
+
+$(HOST)/tests/%: tests/unit/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(NETBOOT_HOST_LIB) $(HOST)/libagent.a -lcmocka \
+		$(NETBOOT_HOST_LIBS) $(HOST_LIBS) -o $@
+
+$(HOST)/fuzz/%: tests/fuzz/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer $< $(NETBOOT_HOST_LIB) $(HOST)/libagent.a \
+		$(NETBOOT_HOST_LIBS) $(HOST_LIBS) -o $@
+
+.PHONY: test-build
+test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(HOST)/ghostinit
+
+# SUITES=unit make check, or SUITES="unit qemu", runs a subset.
+SUITES ?= unit fuzz net qemu
+check: deps
+	@$(MAKE) --no-print-directory test-build
+	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/run.sh $(SUITES)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run.sh fuzz
