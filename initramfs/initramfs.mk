@@ -1,0 +1,8 @@
+# The worker image and its size budgets.
+IMAGE_INPUTS := initramfs/mkimage.sh initramfs/modules.default
+
+$(BUILD)/initramfs.img: $(BUILD)/ghostinit $(IMAGE_INPUTS) | $(KERNEL)/.key
+	initramfs/mkimage.sh --output $@ --agent $(BUILD)/ghostinit --kernel-tree $(KERNEL)
+
+size: $(BUILD)/ghostinit $(BUILD)/initramfs.img
+	@initramfs/size.sh $(BUILD)/ghostinit $(BUILD)/initramfs.img $(KERNEL)

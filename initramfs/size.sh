@@ -1,0 +1,36 @@
+#!/bin/bash
+# `make size`: ghostinit and the image against their budgets. The image budget is relative to
+# what its modules alone pack to, so it tracks the module set instead of a magic number.
+set -euo pipefail
+agent=$1 image=$2 ktree=$3
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+agent_budget=$((320 * 1024))
+overhead_budget=160000      # bytes an image without BusyBox may add to its modules alone
+full_budget=2600000         # the image with BusyBox, in bytes
+
+"$here/mkimage.sh" --output "$tmp/no-busybox.img" --agent "$agent" --kernel-tree "$ktree" --no-busybox
+# The modules alone: the same module files in a cpio + zstd -19, nothing else.
+mkdir "$tmp/mods"
+(cd "$tmp/mods" && zstd -dc "$tmp/no-busybox.img" | cpio --quiet -id 'lib/modules/*')
+find "$tmp/mods" -exec touch -h -d @0 {} +
+(cd "$tmp/mods" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |
+	zstd -19 -T1 -q -o "$tmp/modules-only.cpio.zst"
+
+agent_size=$(stat -c %s "$agent")
+image_size=$(stat -c %s "$image")
+nobb_size=$(stat -c %s "$tmp/no-busybox.img")
+mods_size=$(stat -c %s "$tmp/modules-only.cpio.zst")
+fail=0
+row() { # what size budget
+	local verdict=ok
+	[ "$2" -le "$3" ] || { verdict=OVER; fail=1; }
+	printf '%-42s %10d bytes  budget %10d  %s\n' "$1" "$2" "$3" "$verdict"
+}
+row "ghostinit (static, stripped)" "$agent_size" "$agent_budget"
+printf '%-42s %10d bytes\n' "modules alone (cpio + zstd -19)" "$mods_size"
+row "image without BusyBox" "$nobb_size" $((mods_size + overhead_budget))
+row "image with BusyBox ($(basename "$image"))" "$image_size" "$full_budget"
+exit $fail
