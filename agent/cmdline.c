@@ -344,8 +344,8 @@ static void param_overlay(struct boot_config *c, const char *k, const char *v, s
 		return;
 	}
 	if (strncmp(v, "tmpfs", 5) == 0 && (v[5] == '\0' || v[5] == ':')) {
-		const char *size = v[5] == ':' ? v + 6 : "";
-		if (*size) {
+		const char *size = v[5] == ':' ? v + 6 : NULL;
+		if (size) {
 			if (strncmp(size, "size=", 5) != 0 || !valid_tmpfs_size(size + 5) ||
 			    strlen(size + 5) >= sizeof(c->overlay_size))
 				goto bad;
