@@ -1,6 +1,7 @@
 # ghostboot — one plain Makefile, no configure step. `make help` lists the targets.
 # Each part of the tree brings its own rules in a *.mk file beside its sources.
 
+SHELL      := /bin/bash
 BUILD      := build
 DEPS       := $(BUILD)/deps
 KERNEL     := $(BUILD)/kernel
@@ -53,6 +54,10 @@ include agent/agent.mk
 include initramfs/initramfs.mk
 -include netboot/netboot.mk
 include tests/tests.mk
+include tests/bench/bench.mk
 
 clean:
 	rm -rf $(BUILD)/agent $(HOST) $(BUILD)/ghostinit $(BUILD)/initramfs*.img $(BUILD)/test-logs
+
+run: all
+	@netboot/run-worker.sh
