@@ -1,0 +1,127 @@
+# NFS-Ganesha as the tests' NFS server, inside a network namespace the test created (the host
+# kernel has no nfsd). Source after tests/lib/netns.sh; processes are tracked and stopped by PID.
+#
+#   nfs_start NS DIR [options]   exports DIR (on ext4: the VFS FSAL needs file handles) and
+#                                waits until the server listens; sets NFS_PID
+#       --v3            NFSv3 too: rpcbind runs beside Ganesha in a private mount namespace
+#                       (own tmpfs /run) only until Ganesha has registered; MNT on TCP 20048
+#       --ro            read-only export
+#       --clients ADDR  only ADDR may mount (others get "access denied")
+#   nfs_stop                     stops the server started last (TERM, then KILL)
+#
+# The export's pseudo path (NFSv4) is DIR itself, so one path mounts with v3 and v4.
+# NFSv3 clients need port=2049,mountport=20048 (there is no rpcbind to ask once the server is
+# up) and nolock. Logs and state live in build/nfs/<NS>/.
+
+GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+NFS_PID=
+NFS_DIR=
+
+nfs_write_config() { # conf export protocols access clients recovery
+	local conf=$1 export=$2 protocols=$3 access=$4 clients=$5 recovery=$6 client_block=""
+	if [ -n "$clients" ]; then
+		client_block="CLIENT { Clients = $clients; Access_Type = $access; }"
+		access=None
+	fi
+	# Never Bind_addr = 0.0.0.0: in a namespace with only lo, getaddrinfo fails and Ganesha
+	# exits. Graceless: no 90 s grace period after each start.
+	cat >"$conf" <<EOF
+NFS_CORE_PARAM {
+	Protocols = $protocols;
+	NFS_Port = 2049;
+	MNT_Port = 20048;
+	Enable_NLM = false;
+	Enable_RQUOTA = false;
+	Enable_UDP = false;
+	Plugins_Dir = /usr/lib/x86_64-linux-gnu/ganesha;
+}
+NFSv4 {
+	Graceless = true;
+	Lease_Lifetime = 15;
+	RecoveryRoot = $recovery;
+	Only_Numeric_Owners = true;
+}
+EXPORT {
+	Export_Id = 1;
+	Path = $export;
+	Pseudo = $export;
+	Protocols = $protocols;
+	Access_Type = $access;
+	Squash = No_Root_Squash;
+	SecType = sys;
+	Transports = TCP;
+	$client_block
+	FSAL { Name = VFS; }
+}
+LOG {
+	Default_Log_Level = EVENT;
+}
+EOF
+}
+
+# nfs_listening NS PORT: true when something listens on TCP PORT in the namespace.
+nfs_listening() { ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q LISTEN; }
+
+nfs_start() {
+	local ns=$1 export=$2 v3=0 access=RW clients="" protocols=4 i
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--v3) v3=1 protocols="3, 4" ;;
+		--ro) access=RO ;;
+		--clients) clients=$2; shift ;;
+		*) echo "nfs_start: unknown option $1" >&2; return 2 ;;
+		esac
+		shift
+	done
+	export=$(realpath "$export") || return 1
+	NFS_DIR=$GB_TOP/build/nfs/$ns
+	rm -rf "$NFS_DIR"
+	mkdir -p "$NFS_DIR/recovery"
+	nfs_write_config "$NFS_DIR/ganesha.conf" "$export" "$protocols" "$access" "$clients" "$NFS_DIR/recovery"
+	if [ "$v3" -eq 1 ]; then
+		# Ganesha refuses to start with NFSv3 unless it can register with a portmapper. The
+		# private /run keeps rpcbind's socket away from the host's; the shell execs Ganesha,
+		# so NFS_PID is Ganesha's own PID.
+		ip netns exec "$ns" unshare -m --propagation private sh -c '
+			mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/rpcbind /run/ganesha || exit 1
+			rpcbind -f -w & echo $! >"$1/rpcbind.pid"
+			i=0; until [ -S /run/rpcbind.sock ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+			exec ganesha.nfsd -F -f "$1/ganesha.conf" -L "$1/ganesha.log" -p /run/ganesha/ganesha.pid -N NIV_EVENT
+		' sh "$NFS_DIR" >"$NFS_DIR/stdout" 2>&1 &
+	else
+		ip netns exec "$ns" ganesha.nfsd -F -f "$NFS_DIR/ganesha.conf" -L "$NFS_DIR/ganesha.log" \
+			-p "$NFS_DIR/ganesha.pid" -N NIV_EVENT >"$NFS_DIR/stdout" 2>&1 &
+	fi
+	NFS_PID=$!
+	track_pid "$NFS_PID"
+	for i in $(seq 1 100); do
+		if nfs_listening "$ns" 2049 && { [ "$v3" -eq 0 ] || nfs_listening "$ns" 20048; }; then
+			break
+		fi
+		kill -0 "$NFS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ "$v3" -eq 1 ] && [ -s "$NFS_DIR/rpcbind.pid" ]; then
+		# Registered: clients never ask rpcbind (explicit ports), so it goes now.
+		track_pid "$(cat "$NFS_DIR/rpcbind.pid")"
+		kill "$(cat "$NFS_DIR/rpcbind.pid")" 2>/dev/null
+	fi
+	if ! nfs_listening "$ns" 2049; then
+		echo "nfs_start: Ganesha did not come up; see $NFS_DIR/ganesha.log" >&2
+		return 1
+	fi
+}
+
+nfs_stop() {
+	local pid=$NFS_PID i
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	NFS_PID=
+}
