@@ -12,6 +12,7 @@
 #   qemu_wait TIMEOUT                      waits for it; returns its status, 124 after killing it
 #   qemu_boot LOG TIMEOUT APPEND [args...] both in one
 #   log_wait LOG REGEX TIMEOUT             waits until the log matches (extended regex)
+#   qemu_time_to LOG REGEX TIMEOUT         the same, printing the seconds since qemu_start
 
 GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 QEMU_KERNEL=${QEMU_KERNEL:-$GB_TOP/build/kernel/boot/vmlinux-$(cat "$GB_TOP/build/kernel/release" 2>/dev/null)}
@@ -31,7 +32,14 @@ qemu_start() {
 		-kernel "$QEMU_KERNEL" -initrd "$QEMU_INITRD" -append "console=ttyS0 $append" "$@" \
 		</dev/null >"$log" 2>&1 &
 	QEMU_PID=$!
+	QEMU_T0=$(date +%s.%N)
 	track_pid "$QEMU_PID"
+}
+
+# qemu_time_to LOG REGEX TIMEOUT: waits for the log to match, prints seconds since qemu_start.
+qemu_time_to() {
+	log_wait "$1" "$2" "$3" || return 1
+	echo "$(date +%s.%N) $QEMU_T0" | awk '{ printf "%.2f\n", $1 - $2 }'
 }
 
 qemu_wait() {
