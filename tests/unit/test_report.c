@@ -1,0 +1,358 @@
+/* The node's report sender against a fake master on loopback (a thread with a real UDP
+ * socket): acks, retransmits, the 200 ms budget when the master is silent or gone, forged
+ * acks, the inventory; and the cpuinfo parser behind the inventory. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "cpuinfo.h"
+#include "report.h"
+
+struct key {
+	uint8_t bytes[REPORT_KEY_MAX];
+	int len;
+};
+
+static int openssl_mac(void *ctx, const uint8_t *data, size_t len, uint8_t tag[REPORT_WIRE_TAG])
+{
+	struct key *k = ctx;
+	unsigned n = 0;
+	return HMAC(EVP_sha256(), k->bytes, k->len, data, len, tag, &n) ? 0 : -EIO;
+}
+
+static struct key node_key = { .len = 16, .bytes = "0123456789abcdef" };
+static struct key other_key = { .len = 16, .bytes = "fedcba9876543210" };
+
+/* The fake master: records what it receives, acks the way the test says. */
+enum ack_policy { ACK_ALL, ACK_NONE, ACK_WRONG_KEY, ACK_THIRD_SEND };
+
+struct master {
+	int fd;
+	uint16_t port;
+	enum ack_policy policy;
+	volatile int stop;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	unsigned received;
+	struct report_msg last;
+	unsigned sends_of_seq1;
+};
+
+static void *master_loop(void *arg)
+{
+	struct master *m = arg;
+	while (!m->stop) {
+		struct pollfd pfd = { .fd = m->fd, .events = POLLIN };
+		if (poll(&pfd, 1, 10) <= 0)
+			continue;
+		uint8_t buf[REPORT_WIRE_MAX + 1];
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(m->fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+		struct report_msg r;
+		if (n <= 0 || report_wire_decode(buf, (size_t)n, &r) != REPORT_OK ||
+		    report_wire_verify(buf, (size_t)n, openssl_mac, &node_key) != REPORT_OK)
+			continue;
+		pthread_mutex_lock(&m->lock);
+		m->received++;
+		m->last = r;
+		if (r.seq == 1)
+			m->sends_of_seq1++;
+		unsigned sends = m->sends_of_seq1;
+		pthread_mutex_unlock(&m->lock);
+		if (m->policy == ACK_NONE || (m->policy == ACK_THIRD_SEND && r.seq == 1 && sends < 3))
+			continue;
+		struct report_msg ack = r;
+		ack.type = REPORT_TYPE_ACK;
+		uint8_t out[REPORT_WIRE_MAX];
+		int len = report_wire_encode(&ack, out, sizeof(out), openssl_mac,
+					     m->policy == ACK_WRONG_KEY ? &other_key : &node_key);
+		if (len > 0)
+			(void)sendto(m->fd, out, (size_t)len, 0, (struct sockaddr *)&from, fl);
+	}
+	return NULL;
+}
+
+static struct master *master_start(enum ack_policy policy)
+{
+	struct master *m = calloc(1, sizeof(*m));
+	m->policy = policy;
+	pthread_mutex_init(&m->lock, NULL);
+	m->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	assert_int_equal(bind(m->fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	socklen_t sl = sizeof(sa);
+	getsockname(m->fd, (struct sockaddr *)&sa, &sl);
+	m->port = ntohs(sa.sin_port);
+	pthread_create(&m->thread, NULL, master_loop, m);
+	return m;
+}
+
+static void master_stop(struct master *m)
+{
+	m->stop = 1;
+	pthread_join(m->thread, NULL);
+	close(m->fd);
+	free(m);
+}
+
+static void open_sender(uint16_t port)
+{
+	struct report_setup s;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.node, "\x52\x54\x00\xaa\xbb\xcc", 6);
+	s.master_ip = htonl(INADDR_LOOPBACK);
+	s.master_port = port;
+	s.heartbeat_s = 15;
+	s.budget_ms = REPORT_BUDGET_MS;
+	s.mac = openssl_mac;
+	s.mac_ctx = &node_key;
+	assert_int_equal(report_open(&s), 0);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void test_acked_reports(void **state)
+{
+	(void)state;
+	struct master *m = master_start(ACK_ALL);
+	open_sender(m->port);
+	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), 1);
+	assert_int_equal(report_stage(REPORT_STAGE_FATAL, ETIMEDOUT, "no DHCP offer"), 1);
+	struct report_stats st = report_get_stats();
+	assert_int_equal(st.sent, 2);
+	assert_int_equal(st.acked, 2);
+	assert_int_equal(st.retransmits, 0);
+	pthread_mutex_lock(&m->lock);
+	assert_int_equal(m->received, 2);
+	assert_int_equal(m->last.seq, 2);
+	assert_int_equal(m->last.stage, REPORT_STAGE_FATAL);
+	assert_int_equal(m->last.error, ETIMEDOUT);
+	assert_int_equal(m->last.heartbeat_s, 15);
+	assert_string_equal(m->last.text, "no DHCP offer");
+	assert_true(m->last.boot_id == report_boot_id());
+	assert_memory_equal(m->last.node, "\x52\x54\x00\xaa\xbb\xcc", 6);
+	pthread_mutex_unlock(&m->lock);
+	report_close();
+	master_stop(m);
+}
+
+static void test_retransmits_until_acked(void **state)
+{
+	(void)state;
+	struct master *m = master_start(ACK_THIRD_SEND);
+	open_sender(m->port);
+	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), 1);
+	struct report_stats st = report_get_stats();
+	assert_int_equal(st.sent, 3);
+	assert_int_equal(st.retransmits, 2);
+	assert_int_equal(st.acked, 1);
+	report_close();
+	master_stop(m);
+}
+
+/* The master is up but never acks: the whole boot's reports wait at most the budget. */
+static void test_silent_master_costs_at_most_the_budget(void **state)
+{
+	(void)state;
+	struct master *m = master_start(ACK_NONE);
+	open_sender(m->port);
+	uint64_t start = now_ms();
+	for (unsigned stage = 0; stage < REPORT_STAGE_COUNT; stage++)
+		assert_int_equal(report_stage(stage, 0, NULL), 0);
+	uint64_t elapsed = now_ms() - start;
+	struct report_stats st = report_get_stats();
+	assert_true(st.waited_ms <= REPORT_BUDGET_MS);
+	assert_true(st.waited_ms >= REPORT_BUDGET_MS - REPORT_ACK_WAIT_MS);
+	assert_int_equal(st.acked, 0);
+	/* Never blocks beyond the budget: generous slack for a loaded machine, but far below
+	 * what one blocking receive or unbounded retransmits would take. */
+	assert_true(elapsed < 1000);
+	assert_true(st.given_up > 0);
+	report_close();
+	master_stop(m);
+}
+
+/* Nothing listens on the port: ICMP port unreachable stops the waiting at once. */
+static void test_master_gone(void **state)
+{
+	(void)state;
+	struct master *m = master_start(ACK_NONE);
+	uint16_t port = m->port;
+	master_stop(m); /* the port is now closed */
+	open_sender(port);
+	for (unsigned stage = 0; stage < REPORT_STAGE_COUNT; stage++)
+		assert_int_equal(report_stage(stage, 0, NULL), 0);
+	struct report_stats st = report_get_stats();
+	assert_true(st.waited_ms < REPORT_BUDGET_MS);
+	report_close();
+}
+
+static void test_forged_ack_is_ignored(void **state)
+{
+	(void)state;
+	struct master *m = master_start(ACK_WRONG_KEY);
+	open_sender(m->port);
+	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), 0);
+	struct report_stats st = report_get_stats();
+	assert_int_equal(st.acked, 0);
+	assert_int_equal(st.sent, REPORT_SENDS_WAITED);
+	report_close();
+	master_stop(m);
+}
+
+static void test_inventory_until_acked(void **state)
+{
+	(void)state;
+	struct master *m = master_start(ACK_ALL);
+	open_sender(m->port);
+	struct report_inventory inv;
+	memset(&inv, 0, sizeof(inv));
+	inv.cores = 8;
+	inv.mtu = 1500;
+	strcpy(inv.hostname, "w17");
+	report_set_inventory(&inv);
+	assert_int_equal(report_stage(REPORT_STAGE_LEASE, 0, NULL), 1);
+	pthread_mutex_lock(&m->lock);
+	assert_true(m->last.flags & REPORT_FLAG_INVENTORY);
+	assert_string_equal(m->last.inv.hostname, "w17");
+	assert_int_equal(m->last.inv.cores, 8);
+	pthread_mutex_unlock(&m->lock);
+	assert_int_equal(report_stage(REPORT_STAGE_ROOT_MOUNTED, 0, NULL), 1);
+	pthread_mutex_lock(&m->lock);
+	assert_false(m->last.flags & REPORT_FLAG_INVENTORY); /* acked once: not repeated */
+	pthread_mutex_unlock(&m->lock);
+	assert_int_equal(report_stage(REPORT_STAGE_SWITCH_ROOT, 0, NULL), 1);
+	pthread_mutex_lock(&m->lock);
+	assert_true(m->last.flags & REPORT_FLAG_INVENTORY); /* always with switch-root */
+	pthread_mutex_unlock(&m->lock);
+	report_close();
+	master_stop(m);
+}
+
+static void test_continue_a_boot(void **state)
+{
+	(void)state;
+	struct master *m = master_start(ACK_ALL);
+	struct report_setup s;
+	memset(&s, 0, sizeof(s));
+	s.master_ip = htonl(INADDR_LOOPBACK);
+	s.master_port = m->port;
+	s.boot_id = 0xfeedull;
+	s.last_seq = 41;
+	s.mac = openssl_mac;
+	s.mac_ctx = &node_key;
+	assert_int_equal(report_open(&s), 0);
+	/* Budget 0 (a continued boot spends none unless given): sent, not waited for. */
+	assert_true(report_stage(REPORT_STAGE_SHUTDOWN_BEGIN, 0, NULL) >= 0);
+	assert_int_equal(report_get_stats().waited_ms, 0);
+	assert_true(report_boot_id() == 0xfeedull);
+	assert_int_equal(report_last_seq(), 42);
+	report_close();
+	master_stop(m);
+}
+
+static void test_off_when_not_open(void **state)
+{
+	(void)state;
+	report_close();
+	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), -ENOTCONN);
+}
+
+static void test_load_key(void **state)
+{
+	(void)state;
+	uint8_t key[REPORT_KEY_MAX];
+	char path[] = "/tmp/ghostboot-test-key-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
+	assert_int_equal(write(fd, hex, strlen(hex)), (ssize_t)strlen(hex));
+	close(fd);
+	assert_int_equal(report_load_key(path, key), 32);
+	assert_int_equal(key[31], 0xff);
+	unlink(path);
+	assert_int_equal(report_load_key(path, key), -ENOENT);
+	assert_int_equal(report_load_key("00112233445566778899aabbccddeeff", key), 16);
+	assert_int_equal(report_load_key("secret", key), -EINVAL);
+}
+
+static void test_cpuinfo_x86(void **state)
+{
+	(void)state;
+	/* Two packages of 2 cores, 4 threads each (hyper-threading): 4 cores, 8 threads. */
+	char text[4096] = "";
+	for (int p = 0; p < 8; p++) {
+		char one[256];
+		snprintf(one, sizeof(one),
+			 "processor\t: %d\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6130\n"
+			 "physical id\t: %d\nsiblings\t: 4\ncore id\t\t: %d\ncpu cores\t: 2\n\n",
+			 p, p / 4, p % 2);
+		strcat(text, one);
+	}
+	struct cpuinfo ci;
+	assert_int_equal(cpuinfo_parse(text, strlen(text), &ci), 0);
+	assert_int_equal(ci.threads, 8);
+	assert_int_equal(ci.cores, 4);
+	assert_string_equal(ci.model, "Intel(R) Xeon(R) Gold 6130");
+}
+
+static void test_cpuinfo_odd(void **state)
+{
+	(void)state;
+	struct cpuinfo ci;
+	const char *arm = "processor\t: 0\nBogoMIPS\t: 50.00\n\nprocessor\t: 1\nBogoMIPS\t: 50.00\n";
+	assert_int_equal(cpuinfo_parse(arm, strlen(arm), &ci), 0);
+	assert_int_equal(ci.threads, 2);
+	assert_int_equal(ci.cores, 2); /* no topology: cores = threads */
+	assert_string_equal(ci.model, "");
+	assert_int_equal(cpuinfo_parse("", 0, &ci), -ENOENT);
+	assert_int_equal(cpuinfo_parse("garbage without colon", 21, &ci), -ENOENT);
+	/* Cut in the middle of a line, overlong and hostile model: bounded and sanitised. */
+	char text[300] = "processor : 0\nmodel name : \x1b[31m";
+	size_t len = strlen(text);
+	memset(text + len, 'A', 200);
+	len += 200;
+	assert_int_equal(cpuinfo_parse(text, len, &ci), 0);
+	assert_int_equal(strlen(ci.model), CPUINFO_MODEL_MAX);
+	assert_int_equal(ci.model[0], '?');
+	assert_int_equal(ci.threads, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_acked_reports),
+		cmocka_unit_test(test_retransmits_until_acked),
+		cmocka_unit_test(test_silent_master_costs_at_most_the_budget),
+		cmocka_unit_test(test_master_gone),
+		cmocka_unit_test(test_forged_ack_is_ignored),
+		cmocka_unit_test(test_inventory_until_acked),
+		cmocka_unit_test(test_continue_a_boot),
+		cmocka_unit_test(test_off_when_not_open),
+		cmocka_unit_test(test_load_key),
+		cmocka_unit_test(test_cpuinfo_x86),
+		cmocka_unit_test(test_cpuinfo_odd),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
