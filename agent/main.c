@@ -13,6 +13,7 @@
 #include "fatal.h"
 #include "log.h"
 #include "modules.h"
+#include "net_stage.h"
 #include "report_cmd.h"
 
 #define GHOSTBOOT_VERSION "0.1"
@@ -75,6 +76,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: ghostinit cmdline [TEXT]   show what a kernel command line means\n"
 			"       ghostinit report ...       send stage reports to ghostwatch (--help)\n"
+			"       ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname]\n"
+			"                                  bring the network up as the boot would\n"
 			"       ghostinit                  as PID 1: boot the worker\n");
 	return 2;
 }
@@ -110,6 +113,8 @@ int main(int argc, char **argv)
 		boot();
 	if (argc > 1 && !strcmp(argv[1], "cmdline"))
 		return run_cmdline(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "net-up"))
+		return net_stage_cli(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_cmd_main(argc - 1, argv + 1);
 	return usage();
