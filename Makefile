@@ -52,6 +52,7 @@ $(KERNEL)/.key: | $(BUILD)/.packages
 
 include agent/agent.mk
 include initramfs/initramfs.mk
+include kernel-config/kernel.mk
 -include netboot/netboot.mk
 include tests/tests.mk
 include tests/bench/bench.mk

@@ -27,7 +27,7 @@ $(HOST)/fuzz/%: tests/fuzz/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB)
 		$(NETBOOT_HOST_LIBS) $(HOST_LIBS) -o $@
 
 .PHONY: test-build
-test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(HOST)/ghostinit
+test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(HOST)/ghostinit $(BUILD)/initramfs-custom.img
 
 # SUITES=unit make check, or SUITES="unit qemu", runs a subset.
 SUITES ?= unit fuzz net qemu
