@@ -1,3 +1,51 @@
 # The master side: ghostwatch (report collector and status tool), built with the host's gcc
-# and OpenSSL's libcrypto for the HMAC. Unit tests link its code through NETBOOT_HOST_LIB.
-NETBOOT_HOST_LIBS := -lcrypto
+# and OpenSSL's libcrypto for the HMAC, plus ghostwatch-loadgen (simulated nodes, for tests
+# and benchmarks). The report codec is agent/report_wire.c, the same file ghostinit uses.
+# Unit tests link the ghostwatch code through NETBOOT_HOST_LIB (sanitizer build), and the
+# network tests run build/host/ghostwatch (ASan/UBSan) so that bad input is also a memory test.
+GW_DIR     := netboot/ghostwatch
+GW_SRCS    := $(sort $(wildcard $(GW_DIR)/*.c))
+GW_HDRS    := $(wildcard $(GW_DIR)/*.h) agent/report_wire.h
+GW_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Iagent -I$(GW_DIR)
+GW_LIBS    := -lcrypto
+GW_OBJS    := $(patsubst $(GW_DIR)/%.c,$(BUILD)/gw/%.o,$(GW_SRCS)) $(BUILD)/gw/report_wire.o
+GW_LIBOBJS := $(filter-out $(BUILD)/gw/main.o,$(GW_OBJS))
+
+all: $(BUILD)/ghostwatch $(BUILD)/ghostwatch-loadgen
+
+$(BUILD)/gw/%.o: $(GW_DIR)/%.c $(GW_HDRS) | $(BUILD)/.packages
+	@mkdir -p $(dir $@)
+	gcc $(GW_CFLAGS) -c $< -o $@
+
+$(BUILD)/gw/report_wire.o: agent/report_wire.c agent/report_wire.h | $(BUILD)/.packages
+	@mkdir -p $(dir $@)
+	gcc $(GW_CFLAGS) -c $< -o $@
+
+$(BUILD)/gw/loadgen.o: netboot/ghostwatch-loadgen.c $(GW_HDRS) | $(BUILD)/.packages
+	@mkdir -p $(dir $@)
+	gcc $(GW_CFLAGS) -c $< -o $@
+
+$(BUILD)/ghostwatch: $(GW_OBJS)
+	gcc $(GW_CFLAGS) $^ $(GW_LIBS) -o $@
+
+$(BUILD)/ghostwatch-loadgen: $(BUILD)/gw/loadgen.o $(GW_LIBOBJS)
+	gcc $(GW_CFLAGS) $^ $(GW_LIBS) -o $@
+
+# Sanitizer builds for tests (report_wire comes from libagent.a).
+HOST_GW_OBJS := $(patsubst $(GW_DIR)/%.c,$(HOST)/gw/%.o,$(GW_SRCS))
+
+$(HOST)/gw/%.o: $(GW_DIR)/%.c $(GW_HDRS) | $(BUILD)/.packages
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -I$(GW_DIR) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(HOST)/libghostwatch.a: $(filter-out $(HOST)/gw/main.o,$(HOST_GW_OBJS))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(HOST)/ghostwatch: $(HOST)/gw/main.o $(HOST)/libghostwatch.a $(HOST)/libagent.a
+	$(HOST_CC) $(HOST_CFLAGS) $^ $(GW_LIBS) -o $@
+
+NETBOOT_HOST_LIB := $(HOST)/libghostwatch.a
+NETBOOT_HOST_LIBS := $(GW_LIBS)
+
+test-build: $(HOST)/ghostwatch

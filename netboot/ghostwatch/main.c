@@ -1,0 +1,269 @@
+/* ghostwatch: the master's view of every diskless node. `serve` collects the reports;
+ * `status`, `hostfile` and `timeline` read the state serve keeps (same defaults, no flags). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hostfile.h"
+#include "nodes.h"
+#include "persist.h"
+#include "report_wire.h"
+#include "serve.h"
+#include "status.h"
+#include "timeline.h"
+
+#define DEFAULT_KEY_PATH "/etc/ghostwatch/key"
+#define DEFAULT_LOST_AFTER_S 120
+#define DEFAULT_MAX_NODES 262144
+#define DEFAULT_RATE 50
+#define DEFAULT_BURST 100
+
+static int usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR] [--key FILE] [--metrics FILE]\n"
+		"                           [--rate N] [--burst N] [--max-nodes N] [--lost-after S] [-v]\n"
+		"       ghostwatch status   [--state DIR] [--json] [--once] [--interval S] [--lost-after S]\n"
+		"       ghostwatch hostfile [--state DIR]\n"
+		"       ghostwatch timeline OUT.svg [--state DIR]\n"
+		"defaults: UDP port %u, state %s, key %s (when it exists),\n"
+		"          metrics <state>/metrics.prom, rate %u/s burst %u per source, lost after %u s\n"
+		"          (nodes with ghost.heartbeat=: after 3 missed heartbeats)\n",
+		SERVE_DEFAULT_PORT, PERSIST_DEFAULT_DIR, DEFAULT_KEY_PATH, DEFAULT_RATE, DEFAULT_BURST,
+		DEFAULT_LOST_AFTER_S);
+	return out == stderr ? 2 : 0;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int load_key(const char *path, uint8_t key[REPORT_KEY_MAX])
+{
+	char text[4 * REPORT_KEY_MAX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, text, sizeof(text));
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	if ((size_t)n == sizeof(text))
+		return -EINVAL;
+	return report_wire_parse_key(text, (size_t)n, key);
+}
+
+static int number(const char *v, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long x = strtoul(v, &end, 10);
+	if (errno || end == v || *end || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+struct options {
+	struct serve_options serve;
+	const char *key_path;
+	int json, once, verbose;
+	unsigned interval_s;
+	const char *out;
+};
+
+/* Options common to every subcommand; returns 0, or 2 after printing why. */
+static int parse(int argc, char **argv, struct options *o)
+{
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		unsigned long x;
+		if (!strcmp(a, "--json")) {
+			o->json = 1;
+			continue;
+		}
+		if (!strcmp(a, "--once")) {
+			o->once = 1;
+			continue;
+		}
+		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			o->serve.verbose = 1;
+			continue;
+		}
+		if (a[0] != '-') {
+			if (o->out)
+				goto bad;
+			o->out = a;
+			continue;
+		}
+		if (!v)
+			goto bad;
+		i++;
+		if (!strcmp(a, "--state"))
+			o->serve.state_dir = v;
+		else if (!strcmp(a, "--key"))
+			o->key_path = v;
+		else if (!strcmp(a, "--metrics"))
+			o->serve.metrics_path = v;
+		else if (!strcmp(a, "--bind"))
+			o->serve.bind_ip = v;
+		else if (!strcmp(a, "--port") && !number(v, 65535, &x) && x)
+			o->serve.port = (uint16_t)x;
+		else if (!strcmp(a, "--rate") && !number(v, 10000000, &x))
+			o->serve.rate = (uint32_t)x;
+		else if (!strcmp(a, "--burst") && !number(v, 10000000, &x) && x)
+			o->serve.burst = (uint32_t)x;
+		else if (!strcmp(a, "--max-nodes") && !number(v, 16777216, &x) && x)
+			o->serve.max_nodes = (uint32_t)x;
+		else if (!strcmp(a, "--lost-after") && !number(v, 86400 * 365, &x) && x)
+			o->serve.limits.lost_after_s = (uint32_t)x;
+		else if (!strcmp(a, "--interval") && !number(v, 3600, &x) && x)
+			o->interval_s = (unsigned)x;
+		else
+			goto bad;
+		continue;
+bad:
+		fprintf(stderr, "ghostwatch: bad option '%s'%s%s\n", a, v ? " " : "", v && a[0] == '-' ? v : "");
+		return usage(stderr);
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t interrupted;
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static struct nodes *load_state(const struct options *o)
+{
+	struct nodes *t = nodes_new(o->serve.max_nodes);
+	if (!t) {
+		fprintf(stderr, "ghostwatch: out of memory\n");
+		return NULL;
+	}
+	int err = persist_load(o->serve.state_dir, t);
+	if (err) {
+		fprintf(stderr, "ghostwatch: cannot read the state in %s: %s\n", o->serve.state_dir,
+			strerror(-err));
+		nodes_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static int run_status(const struct options *o)
+{
+	/* Live in a terminal (redrawn in place every interval), once otherwise. */
+	int live = !o->once && !o->json && isatty(STDOUT_FILENO);
+	if (live) {
+		struct sigaction sa = { .sa_handler = on_interrupt };
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		printf("\033[?25l"); /* hide the cursor while redrawing */
+	}
+	do {
+		struct nodes *t = load_state(o);
+		if (!t)
+			return 1;
+		if (o->json) {
+			status_print_json(stdout, t, wall_ms(), &o->serve.limits);
+		} else {
+			if (live)
+				printf("\033[H\033[2J");
+			status_print_table(stdout, t, wall_ms(), &o->serve.limits);
+		}
+		fflush(stdout);
+		nodes_free(t);
+		if (live) {
+			struct timespec ts = { (time_t)o->interval_s, 0 };
+			while (nanosleep(&ts, &ts) && !interrupted)
+				;
+		}
+	} while (live && !interrupted);
+	if (live)
+		printf("\033[?25h\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	memset(&o, 0, sizeof(o));
+	o.serve.state_dir = PERSIST_DEFAULT_DIR;
+	o.serve.port = SERVE_DEFAULT_PORT;
+	o.serve.rate = DEFAULT_RATE;
+	o.serve.burst = DEFAULT_BURST;
+	o.serve.max_nodes = DEFAULT_MAX_NODES;
+	o.serve.limits.lost_after_s = DEFAULT_LOST_AFTER_S;
+	o.interval_s = 1;
+	if (argc < 2)
+		return usage(stderr);
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		return usage(stdout);
+	int rc = parse(argc, argv, &o);
+	if (rc)
+		return rc;
+	if (!strcmp(cmd, "serve")) {
+		static uint8_t key[REPORT_KEY_MAX];
+		const char *path = o.key_path ? o.key_path : DEFAULT_KEY_PATH;
+		int len = load_key(path, key);
+		if (len == -ENOENT && !o.key_path)
+			len = 0; /* no default key file: run without a key, and say so */
+		if (len < 0) {
+			fprintf(stderr, "ghostwatch: cannot use the key in %s: %s (32-128 hex digits)\n",
+				path, strerror(-len));
+			return 1;
+		}
+		o.serve.key = key;
+		o.serve.keylen = len;
+		return serve_run(&o.serve);
+	}
+	if (!strcmp(cmd, "status"))
+		return run_status(&o);
+	if (!strcmp(cmd, "hostfile")) {
+		struct nodes *t = load_state(&o);
+		if (!t)
+			return 1;
+		hostfile_print(stdout, t, wall_ms(), &o.serve.limits);
+		nodes_free(t);
+		return 0;
+	}
+	if (!strcmp(cmd, "timeline")) {
+		if (!o.out) {
+			fprintf(stderr, "ghostwatch: timeline needs an output file (OUT.svg)\n");
+			return 2;
+		}
+		struct nodes *t = load_state(&o);
+		if (!t)
+			return 1;
+		FILE *f = fopen(o.out, "w");
+		if (!f) {
+			fprintf(stderr, "ghostwatch: cannot write %s: %s\n", o.out, strerror(errno));
+			nodes_free(t);
+			return 1;
+		}
+		unsigned rows = timeline_print(f, t);
+		int bad = ferror(f) | fclose(f);
+		nodes_free(t);
+		if (bad) {
+			fprintf(stderr, "ghostwatch: cannot write %s\n", o.out);
+			return 1;
+		}
+		fprintf(stderr, "ghostwatch: %s: %u nodes\n", o.out, rows);
+		return 0;
+	}
+	fprintf(stderr, "ghostwatch: unknown command '%s'\n", cmd);
+	return usage(stderr);
+}

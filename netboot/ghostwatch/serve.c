@@ -1,0 +1,226 @@
+/* The receive loop: recvmmsg a batch, validate each datagram, append the accepted ones to
+ * the log with one write, apply them, then sendmmsg their acks (so nothing is acked before
+ * it is on disk). Timers: metrics every 2 s, compaction when the log is large or old. */
+#define _GNU_SOURCE
+#include "serve.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gw_hmac.h"
+#include "metrics.h"
+#include "persist.h"
+#include "validate.h"
+
+#define BATCH 64
+#define METRICS_EVERY_MS 2000
+#define COMPACT_EVERY_MS 60000
+#define COMPACT_LOG_BYTES (32u << 20)
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int open_socket(const struct serve_options *o)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int size = 8 << 20;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(o->port) };
+	if (o->bind_ip && inet_pton(AF_INET, o->bind_ip, &sa.sin_addr) != 1) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+struct batch {
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_in from[BATCH];
+	uint8_t buf[BATCH][REPORT_WIRE_MAX + 1]; /* one byte more: oversized is seen as such */
+	struct mmsghdr acks[BATCH];
+	struct iovec ack_iov[BATCH];
+	uint8_t ack_buf[BATCH][REPORT_WIRE_MIN];
+};
+
+static void batch_arm(struct batch *b)
+{
+	for (int i = 0; i < BATCH; i++) {
+		b->iov[i] = (struct iovec){ b->buf[i], sizeof(b->buf[i]) };
+		b->msgs[i].msg_hdr = (struct msghdr){ .msg_name = &b->from[i],
+						      .msg_namelen = sizeof(b->from[i]),
+						      .msg_iov = &b->iov[i],
+						      .msg_iovlen = 1 };
+	}
+}
+
+int serve_run(const struct serve_options *o)
+{
+	char metrics_path[PATH_MAX];
+	int status = 1, err;
+	struct nodes *nodes = nodes_new(o->max_nodes);
+	struct gw_hmac *hmac = gw_hmac_new(o->key, (size_t)o->keylen);
+	struct ratelimit *rate = o->rate ? ratelimit_new(o->rate, o->burst) : NULL;
+	struct batch *b = calloc(1, sizeof(*b));
+	struct persist *p = NULL;
+	int fd = -1;
+	if (!nodes || !hmac || (o->rate && !rate) || !b) {
+		fprintf(stderr, "ghostwatch: out of memory or no HMAC-SHA256 in libcrypto\n");
+		goto out;
+	}
+	snprintf(metrics_path, sizeof(metrics_path), "%s", o->metrics_path ? o->metrics_path : "");
+	if (!o->metrics_path)
+		snprintf(metrics_path, sizeof(metrics_path), "%s/metrics.prom", o->state_dir);
+	p = persist_open(o->state_dir, nodes, &err);
+	if (!p) {
+		fprintf(stderr, "ghostwatch: cannot use state directory %s: %s\n", o->state_dir,
+			strerror(-err));
+		goto out;
+	}
+	fd = open_socket(o);
+	if (fd < 0) {
+		fprintf(stderr, "ghostwatch: cannot listen on UDP port %u: %s\n", o->port, strerror(-fd));
+		goto out;
+	}
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (!o->keylen)
+		fprintf(stderr, "ghostwatch: no cluster key: reports are checked for integrity only, "
+				"anyone can forge them (see --key)\n");
+	fprintf(stderr, "ghostwatch: listening on UDP %s:%u, state in %s, %u nodes known\n",
+		o->bind_ip ? o->bind_ip : "0.0.0.0", o->port, o->state_dir, nodes_count(nodes));
+	fflush(stderr);
+
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .rate = rate, .nodes = nodes };
+	struct metrics_counters mc = { .v = &v };
+	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
+	status = 0;
+	while (!stopping) {
+		uint64_t now = mono_ms();
+		if (now >= next_metrics) {
+			err = metrics_write(metrics_path, nodes, &mc, wall_ms(), &o->limits);
+			if (err && !next_metrics)
+				fprintf(stderr, "ghostwatch: cannot write %s: %s\n", metrics_path, strerror(-err));
+			next_metrics = now + METRICS_EVERY_MS;
+		}
+		if (persist_log_size(p) > COMPACT_LOG_BYTES ||
+		    (now >= next_compact && persist_log_size(p) > 0)) {
+			err = persist_compact(p, nodes);
+			if (err)
+				fprintf(stderr, "ghostwatch: snapshot failed: %s\n", strerror(-err));
+			next_compact = now + COMPACT_EVERY_MS;
+		}
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (poll(&pfd, 1, METRICS_EVERY_MS) <= 0)
+			continue;
+		batch_arm(b);
+		int n = recvmmsg(fd, b->msgs, BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			continue;
+		mc.datagrams += (uint64_t)n;
+		int64_t wall = wall_ms();
+		now = mono_ms();
+		int nacks = 0;
+		for (int i = 0; i < n; i++) {
+			struct report_msg m;
+			struct node *node;
+			uint32_t src = b->from[i].sin_addr.s_addr;
+			size_t len = b->msgs[i].msg_len;
+			enum report_reject why = validate_datagram(&v, b->buf[i], len, src, now, &m, &node);
+			if (why == REPORT_OK) {
+				err = persist_log(p, b->buf[i], len, wall, src);
+				if (err) {
+					fprintf(stderr, "ghostwatch: log write failed: %s\n", strerror(-err));
+					continue; /* not acked: the node retransmits */
+				}
+				nodes_apply(node, &m, wall, src);
+				if (o->verbose) {
+					char ip[16];
+					inet_ntop(AF_INET, &src, ip, sizeof(ip));
+					printf("%02x:%02x:%02x:%02x:%02x:%02x %s seq %u %s %u ms%s%s\n", m.node[0],
+					       m.node[1], m.node[2], m.node[3], m.node[4], m.node[5], ip, m.seq,
+					       report_stage_name(m.stage), (unsigned)m.time_ms,
+					       m.text[0] ? " " : "", m.text);
+				}
+			} else if (!(why == REPORT_REJECT_REPLAYED && node)) {
+				continue;
+			}
+			struct report_msg ack = m;
+			ack.type = REPORT_TYPE_ACK;
+			int alen = report_wire_encode(&ack, b->ack_buf[nacks], sizeof(b->ack_buf[nacks]),
+						      gw_hmac_compute, hmac);
+			if (alen < 0)
+				continue;
+			b->ack_iov[nacks] = (struct iovec){ b->ack_buf[nacks], (size_t)alen };
+			b->acks[nacks].msg_hdr = (struct msghdr){ .msg_name = &b->from[i],
+								  .msg_namelen = sizeof(b->from[i]),
+								  .msg_iov = &b->ack_iov[nacks],
+								  .msg_iovlen = 1 };
+			nacks++;
+		}
+		err = persist_flush(p);
+		if (err) {
+			fprintf(stderr, "ghostwatch: log write failed: %s\n", strerror(-err));
+			continue; /* no acks for what may not be on disk */
+		}
+		if (o->verbose)
+			fflush(stdout);
+		if (nacks) {
+			int sent = sendmmsg(fd, b->acks, (unsigned)nacks, MSG_DONTWAIT);
+			if (sent > 0)
+				mc.acks_sent += (uint64_t)sent;
+		}
+	}
+	err = persist_compact(p, nodes);
+	if (err)
+		fprintf(stderr, "ghostwatch: final snapshot failed: %s\n", strerror(-err));
+	(void)metrics_write(metrics_path, nodes, &mc, wall_ms(), &o->limits);
+	fprintf(stderr, "ghostwatch: stopped, %u nodes saved\n", nodes_count(nodes));
+out:
+	if (fd >= 0)
+		close(fd);
+	persist_close(p);
+	free(b);
+	ratelimit_free(rate);
+	gw_hmac_free(hmac);
+	nodes_free(nodes);
+	return status;
+}

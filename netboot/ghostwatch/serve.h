@@ -1,0 +1,28 @@
+/* `ghostwatch serve`: the receive loop. */
+#ifndef GW_SERVE_H
+#define GW_SERVE_H
+
+#include <stdint.h>
+
+#include "nodes.h"
+
+#define SERVE_DEFAULT_PORT 7468 /* = GHOST_DEFAULT_MASTER_PORT of the agent */
+
+struct serve_options {
+	const char *state_dir;
+	const char *metrics_path; /* NULL: <state_dir>/metrics.prom */
+	uint16_t port;
+	const char *bind_ip;      /* NULL: every address */
+	const uint8_t *key;
+	int keylen;
+	uint32_t rate;            /* per source, datagrams/s; 0: no limit */
+	uint32_t burst;
+	uint32_t max_nodes;
+	struct nodes_limits limits;
+	int verbose;              /* one line per accepted report */
+};
+
+/* Runs until SIGINT/SIGTERM; returns the exit status. */
+int serve_run(const struct serve_options *o);
+
+#endif

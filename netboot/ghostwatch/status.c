@@ -1,0 +1,155 @@
+/* Status output. The table shows one node per line: id, hostname, IP, state and since when,
+ * the time of each boot stage (s since the node's kernel started), last error, link speed. */
+#include "status.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <time.h>
+
+static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+void status_node_ip(const struct node *n, char buf[48])
+{
+	static const uint8_t zero[16];
+	buf[0] = '\0';
+	if (n->has_inventory && memcmp(n->inv.ip, zero, 16)) {
+		if (!memcmp(n->inv.ip, v4_mapped, 12))
+			inet_ntop(AF_INET, n->inv.ip + 12, buf, 48);
+		else
+			inet_ntop(AF_INET6, n->inv.ip, buf, 48);
+		return;
+	}
+	inet_ntop(AF_INET, &n->src_ip, buf, 48);
+}
+
+static void mac_text(const uint8_t *mac, char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+}
+
+/* When the node entered its last stage, on the master's clock. */
+static int64_t since_ms(const struct node *n)
+{
+	uint32_t t = n->stage_ms[n->last_stage];
+	return t == NODES_STAGE_UNSEEN ? n->last_seen : n->boot_wall + t;
+}
+
+static void age_text(int64_t ms, char *buf, size_t size)
+{
+	int64_t s = ms / 1000;
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(buf, size, "%llds ago", (long long)s);
+	else if (s < 7200)
+		snprintf(buf, size, "%lldm ago", (long long)(s / 60));
+	else
+		snprintf(buf, size, "%lldh ago", (long long)(s / 3600));
+}
+
+static const unsigned table_stages[] = {
+	REPORT_STAGE_MODULES, REPORT_STAGE_LINK, REPORT_STAGE_LEASE, REPORT_STAGE_ROOT_MOUNTED,
+	REPORT_STAGE_SWITCH_ROOT, REPORT_STAGE_SHUTDOWN_BEGIN, REPORT_STAGE_UNMOUNTED,
+};
+static const char *const table_stage_heads[] = { "MOD", "LINK", "LEASE", "ROOT", "SWITCH",
+						 "SHUTDN", "UMOUNT" };
+#define NTABLE_STAGES (sizeof(table_stages) / sizeof(table_stages[0]))
+
+void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim)
+{
+	uint32_t counts[NODE_STATE_COUNT] = { 0 };
+	fprintf(out, "%-17s %-16s %-15s %-13s %-9s", "NODE", "HOSTNAME", "IP", "STATE", "SINCE");
+	for (unsigned s = 0; s < NTABLE_STAGES; s++)
+		fprintf(out, " %6s", table_stage_heads[s]);
+	fprintf(out, " %-7s %s\n", "LINK", "LAST ERROR");
+	for (uint32_t i = 0; i < nodes_count(t); i++) {
+		const struct node *n = nodes_at(t, i);
+		char mac[18], ip[48], age[24], speed[16];
+		enum node_state st = nodes_state(n, now_ms, lim);
+		counts[st]++;
+		mac_text(n->mac, mac);
+		status_node_ip(n, ip);
+		age_text(now_ms - since_ms(n), age, sizeof(age));
+		fprintf(out, "%-17s %-16.16s %-15.15s %-13s %-9s", mac,
+			n->inv.hostname[0] ? n->inv.hostname : "-", ip, nodes_state_name(st), age);
+		for (unsigned s = 0; s < NTABLE_STAGES; s++) {
+			uint32_t ms = n->stage_ms[table_stages[s]];
+			if (ms == NODES_STAGE_UNSEEN)
+				fprintf(out, " %6s", "-");
+			else
+				fprintf(out, " %6.2f", ms / 1000.0);
+		}
+		if (!n->has_inventory || n->inv.link_mbps == REPORT_LINK_SPEED_UNKNOWN)
+			snprintf(speed, sizeof(speed), "-");
+		else if (n->inv.link_mbps >= 1000 && n->inv.link_mbps % 1000 == 0)
+			snprintf(speed, sizeof(speed), "%uG", n->inv.link_mbps / 1000);
+		else
+			snprintf(speed, sizeof(speed), "%uM", n->inv.link_mbps);
+		fprintf(out, " %-7s", speed);
+		if (n->error || n->error_text[0])
+			fprintf(out, " %s (%s)\n", n->error_text[0] ? n->error_text : "-", strerror(n->error));
+		else
+			fprintf(out, " -\n");
+	}
+	fprintf(out, "%u nodes:", nodes_count(t));
+	for (unsigned s = 0; s < NODE_STATE_COUNT; s++)
+		fprintf(out, " %u %s%s", counts[s], nodes_state_name(s), s + 1 < NODE_STATE_COUNT ? "," : "\n");
+}
+
+/* Strings from the wire are printable ASCII already; JSON still needs " and \ escaped. */
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim)
+{
+	fprintf(out, "{\"now_ms\":%lld,\"nodes\":[", (long long)now_ms);
+	for (uint32_t i = 0; i < nodes_count(t); i++) {
+		const struct node *n = nodes_at(t, i);
+		char mac[18], ip[48];
+		mac_text(n->mac, mac);
+		status_node_ip(n, ip);
+		fprintf(out, "%s\n{\"node\":\"%s\",\"hostname\":", i ? "," : "", mac);
+		json_string(out, n->inv.hostname);
+		fprintf(out, ",\"ip\":\"%s\",\"state\":\"%s\",\"stage\":\"%s\",\"since_ms\":%lld,"
+			     "\"last_seen_ms\":%lld,\"first_seen_ms\":%lld,\"boot_id\":\"%016llx\","
+			     "\"boots\":%u,\"heartbeat_s\":%u,\"stages_ms\":{",
+			ip, nodes_state_name(nodes_state(n, now_ms, lim)), report_stage_name(n->last_stage),
+			(long long)since_ms(n), (long long)n->last_seen, (long long)n->first_seen,
+			(unsigned long long)n->boot_id, n->boots, n->heartbeat_s);
+		int first = 1;
+		for (unsigned s = 0; s < REPORT_STAGE_COUNT; s++) {
+			if (n->stage_ms[s] == NODES_STAGE_UNSEEN)
+				continue;
+			fprintf(out, "%s\"%s\":%u", first ? "" : ",", report_stage_name(s), n->stage_ms[s]);
+			first = 0;
+		}
+		fprintf(out, "},\"error\":%u,\"error_text\":", n->error);
+		json_string(out, n->error_text);
+		if (n->has_inventory) {
+			fprintf(out, ",\"kernel\":");
+			json_string(out, n->inv.kernel);
+			fprintf(out, ",\"cpu\":");
+			json_string(out, n->inv.cpu);
+			fprintf(out, ",\"cores\":%u,\"threads\":%u,\"mem_mib\":%u,\"mtu\":%u,\"link_mbps\":",
+				n->inv.cores, n->inv.threads, n->inv.mem_mib, n->inv.mtu);
+			if (n->inv.link_mbps == REPORT_LINK_SPEED_UNKNOWN)
+				fprintf(out, "null");
+			else
+				fprintf(out, "%u", n->inv.link_mbps);
+		}
+		fputc('}', out);
+	}
+	fprintf(out, "\n]}\n");
+}

@@ -1,0 +1,15 @@
+/* `ghostwatch status`: the node table as a terminal table or as JSON. */
+#ifndef GW_STATUS_H
+#define GW_STATUS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nodes.h"
+
+/* The node's address as text: from its inventory, else the source of its last report. */
+void status_node_ip(const struct node *n, char buf[48]);
+void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim);
+void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim);
+
+#endif
