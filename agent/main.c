@@ -15,6 +15,7 @@
 #include "modules.h"
 #include "net_stage.h"
 #include "report_cmd.h"
+#include "shutdown.h"
 
 #define GHOSTBOOT_VERSION "0.1"
 
@@ -78,6 +79,8 @@ static int usage(void)
 			"       ghostinit report ...       send stage reports to ghostwatch (--help)\n"
 			"       ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname]\n"
 			"                                  bring the network up as the boot would\n"
+			"       ghostinit shutdown reboot|poweroff|halt\n"
+			"                                  from another init: unmount the root safely, reset\n"
 			"       ghostinit                  as PID 1: boot the worker\n");
 	return 2;
 }
@@ -109,6 +112,8 @@ static int run_cmdline(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (shutdown_invoked(argc, argv)) /* /shutdown VERB, from systemd-shutdown or another init */
+		shutdown_main(argc - 1, argv + 1, getpid() != 1);
 	if (getpid() == 1)
 		boot();
 	if (argc > 1 && !strcmp(argv[1], "cmdline"))
@@ -117,5 +122,7 @@ int main(int argc, char **argv)
 		return net_stage_cli(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_cmd_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "shutdown"))
+		return shutdown_cli(argc - 1, argv + 1);
 	return usage();
 }

@@ -3,8 +3,12 @@
 #include "reset.h"
 
 #include <fcntl.h>
+#include <linux/reboot.h>
+#include <linux/watchdog.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <sys/io.h>
@@ -43,25 +47,62 @@ static void cf9_reset(void)
 #endif
 }
 
-_Noreturn void reset_machine(enum reset_method method, enum reset_action action)
+/* The hardware watchdog as the last resort: shortest timeout, never fed again. */
+static void watchdog_reset(void)
 {
-	static const char *const verbs[] = { "reset", "power off", "halt" };
-	sync();
+	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	int timeout = 1;
+	(void)ioctl(fd, WDIOC_SETTIMEOUT, &timeout);
+	(void)ioctl(fd, WDIOC_KEEPALIVE, 0);
+	log_warn("watchdog armed (%d s): the machine resets when it fires", timeout);
+	sleep_ms(((uint64_t)timeout + 5) * 1000u);
+	/* fd stays open on purpose: closing without the magic 'V' keeps it armed anyway. */
+}
+
+_Noreturn void reset_now(enum reset_method method, enum reset_action action)
+{
+	static const char *const verbs[] = { "reset", "power off", "halt", "kexec" };
+	if ((unsigned)action > RESET_ACTION_KEXEC)
+		action = RESET_ACTION_REBOOT;
 	if (action == RESET_ACTION_POWEROFF) {
 		log_info("powering off");
 		reboot(RB_POWER_OFF);
+		log_warn("power off failed; resetting instead");
 	} else if (action == RESET_ACTION_HALT) {
 		log_info("halting");
 		reboot(RB_HALT_SYSTEM);
-	} else {
+	} else if (action == RESET_ACTION_KEXEC) {
+		log_info("booting the loaded kernel (kexec)");
+		reboot(LINUX_REBOOT_CMD_KEXEC);
+		log_warn("kexec failed; resetting instead");
+	}
+	if (action != RESET_ACTION_HALT) {
 		log_info("resetting (%s)", reset_method_name(method));
 		write_reboot_type(reset_method_name(method));
 		reboot(RB_AUTOBOOT);
 		log_warn("reboot(2) returned; trying the 0xCF9 reset register");
 		cf9_reset();
+		watchdog_reset();
 	}
 	for (;;) {
 		log_error("could not %s the machine; power-cycle it", verbs[action]);
 		sleep_ms(10000);
 	}
+}
+
+_Noreturn void reset_machine(enum reset_method method, enum reset_action action)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sync();
+		_exit(0);
+	}
+	if (pid > 0) {
+		uint64_t deadline = deadline_in(RESET_SYNC_MS);
+		while (waitpid(pid, NULL, WNOHANG) == 0 && !deadline_passed(deadline))
+			sleep_ms(10);
+	}
+	reset_now(method, action);
 }

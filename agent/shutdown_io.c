@@ -1,0 +1,81 @@
+/* The real syscall layer of the shutdown sequence (shutdown_ops.h). */
+#include "shutdown_ops.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kill_all.h"
+#include "log.h"
+#include "report.h"
+
+/* SEAM (Reports issue): report_stage() is referenced weakly so that this file links whether
+ * or not agent/report.c is in the build; it only sends once the shutdown program has called
+ * report_open() with the boot's setup (boot id, sequence, key kept in /run/initramfs), which
+ * is not wired yet: until then it returns -errno and the stage is only logged. */
+#pragma weak report_stage
+
+static int real_kill(pid_t pid, int sig)
+{
+	return kill(pid, sig) == 0 ? 0 : -errno;
+}
+
+static void real_reap(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static int real_read_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	while (len + 1 < cap) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (int)len;
+}
+
+static void real_sync(void)
+{
+	sync();
+}
+
+static int real_umount2(const char *target, int flags)
+{
+	return umount2(target, flags) == 0 ? 0 : -errno;
+}
+
+static void real_report(unsigned stage, int err, const char *text)
+{
+	int r = report_stage ? report_stage(stage, err, text) : -ENOSYS;
+	log_debug("report %u (%s): %s", stage, text ? text : "", r == 1 ? "acked" : r == 0 ? "sent" : "not sent");
+}
+
+static void real_reset(enum reset_method method, enum reset_action action)
+{
+	reset_now(method, action);
+}
+
+const struct shutdown_ops shutdown_ops_real = {
+	.list_pids = kill_all_list,
+	.kill = real_kill,
+	.reap = real_reap,
+	.read_file = real_read_file,
+	.sync = real_sync,
+	.umount2 = real_umount2,
+	.report = real_report,
+	.reset = real_reset,
+};
