@@ -12,7 +12,7 @@ MUSL_CC     := musl-gcc
 AGENT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-stack-protector -I$(DEPS)/include -I$(DEPS)/include/libnl3 -Iagent
-# One RWX-less but unpadded layout: separate-code would pad each segment to a page (~10 KB).
+# Code and read-only data share one segment: separate-code would pad each to a page (~10 KB).
 AGENT_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -s -L$(DEPS)/lib
 AGENT_LIBS  := -lnl-route-3 -lnl-3 -lblkid
 
