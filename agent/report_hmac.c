@@ -1,5 +1,6 @@
 /* HMAC-SHA256 by the kernel (AF_ALG "hash" / "hmac(sha256)"): the key is set once on the
  * transform socket, each tag is one accept()ed operation: send the data, read 32 bytes. */
+#define _GNU_SOURCE /* accept4 */
 #include "report_hmac.h"
 
 #include <errno.h>

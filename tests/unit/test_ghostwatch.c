@@ -1,0 +1,464 @@
+/* ghostwatch's parts without the socket: node table and replay window, the validation order
+ * and its counters, the rate limit, persistence (log, snapshot, torn records, reload), and
+ * the outputs (hostfile, JSON, SVG) on a known table. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../netboot/ghostwatch/gw_hmac.h"
+#include "../../netboot/ghostwatch/hostfile.h"
+#include "../../netboot/ghostwatch/nodes.h"
+#include "../../netboot/ghostwatch/persist.h"
+#include "../../netboot/ghostwatch/ratelimit.h"
+#include "../../netboot/ghostwatch/status.h"
+#include "../../netboot/ghostwatch/timeline.h"
+#include "../../netboot/ghostwatch/validate.h"
+
+static const struct nodes_limits limits = { .lost_after_s = 120 };
+static struct gw_hmac *hmac;
+
+static int setup(void **state)
+{
+	(void)state;
+	hmac = gw_hmac_new((const uint8_t *)"0123456789abcdef", 16);
+	return hmac ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	gw_hmac_free(hmac);
+	return 0;
+}
+
+static struct report_msg report(unsigned node, uint64_t boot, uint32_t seq, unsigned stage)
+{
+	struct report_msg m;
+	memset(&m, 0, sizeof(m));
+	m.type = REPORT_TYPE_REPORT;
+	memcpy(m.node, "\x02\x00\x00\x00\x00", 5);
+	m.node[5] = (uint8_t)node;
+	m.boot_id = boot;
+	m.seq = seq;
+	m.stage = (uint8_t)stage;
+	m.time_ms = 1000 + 100 * stage;
+	return m;
+}
+
+static size_t encode(const struct report_msg *m, uint8_t *buf)
+{
+	int n = report_wire_encode(m, buf, REPORT_WIRE_MAX, gw_hmac_compute, hmac);
+	assert_true(n > 0);
+	return (size_t)n;
+}
+
+static void test_hmac_known_answer(void **state)
+{
+	(void)state;
+	/* RFC 4231 test case 2: key "Jefe", "what do ya want for nothing?". */
+	struct gw_hmac *h = gw_hmac_new((const uint8_t *)"Jefe", 4);
+	uint8_t tag[32];
+	const char *data = "what do ya want for nothing?";
+	assert_int_equal(gw_hmac_compute(h, (const uint8_t *)data, strlen(data), tag), 0);
+	static const uint8_t expect[32] = {
+		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
+		0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
+	};
+	assert_memory_equal(tag, expect, 32);
+	/* The keyed context is reused: a second tag is the same. */
+	assert_int_equal(gw_hmac_compute(h, (const uint8_t *)data, strlen(data), tag), 0);
+	assert_memory_equal(tag, expect, 32);
+	gw_hmac_free(h);
+	/* No key: HMAC with the empty key still works. */
+	h = gw_hmac_new(NULL, 0);
+	assert_non_null(h);
+	assert_int_equal(gw_hmac_compute(h, (const uint8_t *)"x", 1, tag), 0);
+	gw_hmac_free(h);
+}
+
+static void test_table_grows_and_finds(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(10000);
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 0 };
+	for (unsigned i = 0; i < 10000; i++) {
+		mac[3] = (uint8_t)(i >> 16), mac[4] = (uint8_t)(i >> 8), mac[5] = (uint8_t)i;
+		struct node *n = nodes_get(t, mac);
+		assert_non_null(n);
+		n->boots = i;
+	}
+	assert_int_equal(nodes_count(t), 10000);
+	mac[3] = 1; /* a 10 001st node: the table is full */
+	assert_null(nodes_get(t, mac));
+	for (unsigned i = 0; i < 10000; i += 777) {
+		mac[3] = (uint8_t)(i >> 16), mac[4] = (uint8_t)(i >> 8), mac[5] = (uint8_t)i;
+		assert_int_equal(nodes_find(t, mac)->boots, i);
+		assert_ptr_equal(nodes_get(t, mac), nodes_find(t, mac));
+	}
+	nodes_clear(t);
+	assert_int_equal(nodes_count(t), 0);
+	assert_null(nodes_find(t, mac));
+	nodes_free(t);
+}
+
+static void test_replay_window(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(10);
+	struct report_msg m = report(1, 100, 5, REPORT_STAGE_BOOT);
+	struct node *n = nodes_get(t, m.node);
+	assert_int_equal(nodes_replay_check(n, 100, 5), REPORT_OK); /* first report of a node */
+	nodes_apply(n, &m, 10000, 0);
+	assert_int_equal(nodes_replay_check(n, 100, 5), REPORT_REJECT_REPLAYED);
+	assert_int_equal(nodes_replay_check(n, 100, 4), REPORT_OK); /* late, never seen */
+	m.seq = 4;
+	nodes_apply(n, &m, 10001, 0);
+	assert_int_equal(nodes_replay_check(n, 100, 4), REPORT_REJECT_REPLAYED);
+	assert_int_equal(n->seq_top, 5);
+	m.seq = 80;
+	m.stage = REPORT_STAGE_LEASE;
+	nodes_apply(n, &m, 10002, 0);
+	assert_int_equal(n->last_stage, REPORT_STAGE_LEASE);
+	assert_int_equal(nodes_replay_check(n, 100, 16), REPORT_REJECT_REPLAYED); /* out of window */
+	assert_int_equal(nodes_replay_check(n, 100, 17), REPORT_OK);
+	assert_int_equal(nodes_replay_check(n, 100, 81), REPORT_OK);
+	/* A new boot opens a new window; the old boot id is refused from then on. */
+	assert_int_equal(nodes_replay_check(n, 200, 1), REPORT_OK);
+	struct report_msg b2 = report(1, 200, 1, REPORT_STAGE_BOOT);
+	nodes_apply(n, &b2, 20000, 0);
+	assert_int_equal(n->boots, 2);
+	assert_int_equal(n->stage_ms[REPORT_STAGE_LEASE], NODES_STAGE_UNSEEN);
+	assert_int_equal(nodes_replay_check(n, 100, 200), REPORT_REJECT_REPLAYED);
+	for (uint64_t boot = 300; boot < 300 + NODES_PREV_BOOTS; boot++) {
+		struct report_msg b = report(1, boot, 1, REPORT_STAGE_BOOT);
+		nodes_apply(n, &b, 30000, 0);
+	}
+	/* Only the last NODES_PREV_BOOTS boots are remembered (documented). */
+	assert_int_equal(nodes_replay_check(n, 100, 200), REPORT_OK);
+	assert_int_equal(nodes_replay_check(n, 200, 2), REPORT_REJECT_REPLAYED);
+	nodes_free(t);
+}
+
+static void test_states(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(10);
+	struct report_msg m = report(1, 100, 1, REPORT_STAGE_LEASE);
+	struct node *n = nodes_get(t, m.node);
+	int64_t now = 1000000;
+	nodes_apply(n, &m, now, 0);
+	assert_int_equal(nodes_state(n, now, &limits), NODE_BOOTING);
+	assert_int_equal(nodes_state(n, now + 121000, &limits), NODE_LOST);
+	m = report(1, 100, 2, REPORT_STAGE_SWITCH_ROOT);
+	nodes_apply(n, &m, now, 0);
+	assert_int_equal(nodes_state(n, now + 999999, &limits), NODE_UP); /* no heartbeat: up */
+	m = report(1, 100, 3, REPORT_STAGE_HEARTBEAT);
+	m.heartbeat_s = 10;
+	nodes_apply(n, &m, now, 0);
+	assert_int_equal(nodes_state(n, now + 30000, &limits), NODE_UP);
+	assert_int_equal(nodes_state(n, now + 36000, &limits), NODE_LOST); /* 3 missed + 5 s */
+	m = report(1, 100, 4, REPORT_STAGE_SHUTDOWN_BEGIN);
+	nodes_apply(n, &m, now, 0);
+	assert_int_equal(nodes_state(n, now, &limits), NODE_SHUTTING_DOWN);
+	m = report(1, 100, 5, REPORT_STAGE_RESET);
+	nodes_apply(n, &m, now, 0);
+	assert_int_equal(nodes_state(n, now + 9999999, &limits), NODE_DOWN);
+	m = report(1, 101, 1, REPORT_STAGE_FATAL);
+	m.error = ETIMEDOUT;
+	strcpy(m.text, "no lease");
+	nodes_apply(n, &m, now, 0);
+	assert_int_equal(nodes_state(n, now, &limits), NODE_FAILED);
+	assert_string_equal(n->error_text, "no lease");
+	assert_string_equal(nodes_state_name(NODE_SHUTTING_DOWN), "shutting-down");
+	nodes_free(t);
+}
+
+static void test_validate_order_and_counts(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(2);
+	struct ratelimit *rl = ratelimit_new(1000, 3);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .rate = rl, .nodes = t };
+	uint8_t buf[REPORT_WIRE_MAX + 10];
+	struct report_msg m = report(1, 100, 1, REPORT_STAGE_BOOT), d;
+	struct node *node;
+	size_t n = encode(&m, buf);
+	uint64_t now = 1000;
+	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_OK);
+	assert_non_null(node);
+	nodes_apply(node, &d, 5000, 1);
+	/* The same datagram again: replayed, but the node is handed back for a new ack. */
+	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_REPLAYED);
+	assert_non_null(node);
+	buf[n - 1] ^= 1;
+	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_BAD_HMAC);
+	assert_null(node);
+	assert_int_equal(validate_datagram(&v, buf, 10, 1, now, &d, &node), REPORT_REJECT_TRUNCATED);
+	/* Source 1 has spent its burst of 3 (truncated is refused before the limit): even a good datagram is rate limited now. */
+	m = report(1, 100, 2, REPORT_STAGE_LINK);
+	n = encode(&m, buf);
+	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_RATE_LIMITED);
+	/* Oversized and bad version are refused before the rate limit: they count as such. */
+	assert_int_equal(validate_datagram(&v, buf, REPORT_WIRE_MAX + 1, 1, now, &d, &node),
+			 REPORT_REJECT_OVERSIZED);
+	buf[2] = 9;
+	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_BAD_VERSION);
+	/* Another source, and the table holds 2 nodes: the third is refused. */
+	m = report(2, 100, 1, REPORT_STAGE_BOOT);
+	n = encode(&m, buf);
+	assert_int_equal(validate_datagram(&v, buf, n, 2, now, &d, &node), REPORT_OK);
+	m = report(3, 100, 1, REPORT_STAGE_BOOT);
+	n = encode(&m, buf);
+	assert_int_equal(validate_datagram(&v, buf, n, 3, now, &d, &node), REPORT_REJECT_TABLE_FULL);
+	/* An ack sent to the master is not a report. */
+	m.type = REPORT_TYPE_ACK;
+	n = encode(&m, buf);
+	assert_int_equal(validate_datagram(&v, buf, n, 3, now, &d, &node), REPORT_REJECT_MALFORMED);
+	assert_int_equal(v.accepted, 2);
+	assert_int_equal(v.rejected[REPORT_REJECT_REPLAYED], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_BAD_HMAC], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_TRUNCATED], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_RATE_LIMITED], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_OVERSIZED], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_BAD_VERSION], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_TABLE_FULL], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_MALFORMED], 1);
+	ratelimit_free(rl);
+	nodes_free(t);
+}
+
+static void test_ratelimit_refills(void **state)
+{
+	(void)state;
+	struct ratelimit *rl = ratelimit_new(10, 3); /* 10/s, burst 3 */
+	uint64_t now = 5000;
+	for (int i = 0; i < 3; i++)
+		assert_true(ratelimit_allow(rl, 42, now));
+	assert_false(ratelimit_allow(rl, 42, now));
+	assert_true(ratelimit_allow(rl, 43, now)); /* another source has its own bucket */
+	assert_false(ratelimit_allow(rl, 42, now + 50)); /* half a token */
+	assert_true(ratelimit_allow(rl, 42, now + 100));
+	assert_false(ratelimit_allow(rl, 42, now + 100));
+	for (int i = 0; i < 3; i++) /* refilled to the burst, never beyond */
+		assert_true(ratelimit_allow(rl, 42, now + 100000));
+	assert_false(ratelimit_allow(rl, 42, now + 100000));
+	ratelimit_free(rl);
+	rl = ratelimit_new(0, 0); /* no limit */
+	for (int i = 0; i < 1000; i++)
+		assert_true(ratelimit_allow(rl, 42, now));
+	ratelimit_free(rl);
+}
+
+static char *temp_dir(void)
+{
+	char *dir = strdup("/tmp/ghostwatch-test-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return dir;
+}
+
+static void remove_dir(char *dir)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+/* Accepts and logs a report the way serve does. */
+static void accept_report(struct validate *v, struct persist *p, const struct report_msg *m)
+{
+	uint8_t buf[REPORT_WIRE_MAX];
+	size_t n = encode(m, buf);
+	struct report_msg d;
+	struct node *node;
+	assert_int_equal(validate_datagram(v, buf, n, 0x0100007f, 1, &d, &node), REPORT_OK);
+	assert_int_equal(persist_log(p, buf, n, 1700000000000 + m->seq, 0x0100007f), 0);
+	nodes_apply(node, &d, 1700000000000 + m->seq, 0x0100007f);
+}
+
+static void test_persist_log_survives_without_snapshot(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	struct nodes *t = nodes_new(1000);
+	int err;
+	struct persist *p = persist_open(dir, t, &err);
+	assert_non_null(p);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t };
+	for (unsigned i = 0; i < 100; i++) {
+		struct report_msg m = report(i, 7, 1, REPORT_STAGE_LEASE);
+		m.flags = REPORT_FLAG_INVENTORY;
+		snprintf(m.inv.hostname, sizeof(m.inv.hostname), "n%u", i);
+		m.inv.cores = 16;
+		accept_report(&v, p, &m);
+	}
+	assert_int_equal(persist_flush(p), 0);
+	/* Like kill -9: no compaction, no close. Another reader sees every node. */
+	struct nodes *r = nodes_new(1000);
+	assert_int_equal(persist_load(dir, r), 0);
+	assert_int_equal(nodes_count(r), 100);
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 42 };
+	struct node *n = nodes_find(r, mac);
+	assert_non_null(n);
+	assert_string_equal(n->inv.hostname, "n42");
+	assert_int_equal(n->inv.cores, 16);
+	assert_int_equal(n->last_stage, REPORT_STAGE_LEASE);
+	assert_true(n->last_seen == 1700000000001);
+	/* A restarted server loads the same, folds the log into a snapshot, and keeps the
+	 * replay window: the same report again is a replay. */
+	struct nodes *t2 = nodes_new(1000);
+	struct persist *p2 = persist_open(dir, t2, &err);
+	assert_non_null(p2);
+	assert_int_equal(nodes_count(t2), 100);
+	assert_int_equal(nodes_replay_check(nodes_find(t2, mac), 7, 1), REPORT_REJECT_REPLAYED);
+	struct report_msg m = report(42, 7, 2, REPORT_STAGE_SWITCH_ROOT);
+	struct validate v2 = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t2 };
+	accept_report(&v2, p2, &m);
+	assert_int_equal(persist_flush(p2), 0);
+	persist_close(p2);
+	persist_close(p);
+	nodes_clear(r);
+	assert_int_equal(persist_load(dir, r), 0);
+	assert_int_equal(nodes_count(r), 100);
+	assert_int_equal(nodes_find(r, mac)->last_stage, REPORT_STAGE_SWITCH_ROOT);
+	assert_string_equal(nodes_find(r, mac)->inv.hostname, "n42"); /* from the snapshot */
+	nodes_free(r);
+	nodes_free(t2);
+	nodes_free(t);
+	remove_dir(dir);
+}
+
+static void test_persist_snapshot_round_trip_and_torn_log(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	struct nodes *t = nodes_new(100);
+	int err;
+	struct persist *p = persist_open(dir, t, &err);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t };
+	struct report_msg m = report(9, 0x1122334455667788ull, 3, REPORT_STAGE_FATAL);
+	m.error = 5;
+	m.heartbeat_s = 30;
+	strcpy(m.text, "i/o error");
+	m.flags = REPORT_FLAG_INVENTORY;
+	memcpy(m.inv.ip, "\0\0\0\0\0\0\0\0\0\0\xff\xff\x0a\x01\x02\x03", 16);
+	m.inv.threads = 96;
+	m.inv.mem_mib = 1u << 20;
+	m.inv.link_mbps = REPORT_LINK_SPEED_UNKNOWN;
+	m.inv.mtu = 9000;
+	strcpy(m.inv.kernel, "6.1.0-28-amd64");
+	strcpy(m.inv.cpu, "AMD EPYC 9654");
+	accept_report(&v, p, &m);
+	assert_int_equal(persist_compact(p, t), 0);
+	struct node before = *nodes_at(t, 0);
+	/* A second report only in the log, then a torn record after it. */
+	struct report_msg m2 = report(10, 5, 1, REPORT_STAGE_BOOT);
+	accept_report(&v, p, &m2);
+	assert_int_equal(persist_flush(p), 0);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/log.3", dir);
+	FILE *f = fopen(path, "ab");
+	assert_non_null(f);
+	fwrite("\x01\x00\x00\x00\x7f", 1, 5, f);
+	fclose(f);
+	struct nodes *r = nodes_new(100);
+	assert_int_equal(persist_load(dir, r), 0);
+	assert_int_equal(nodes_count(r), 2);
+	assert_memory_equal(nodes_find(r, before.mac), &before, sizeof(before));
+	persist_close(p);
+	/* A damaged snapshot is an error, never a silent empty table. */
+	snprintf(path, sizeof(path), "%s/snapshot", dir);
+	f = fopen(path, "r+b");
+	fwrite("XXXX", 1, 4, f);
+	fclose(f);
+	nodes_clear(r);
+	assert_int_equal(persist_load(dir, r), -EINVAL);
+	nodes_free(r);
+	nodes_free(t);
+	remove_dir(dir);
+}
+
+/* Runs one output function into a string. */
+static char *capture(void (*fn)(FILE *, struct nodes *), struct nodes *t)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	fn(f, t);
+	fclose(f);
+	return text;
+}
+
+static void hostfile_fn(FILE *f, struct nodes *t) { hostfile_print(f, t, 1700000000500, &limits); }
+static void json_fn(FILE *f, struct nodes *t) { status_print_json(f, t, 1700000000500, &limits); }
+static void table_fn(FILE *f, struct nodes *t) { status_print_table(f, t, 1700000000500, &limits); }
+static void svg_fn(FILE *f, struct nodes *t) { timeline_print(f, t); }
+
+static struct nodes *sample_table(void)
+{
+	struct nodes *t = nodes_new(10);
+	const char *names[] = { "zeta", "alpha", "mid\"<&>", "" };
+	for (unsigned i = 0; i < 4; i++) {
+		struct report_msg m = report(i, 1, 1, REPORT_STAGE_SWITCH_ROOT);
+		m.flags = REPORT_FLAG_INVENTORY;
+		strcpy(m.inv.hostname, names[i]);
+		m.inv.cores = (uint16_t)(i * 8);
+		m.inv.threads = 4;
+		m.inv.ip[10] = m.inv.ip[11] = 0xff;
+		m.inv.ip[12] = 10, m.inv.ip[15] = (uint8_t)i;
+		nodes_apply(nodes_get(t, m.node), &m, 1700000000000, 0);
+	}
+	struct report_msg f = report(7, 1, 1, REPORT_STAGE_FATAL);
+	nodes_apply(nodes_get(t, f.node), &f, 1700000000000, 0x0100007f);
+	return t;
+}
+
+static void test_outputs(void **state)
+{
+	(void)state;
+	struct nodes *t = sample_table();
+	char *hosts = capture(hostfile_fn, t);
+	/* Up nodes only, sorted; no hostname: the IP; no cores: the threads. */
+	assert_string_equal(hosts, "10.0.0.3 slots=24\nalpha slots=8\nmid\"<&> slots=16\nzeta slots=4\n");
+	free(hosts);
+	char *json = capture(json_fn, t);
+	assert_non_null(strstr(json, "\"hostname\":\"mid\\\"<&>\""));
+	assert_non_null(strstr(json, "\"state\":\"failed\""));
+	assert_non_null(strstr(json, "\"ip\":\"127.0.0.1\""));
+	assert_non_null(strstr(json, "\"stages_ms\":{\"switch-root\":1600}"));
+	free(json);
+	char *table = capture(table_fn, t);
+	assert_non_null(strstr(table, "5 nodes: 0 booting, 4 up, 0 shutting-down, 0 down, 1 failed, 0 lost"));
+	free(table);
+	char *svg = capture(svg_fn, t);
+	assert_non_null(strstr(svg, "mid\"&lt;&amp;&gt;"));
+	assert_null(strstr(svg, "<&>"));
+	assert_non_null(strstr(svg, "</svg>"));
+	free(svg);
+	nodes_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hmac_known_answer),
+		cmocka_unit_test(test_table_grows_and_finds),
+		cmocka_unit_test(test_replay_window),
+		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_validate_order_and_counts),
+		cmocka_unit_test(test_ratelimit_refills),
+		cmocka_unit_test(test_persist_log_survives_without_snapshot),
+		cmocka_unit_test(test_persist_snapshot_round_trip_and_torn_log),
+		cmocka_unit_test(test_outputs),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
