@@ -289,6 +289,10 @@ static int run_bad(const struct opts *o)
 		}
 		send_from(fd, o, src, buf, len);
 		sent++;
+		/* Paced so that the receiver's socket buffer never overflows: every datagram sent
+		 * must be seen and counted (except by the flood's rate limit, on purpose). */
+		if (sent % 64 == 0)
+			usleep(2000);
 	}
 	printf("sent %u %s datagrams\n", sent, o->bad);
 	close(fd);
