@@ -34,6 +34,8 @@ struct opts {
 
 static struct gw_hmac *hmac;
 
+#define WINDOW 128
+
 static uint64_t mono_ms(void)
 {
 	struct timespec ts;
@@ -144,13 +146,14 @@ static void send_from(int fd, const struct opts *o, uint32_t src, const uint8_t 
 	}
 }
 
-/* Reads acks for up to wait_ms; marks acked[i] for the node they name (seq must match). */
+/* Reads acks for up to wait_ms or until `enough` new ones; marks acked[i] for the node they
+ * name (sequence and boot id must match). */
 static unsigned collect_acks(int fd, const struct opts *o, uint8_t *acked, const uint32_t *seq,
-			     unsigned wait_ms)
+			     unsigned wait_ms, unsigned enough)
 {
 	unsigned got = 0;
 	uint64_t deadline = mono_ms() + wait_ms;
-	for (;;) {
+	while (got < enough) {
 		uint64_t now = mono_ms();
 		if (now >= deadline)
 			break;
@@ -188,7 +191,7 @@ static int run_nodes(const struct opts *o)
 	unsigned long total_sent = 0, total_acked = 0, total_reports = 0;
 	double start = mono_s();
 	for (unsigned s = 0; s < o->nstages; s++) {
-		unsigned want = 0, got = 0;
+		unsigned want = 0, got = 0, in_flight = 0;
 		memset(acked, 0, o->nodes);
 		for (unsigned k = 0; k < o->nodes; k++) {
 			seq[k] = o->seq_start + s;
@@ -212,11 +215,16 @@ static int run_nodes(const struct opts *o)
 					return 1;
 				send_from(fd, o, node_src(i), buf, (size_t)n);
 				total_sent++;
-				/* Keep the socket buffers from overflowing: drain acks as we go. */
-				if (k % 256 == 255)
-					got += collect_acks(fd, o, acked, seq, 0);
+				/* A window of WINDOW reports in flight, so that socket buffers (about
+				 * 200 KB by default) never overflow: wait for most of its acks. */
+				if (++in_flight == WINDOW) {
+					unsigned a = collect_acks(fd, o, acked, seq, 50, WINDOW * 7 / 8);
+					got += a;
+					in_flight = 0;
+				}
 			}
-			got += collect_acks(fd, o, acked, seq, round < 5 ? 100u << round : 2000);
+			got += collect_acks(fd, o, acked, seq, round < 5 ? 100u << round : 2000, want - got);
+			in_flight = 0;
 		}
 		for (unsigned k = 0; k < o->nodes; k++)
 			if (!done[k] && o->fatal_every && (k + o->first) % o->fatal_every == 0 &&

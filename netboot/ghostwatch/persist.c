@@ -24,6 +24,7 @@ struct persist {
 	uint32_t gen;
 	int log_fd;
 	uint64_t log_size;
+	uint64_t snapshot_size;
 	size_t queued;
 	uint8_t queue[QUEUE_SIZE];
 };
@@ -302,6 +303,7 @@ int persist_compact(struct persist *p, struct nodes *t)
 	p->log_fd = fd;
 	p->gen++;
 	p->log_size = 0;
+	p->snapshot_size = SNAP_HEADER + (uint64_t)nodes_count(t) * NODE_RECORD;
 	return 0;
 }
 
@@ -381,6 +383,7 @@ int persist_flush(struct persist *p)
 }
 
 uint64_t persist_log_size(const struct persist *p) { return p->log_size; }
+uint64_t persist_snapshot_size(const struct persist *p) { return p->snapshot_size; }
 
 void persist_close(struct persist *p)
 {

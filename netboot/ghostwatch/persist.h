@@ -24,8 +24,10 @@ int persist_load(const char *dir, struct nodes *t);
 /* Queues one accepted datagram; persist_flush writes the queue with one write(2). */
 int persist_log(struct persist *p, const uint8_t *dgram, size_t len, int64_t wall_ms, uint32_t src);
 int persist_flush(struct persist *p);
-/* Bytes in the current log: serve compacts when it grows. */
+/* Bytes in the current log and in the last snapshot: serve compacts when the log outgrows
+ * the snapshot (so compaction costs stay proportional to the reports received). */
 uint64_t persist_log_size(const struct persist *p);
+uint64_t persist_snapshot_size(const struct persist *p);
 /* Writes a new snapshot of t and starts a new, empty log. 0 or -errno. */
 int persist_compact(struct persist *p, struct nodes *t);
 void persist_close(struct persist *p);

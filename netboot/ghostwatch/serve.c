@@ -1,6 +1,7 @@
 /* The receive loop: recvmmsg a batch, validate each datagram, append the accepted ones to
  * the log with one write, apply them, then sendmmsg their acks (so nothing is acked before
- * it is on disk). Timers: metrics every 2 s, compaction when the log is large or old. */
+ * it is on disk). Timers: metrics every 2 s; compaction once a minute, or sooner when the
+ * log outgrows both 32 MiB and twice the snapshot. */
 #define _GNU_SOURCE
 #include "serve.h"
 
@@ -141,8 +142,9 @@ int serve_run(const struct serve_options *o)
 				fprintf(stderr, "ghostwatch: cannot write %s: %s\n", metrics_path, strerror(-err));
 			next_metrics = now + METRICS_EVERY_MS;
 		}
-		if (persist_log_size(p) > COMPACT_LOG_BYTES ||
-		    (now >= next_compact && persist_log_size(p) > 0)) {
+		uint64_t log = persist_log_size(p);
+		if ((log > COMPACT_LOG_BYTES && log > 2 * persist_snapshot_size(p)) ||
+		    (now >= next_compact && log > 0)) {
 			err = persist_compact(p, nodes);
 			if (err)
 				fprintf(stderr, "ghostwatch: snapshot failed: %s\n", strerror(-err));

@@ -97,7 +97,10 @@ unsigned timeline_print(FILE *out, struct nodes *t)
 		int y = TOP + (int)i * ROW;
 		status_node_ip(n, ip);
 		char name[17];
-		snprintf(name, sizeof(name), "%s", n->inv.hostname[0] ? n->inv.hostname : "-");
+		const char *host = n->inv.hostname[0] ? n->inv.hostname : "-";
+		size_t len = strnlen(host, sizeof(name) - 1); /* long names cut to the label width */
+		memcpy(name, host, len);
+		name[len] = '\0';
 		fprintf(out, "<text x=\"10\" y=\"%d\">", y + 11);
 		xml_text(out, name);
 		fprintf(out, " %s</text>\n", ip);
