@@ -304,7 +304,10 @@ void link_describe(const struct link_info *links, unsigned n, char *buf, size_t 
 	for (unsigned i = 0; i < n && used < cap; i++) {
 		char mac[3 * LINK_HWADDR_MAX + 1] = "";
 		size_t m = 0;
+		unsigned nonzero = 0;
 		for (unsigned j = 0; j < links[i].hwaddr_len; j++)
+			nonzero |= links[i].hwaddr[j];
+		for (unsigned j = 0; nonzero && j < links[i].hwaddr_len; j++)
 			m += (size_t)snprintf(mac + m, sizeof(mac) - m, j ? ":%02x" : "%02x", links[i].hwaddr[j]);
 		int w = snprintf(buf + used, cap - used, "%s%s (%s%s%s)", i ? ", " : "", links[i].name,
 				 mac, mac[0] ? ", " : "",

@@ -13,6 +13,7 @@
 #include "fatal.h"
 #include "log.h"
 #include "modules.h"
+#include "modules_async.h"
 #include "net_stage.h"
 #include "report_cmd.h"
 #include "shutdown.h"
@@ -45,17 +46,27 @@ static void read_boot_config(void)
 	fatal_configure(&config);
 }
 
+/* NIC drivers now; the other modules load in a thread during DHCP (modules_async.c). */
+static struct modules_result net_modules;
+
 static void load_modules(void)
 {
-	struct modules_result r;
-	int err = modules_load(MODULES_LIST_PATH, NULL, &r);
+	int err = modules_async_start(MODULES_LIST_PATH, &net_modules);
 	if (err == -ENOENT) {
 		log_info("no module list: this image carries no modules");
 		return;
 	}
 	if (err)
 		log_warn("cannot read %s: %s", MODULES_LIST_PATH, strerror(-err));
-	log_info("modules: %u loaded, %u already present, %u failed", r.loaded, r.present, r.failed);
+}
+
+static void load_modules_finish(void)
+{
+	struct modules_result r;
+	if (modules_async_join(&r) == -ENOENT)
+		return;
+	log_info("modules: %u loaded, %u already present, %u failed", net_modules.loaded + r.loaded,
+		 net_modules.present + r.present, net_modules.failed + r.failed);
 }
 
 static _Noreturn void boot(void)
@@ -69,8 +80,15 @@ static _Noreturn void boot(void)
 		log_warn("early mounts incomplete: %s", strerror(-mount_err));
 	read_boot_config();
 	load_modules();
-	/* Network, root and switch_root stages come here (see the Network and Root issues). */
-	fatal("no network or root stage in this build: nothing to boot");
+	static struct net_result net;
+	int net_err = net_stage_run(&config, &net);
+	load_modules_finish(); /* even on failure: the rescue shell may need them */
+	if (net_err && net_stage_required(&config))
+		fatal("%s", net.error);
+	if (net_err)
+		log_warn("network: %s; going on without it (the root is not on the network)", net.error);
+	/* The root and switch_root stages come here (see the Root issue). */
+	fatal("no root stage in this build: nothing to boot");
 }
 
 static int usage(void)

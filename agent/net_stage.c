@@ -274,7 +274,7 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 	char seen[NET_ERROR_LEN / 2];
 	int count = link_choose(links, n, &want, chosen, LINK_MAX);
 	if (count < 0) {
-		char what[96] = "an Ethernet link";
+		char what[96] = "Ethernet link";
 		if (want.bootif_len) {
 			char hw[64];
 			hw_text(want.bootif, want.bootif_len, hw, sizeof(hw));
@@ -286,6 +286,7 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 			hw_text(want.mac, 6, hw, sizeof(hw));
 			snprintf(what, sizeof(what), "ip= MAC %s", hw);
 		}
+		(void)link_list(ctx, links, LINK_MAX, &n); /* lo is up now */
 		link_describe(links, n, seen, sizeof(seen));
 		link_close(ctx);
 		return stage_error(r, -ENODEV, "no usable link: no %s among the links seen: %s", what, seen);
@@ -337,6 +338,18 @@ int net_stage_run(const struct boot_config *cfg, struct net_result *result)
 {
 	const struct net_stage_options opt = { .iface = NULL, .root = "", .set_hostname = true };
 	return net_stage_run_with(cfg, &opt, result);
+}
+
+bool net_stage_required(const struct boot_config *cfg)
+{
+	const char *root = cfg->root;
+	if (cfg->ip[0])
+		return strcmp(cfg->ip, "off") != 0 && strcmp(cfg->ip, "none") != 0;
+	if (cfg->nfsroot[0] || !root[0] || !strcmp(root, "/dev/nfs"))
+		return true;
+	if (!strncmp(root, "nfs:", 4) || !strncmp(root, "nfs4:", 5) || !strncmp(root, "dhcp", 4))
+		return true;
+	return strstr(root, ":/") != NULL; /* dracut's legacy root=<server>:<path> */
 }
 
 int net_stage_cli(int argc, char **argv)

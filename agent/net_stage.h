@@ -55,6 +55,11 @@ int net_stage_run(const struct boot_config *cfg, struct net_result *result);
 int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_options *opt,
 		       struct net_result *result);
 
+/* Whether the boot cannot go on without the network: ip= asks for it (not off), or the root
+ * is on NFS or comes from DHCP (root= empty, /dev/nfs, nfs:, nfs4:, dhcp, server:/path, or
+ * nfsroot=). A block root without ip= boots on when the network fails. */
+bool net_stage_required(const struct boot_config *cfg);
+
 /* `ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname]`: argv[0] is
  * "net-up". Prints the lease as net.env lines; returns the exit status. */
 int net_stage_cli(int argc, char **argv);
