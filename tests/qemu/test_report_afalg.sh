@@ -1,0 +1,60 @@
+#!/bin/bash
+# The node's report path with the real Debian kernel: `ghostinit report` in the guest signs
+# with the kernel's AF_ALG hmac(sha256) (modules from the image's default list) and talks to
+# ghostwatch in the test's namespace over QEMU's user network (10.0.2.2 = the namespace's
+# loopback). Checks acks, what ghostwatch stored (inventory from the guest's /proc and /sys),
+# the 200 ms budget with no master, and that a wrong key is refused.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+. tests/lib/netns.sh
+. tests/lib/qemu.sh
+. tests/lib/ghostwatch.sh
+logs=build/test-logs/qemu
+mkdir -p "$logs"
+QEMU_NETNS=$(netns_name qreport)
+netns_add "$QEMU_NETNS"
+dir=$(mktemp -d /tmp/gb-qreport.XXXXXX)
+trap 'netns_cleanup; rm -rf "$dir"' EXIT
+gw_key "$dir/key"
+
+check "image with the key and the guest script" initramfs/mkimage.sh --output "$dir/report.img" \
+	--agent build/ghostinit --file "$dir/key:/etc/ghostboot/key" \
+	--file tests/qemu/report-guest.sh:/report-guest.sh
+check "ghostwatch serves in the namespace" gw_start "$QEMU_NETNS" "$dir" --key "$dir/key"
+
+log=$logs/report-afalg.console
+QEMU_INITRD=$dir/report.img \
+	QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56" \
+	qemu_boot "$log" 180 "panic=-1 rdinit=/bin/sh -- /report-guest.sh"
+check "the guest ran to the end" grep -q "GUEST: done" "$log"
+check "six boot stages acked by ghostwatch (AF_ALG HMAC accepted)" grep -q "GUEST: boot reports rc=0" "$log"
+check "the guest's sender saw no retransmit" grep -q "sent 6, retransmits 0, acked 6" "$log"
+check "fatal report acked" grep -q "GUEST: fatal report rc=0" "$log"
+check "dead master: not acked, exit 1" grep -q "GUEST: dead master rc=1" "$log"
+waited=$(grep -A5 'report --master 10.0.2.2:7999' "$log" | grep -o 'waited [0-9]* ms' | head -1)
+[ -n "$waited" ] || waited=$(awk '/dead master/ { print prev } { prev = $0 }' "$log" | grep -o 'waited [0-9]* ms')
+n=${waited//[^0-9]/}
+echo "# dead master: $waited"
+check "dead master: 4 reports waited at most 200 ms in total (${n:-?} ms)" test -n "$n" -a "${n:-999}" -le 200
+check "wrong key: not acked" grep -q "GUEST: wrong key rc=1" "$log"
+
+"$GW" status --json --state "$dir/state" >"$dir/status.json"
+release=$(cat build/kernel/release)
+check "ghostwatch stored the node, its two boots and the guest's inventory" python3 - "$dir/status.json" "$release" <<'PY'
+import json, sys
+nodes = json.load(open(sys.argv[1]))["nodes"]
+assert len(nodes) == 1, nodes  # the wrong-key node was never created
+n = nodes[0]
+assert n["node"] == "52:54:00:12:34:56", n
+assert n["state"] == "failed" and n["error"] == 110 and n["error_text"] == "guest says fatal", n
+assert n["kernel"] == sys.argv[2], n
+assert n["threads"] == 1 and n["cores"] == 1 and 64 <= n["mem_mib"] <= 256, n
+assert n["mtu"] == 1500 and n["cpu"], n
+# Each `ghostinit report` run is a boot of its own (a new boot id): the fatal one is boot 2,
+# and the inventory of boot 1 is kept.
+assert n["boots"] == 2 and list(n["stages_ms"]) == ["fatal"], n
+PY
+bad=$(gw_metric "$dir" 'ghostwatch_rejected_total{reason="bad_hmac"}')
+check "the wrong key's datagrams counted as bad_hmac ($bad)" test "$bad" -ge 1
+tap_done
