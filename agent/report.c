@@ -4,7 +4,10 @@
 #include "report.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
@@ -288,6 +291,78 @@ int report_stage(unsigned stage, int err, const char *text)
 {
 	return report_stage_at(stage, err, text, clock_ms());
 }
+
+int report_save_at(int dirfd, const char *name, int daemon_pid)
+{
+	char line[160], tmp[64], ip[INET_ADDRSTRLEN];
+	const uint8_t *n = rs.setup.node;
+	if (rs.fd < 0)
+		return -ENOTCONN;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", name) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	inet_ntop(AF_INET, &rs.setup.master_ip, ip, sizeof(ip));
+	int len = snprintf(line, sizeof(line),
+			   "ghostboot-report 1 %02x%02x%02x%02x%02x%02x %s %u %016llx %u %u %d\n", n[0],
+			   n[1], n[2], n[3], n[4], n[5], ip, rs.setup.master_port,
+			   (unsigned long long)rs.setup.boot_id, rs.seq, rs.setup.heartbeat_s, daemon_pid);
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	ssize_t w = write(fd, line, (size_t)len);
+	int err = w == len ? 0 : w < 0 ? -errno : -EIO;
+	close(fd);
+	if (!err && renameat(dirfd, tmp, dirfd, name) < 0)
+		err = -errno;
+	return err;
+}
+
+int report_load_state(const char *path, struct report_setup *s, int *daemon_pid)
+{
+	char line[200], node[13], ip[INET_ADDRSTRLEN];
+	unsigned version, port, seq, heartbeat;
+	unsigned long long boot_id;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	line[n] = '\0';
+	memset(s, 0, sizeof(*s));
+	*daemon_pid = 0;
+	if (sscanf(line, "ghostboot-report %u %12s %15s %u %llx %u %u %d", &version, node, ip, &port,
+		   &boot_id, &seq, &heartbeat, daemon_pid) != 8 ||
+	    version != 1 || strlen(node) != 12 || inet_pton(AF_INET, ip, &s->master_ip) != 1 ||
+	    !port || port > 65535 || !boot_id)
+		return -EINVAL;
+	for (int i = 0; i < REPORT_NODE_LEN; i++) {
+		char byte[3] = { node[2 * i], node[2 * i + 1], 0 };
+		s->node[i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	s->master_port = (uint16_t)port;
+	s->boot_id = boot_id;
+	s->last_seq = seq;
+	s->heartbeat_s = (uint16_t)heartbeat;
+	s->budget_ms = REPORT_BUDGET_MS;
+	return 0;
+}
+
+int report_resume(const char *path, const struct boot_config *cfg, int *daemon_pid)
+{
+	struct report_setup s;
+	int err = report_load_state(path, &s, daemon_pid);
+	if (err)
+		return err;
+	if (cfg->key[0]) {
+		s.keylen = report_load_key(cfg->key, s.key);
+		if (s.keylen < 0)
+			return s.keylen;
+	}
+	return report_open(&s);
+}
+
+void report_refill_budget(void) { rs.budget_left_ms = rs.setup.budget_ms; }
 
 uint64_t report_boot_id(void) { return rs.setup.boot_id; }
 uint32_t report_last_seq(void) { return rs.seq; }

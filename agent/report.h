@@ -63,6 +63,21 @@ void report_set_inventory(const struct report_inventory *inv);
 int report_stage(unsigned stage, int err, const char *text);
 int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms);
 
+/* The boot's reporting state for whoever reports next in this boot (the heartbeat daemon, the
+ * shutdown program): one text line "ghostboot-report 1 <node> <master> <port> <boot id>
+ * <last seq> <heartbeat s> <daemon pid>", written to name.tmp then renamed, in the directory
+ * dirfd (a descriptor, so it still works after switch_root moved /run). 0 or -errno. */
+#define REPORT_STATE_PATH "/run/ghostboot/report"
+int report_save_at(int dirfd, const char *name, int daemon_pid);
+/* Reads such a file and opens reporting to continue that boot (same boot id, next sequence),
+ * with cfg's key and a fresh REPORT_BUDGET_MS. *daemon_pid gets the saved pid (0: none).
+ * 0 or -errno (-ENOENT: nobody reported in this boot). */
+int report_resume(const char *path, const struct boot_config *cfg, int *daemon_pid);
+/* Its first half: parses the file into a setup (no key, kernel HMAC) without opening. */
+int report_load_state(const char *path, struct report_setup *s, int *daemon_pid);
+/* A new REPORT_BUDGET_MS of ack waits (the heartbeat daemon, outside the boot path). */
+void report_refill_budget(void);
+
 uint64_t report_boot_id(void);
 uint32_t report_last_seq(void);
 struct report_stats report_get_stats(void);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include <openssl/hmac.h>
 
 #include "cpuinfo.h"
+#include "heartbeat.h"
 #include "report.h"
 
 struct key {
@@ -279,6 +281,80 @@ static void test_off_when_not_open(void **state)
 	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), -ENOTCONN);
 }
 
+static char *test_argv0;
+
+/* The stage and sequence of the last report the fake master received. */
+static int last_report(struct master *m, unsigned *seq)
+{
+	pthread_mutex_lock(&m->lock);
+	int stage = m->last.stage;
+	*seq = m->last.seq;
+	pthread_mutex_unlock(&m->lock);
+	return stage;
+}
+
+/* The heartbeat daemon: '@' argv[0], heartbeats on time, the state file kept current, SIGTERM
+ * turned into shutdown-begin, and the shutdown program continuing the same boot. */
+static void test_heartbeat_and_resume(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ghostboot-test-run-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct master *m = master_start(ACK_ALL);
+	open_sender(m->port);
+	assert_int_equal(report_stage(REPORT_STAGE_SWITCH_ROOT, 0, NULL), 1);
+	uint64_t boot_id = report_boot_id();
+	int pid = heartbeat_start(test_argv0, dir, 100);
+	assert_true(pid > 0);
+	report_close(); /* the parent goes on to exec the real init */
+	char path[64], cmdline[64] = "";
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	usleep(50000);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(cmdline, sizeof(cmdline), f));
+	fclose(f);
+	assert_int_equal(cmdline[0], '@');
+	usleep(400000);
+	unsigned seq;
+	pthread_mutex_lock(&m->lock);
+	unsigned received = m->received;
+	pthread_mutex_unlock(&m->lock);
+	assert_true(received >= 3); /* switch-root and at least 2 heartbeats in 0.45 s */
+	assert_int_equal(last_report(m, &seq), REPORT_STAGE_HEARTBEAT);
+	char state_path[96];
+	snprintf(state_path, sizeof(state_path), "%s/report", dir);
+	assert_int_equal(heartbeat_stop(state_path, 2000), 0);
+	assert_int_equal(kill(pid, 0), -1); /* reaped */
+	assert_int_equal(last_report(m, &seq), REPORT_STAGE_SHUTDOWN_BEGIN);
+	/* The shutdown program: same boot, the sequence after the daemon's last (the setup is
+	 * signed with OpenSSL here; report_resume would use the kernel's HMAC). */
+	struct report_setup setup;
+	int daemon = -1;
+	assert_int_equal(report_load_state(state_path, &setup, &daemon), 0);
+	assert_int_equal(daemon, 0); /* the daemon cleared its pid when it stopped */
+	assert_memory_equal(setup.node, "\x52\x54\x00\xaa\xbb\xcc", 6);
+	assert_int_equal(setup.master_port, m->port);
+	assert_int_equal(setup.heartbeat_s, 15);
+	setup.mac = openssl_mac;
+	setup.mac_ctx = &node_key;
+	assert_int_equal(report_open(&setup), 0);
+	assert_true(report_boot_id() == boot_id);
+	assert_int_equal(report_stage(REPORT_STAGE_UNMOUNTED, 0, NULL), 1);
+	unsigned unmounted_seq;
+	assert_int_equal(last_report(m, &unmounted_seq), REPORT_STAGE_UNMOUNTED);
+	assert_int_equal(unmounted_seq, seq + 1);
+	pthread_mutex_lock(&m->lock);
+	assert_true(m->last.boot_id == boot_id);
+	pthread_mutex_unlock(&m->lock);
+	report_close();
+	assert_int_equal(heartbeat_stop(state_path, 100), 0); /* nothing left to stop */
+	unlink(state_path);
+	rmdir(dir);
+	assert_int_equal(report_load_state(state_path, &setup, &daemon), -ENOENT);
+	master_stop(m);
+}
+
 static void test_load_key(void **state)
 {
 	(void)state;
@@ -339,8 +415,10 @@ static void test_cpuinfo_odd(void **state)
 	assert_int_equal(ci.threads, 1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
+	test_argv0 = argv[0];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_acked_reports),
 		cmocka_unit_test(test_retransmits_until_acked),
@@ -350,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_inventory_until_acked),
 		cmocka_unit_test(test_continue_a_boot),
 		cmocka_unit_test(test_off_when_not_open),
+		cmocka_unit_test(test_heartbeat_and_resume),
 		cmocka_unit_test(test_load_key),
 		cmocka_unit_test(test_cpuinfo_x86),
 		cmocka_unit_test(test_cpuinfo_odd),
