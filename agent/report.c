@@ -30,8 +30,10 @@ struct pending {
 	uint8_t bytes[REPORT_WIRE_MAX];
 };
 
+/* Zero-initialised (in .bss, not in the binary): is_open says whether fd is valid. */
 static struct {
-	int fd; /* -1: reporting off */
+	int is_open, hmac_open;
+	int fd;
 	struct report_setup setup;
 	struct report_hmac hmac;
 	uint32_t seq;
@@ -41,7 +43,7 @@ static struct {
 	struct report_inventory inventory;
 	struct pending pending[REPORT_PENDING_MAX];
 	struct report_stats stats;
-} rs = { .fd = -1, .hmac = { .tfm = -1 } };
+} rs;
 
 int report_load_key(const char *spec, uint8_t key[REPORT_KEY_MAX])
 {
@@ -86,6 +88,7 @@ int report_open(const struct report_setup *setup)
 		int err = report_hmac_open(&rs.hmac, setup->key, (size_t)setup->keylen);
 		if (err)
 			return err;
+		rs.hmac_open = 1;
 		rs.setup.mac = report_hmac_compute;
 		rs.setup.mac_ctx = &rs.hmac;
 	}
@@ -106,6 +109,7 @@ int report_open(const struct report_setup *setup)
 		return err;
 	}
 	rs.fd = fd;
+	rs.is_open = 1;
 	rs.setup.boot_id = setup->boot_id ? setup->boot_id : new_boot_id();
 	rs.seq = setup->boot_id ? setup->last_seq : 0;
 	rs.budget_left_ms = setup->budget_ms;
@@ -226,7 +230,7 @@ static struct pending *free_slot(void)
 
 int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms)
 {
-	if (rs.fd < 0)
+	if (!rs.is_open)
 		return -ENOTCONN;
 	drain_acks();
 	/* Earlier reports still unacked get their last chances now, without waiting. */
@@ -296,7 +300,7 @@ int report_save_at(int dirfd, const char *name, int daemon_pid)
 {
 	char line[160], tmp[64], ip[INET_ADDRSTRLEN];
 	const uint8_t *n = rs.setup.node;
-	if (rs.fd < 0)
+	if (!rs.is_open)
 		return -ENOTCONN;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", name) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
@@ -370,10 +374,9 @@ struct report_stats report_get_stats(void) { return rs.stats; }
 
 void report_close(void)
 {
-	if (rs.fd >= 0)
+	if (rs.is_open)
 		close(rs.fd);
-	report_hmac_close(&rs.hmac);
+	if (rs.hmac_open)
+		report_hmac_close(&rs.hmac);
 	memset(&rs, 0, sizeof(rs));
-	rs.fd = -1;
-	rs.hmac.tfm = -1;
 }
