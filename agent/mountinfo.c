@@ -212,3 +212,22 @@ unsigned mountinfo_unmount_order(const struct mountinfo *mi, const char *prefix,
 	}
 	return out;
 }
+
+int mountinfo_network_ancestor(const struct mountinfo *mi, unsigned idx)
+{
+	/* At most count steps: a garbled parent chain may loop. */
+	for (unsigned steps = 0; idx < mi->count && steps < mi->count; steps++) {
+		const struct mountinfo_entry *e = &mi->entry[idx];
+		if (mountinfo_is_network(e))
+			return (int)idx;
+		unsigned next = mi->count;
+		for (unsigned j = 0; j < mi->count; j++) {
+			if (j != idx && mi->entry[j].id == e->parent) {
+				next = j;
+				break;
+			}
+		}
+		idx = next;
+	}
+	return -1;
+}

@@ -38,6 +38,10 @@ bool mountinfo_path_under(const char *path, const char *prefix);
  * remounted read-only, and left for last. */
 bool mountinfo_is_network(const struct mountinfo_entry *e);
 
+/* The nearest network filesystem at or below which entry idx sits (idx itself, its parent, ...
+ * by parent id), or -1. When that server is gone, every path lookup beneath it blocks. */
+int mountinfo_network_ancestor(const struct mountinfo *mi, unsigned idx);
+
 /* Writes to order[] the indices of the mounts at or under prefix in the order to unmount them:
  * a mount only after every mount on top of it (its children by parent id, stacked mounts
  * included); among those free to go, local filesystems (an overlay, /proc ...) before network

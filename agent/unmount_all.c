@@ -65,32 +65,48 @@ static const char *why_text(int err)
 	}
 }
 
-/* One pass over the table, newest first: returns whether anything went away. */
+/* One pass over the table, newest first: returns whether anything went away. Once an umount
+ * under a network filesystem has hung, its server is taken as gone: every path lookup beneath
+ * it would hang as well, so the rest of that subtree is skipped and the network mount itself
+ * is detached at once (MNT_DETACH takes what sits on it along). */
 static bool pass(const struct shutdown_ops *ops, const char *prefix, uint64_t deadline, uint64_t umount_ms,
 		 bool last_try, struct unmount_result *res)
 {
 	unsigned order[MOUNTINFO_MAX];
+	bool dead[MOUNTINFO_MAX] = { false };
 	unsigned n = mountinfo_unmount_order(&table, prefix, order, MOUNTINFO_MAX);
 	bool changed = false;
 	for (unsigned i = 0; i < n && !deadline_passed(deadline); i++) {
 		const struct mountinfo_entry *e = &table.entry[order[i]];
 		bool net = mountinfo_is_network(e);
+		int server = mountinfo_network_ancestor(&table, order[i]);
+		if (server >= 0 && dead[server] && server != (int)order[i])
+			continue; /* beneath a dead server: goes with its detach */
 		struct umount_job job = { ops, e->mount_point, net ? MNT_FORCE : 0 };
-		int r = bounded_run(do_umount, &job, bound(deadline, umount_ms));
+		bool tried = !(server >= 0 && dead[server]);
+		int r = tried ? bounded_run(do_umount, &job, bound(deadline, umount_ms)) : -ETIMEDOUT;
 		if (r == 0) {
 			res->unmounted++;
 			changed = true;
 			continue;
 		}
-		if (r == -ETIMEDOUT)
+		if (r == -ETIMEDOUT && tried) {
 			res->hung++;
+			if (server >= 0)
+				dead[server] = true;
+		}
 		if (r == -EINVAL) /* no longer a mount point: gone with its parent, or a hung child finished it */
 			continue;
 		/* A network mount gets no second chance (each try costs a bound); a local one gets
 		 * the next pass, once what sits on it has gone, and is detached on the last. */
 		if (!net && !last_try && r != -ETIMEDOUT)
 			continue;
-		note(res, e, why_text(r));
+		if (!net && server >= 0 && r == -ETIMEDOUT) {
+			/* Its path lookup hung on the server: a detach would hang the same way. */
+			note(res, e, "hung");
+			continue;
+		}
+		note(res, e, tried ? why_text(r) : "server gone");
 		job.flags = MNT_DETACH;
 		if (bounded_run(do_umount, &job, bound(deadline, umount_ms < UNMOUNT_DETACH_MS ? umount_ms : UNMOUNT_DETACH_MS)) == 0) {
 			res->detached++;

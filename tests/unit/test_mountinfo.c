@@ -77,6 +77,11 @@ static void test_overlay_worker(void **state)
 	 * its NFS lower; /proc and /oldrootfs are not under /oldroot. */
 	assert_string_equal(order_ids("/oldroot"), "29 28 27 25 30 26 24");
 	assert_string_equal(order_ids("/oldroot/"), "29 28 27 25 30 26 24");
+	/* Which server a lookup under each mount depends on. */
+	assert_int_equal(mountinfo_network_ancestor(&mi, (unsigned)n), n);
+	assert_int_equal(mountinfo_network_ancestor(&mi, (unsigned)o), -1);
+	assert_int_equal(mountinfo_network_ancestor(&mi, (unsigned)find("/oldroot/home")), find("/oldroot/home"));
+	assert_int_equal(mountinfo_network_ancestor(&mi, (unsigned)find("/oldroot/run/user/0")), -1);
 }
 
 /* A plain NFS root (no overlay): everything on top of it first, the NFS root last. */
@@ -92,6 +97,7 @@ static void test_nfs_root(void **state)
 	      "46 40 0:30 / /oldroot/tmp rw - tmpfs tmpfs rw\n");
 	assert_int_equal(mi.count, 7);
 	assert_string_equal(order_ids("/oldroot"), "46 45 44 43 42 41 40");
+	assert_int_equal(mountinfo_network_ancestor(&mi, (unsigned)find("/oldroot/sys/kernel/debug")), 0);
 	assert_string_equal(order_ids("/oldroot/sys"), "43 42");
 	assert_string_equal(order_ids("/"), "46 45 44 43 42 41 40");
 }
@@ -211,6 +217,7 @@ static void test_cycle(void **state)
 	assert_int_equal(mi.count, 4);
 	const char *got = order_ids("/oldroot");
 	assert_int_equal(strlen(got), strlen("5 5 4 3"));
+	assert_int_equal(mountinfo_network_ancestor(&mi, 0), -1); /* the cycle ends */
 }
 
 static void test_path_under(void **state)

@@ -38,6 +38,7 @@ struct fake {
 	int hang_network_force; /* umount2(MNT_FORCE) of a network fs blocks forever */
 	int hang_all;           /* every umount2, detach included, blocks forever */
 	char busy[64];          /* this mount point answers EBUSY unless detached */
+	char hang_under[64];    /* umount2 of any path below this one blocks (its lookup hangs) */
 	/* sync and meminfo */
 	int sync_hang, sync_sleep_ms;
 	uint64_t dirty_kb;
@@ -166,7 +167,9 @@ static int f_umount2(const char *target, int flags)
 		}
 	}
 	logf_("umount %s%s%s;", target, flags & MNT_FORCE ? " force" : "", flags & MNT_DETACH ? " detach" : "");
-	if (F->hang_all || (F->hang_network_force && net && (flags & MNT_FORCE)))
+	size_t hl = strlen(F->hang_under);
+	if (F->hang_all || (F->hang_network_force && net && (flags & MNT_FORCE)) ||
+	    (hl && !strncmp(target, F->hang_under, hl) && target[hl] == '/'))
 		for (;;)
 			pause();
 	if (top < 0)
@@ -392,6 +395,34 @@ static void test_busy_mount_detached(void **state)
 	assert_non_null(strstr(F->log, "umount /oldroot/dev detach;"));
 }
 
+/* The server behind /oldroot/home is gone: the lookup of a mount beneath it hangs. One bound
+ * is spent, not one per mount: the rest of that subtree is skipped and the NFS mount is
+ * detached at once, taking what sits on it along. */
+static void test_lookup_hangs_under_dead_server(void **state)
+{
+	(void)state;
+	snprintf(F->line[F->nlines], sizeof(F->line[0]), "40 30 0:40 / /oldroot/home/a rw - tmpfs tmpfs rw");
+	F->mounted[F->nlines++] = 1;
+	snprintf(F->line[F->nlines], sizeof(F->line[0]), "41 30 0:41 / /oldroot/home/b rw - tmpfs tmpfs rw");
+	F->mounted[F->nlines++] = 1;
+	snprintf(F->hang_under, sizeof(F->hang_under), "/oldroot/home");
+	struct shutdown_budget b;
+	shutdown_budget_make(5000, &b);
+	run(RESET_ACTION_REBOOT, 5000);
+	assert_int_equal(res.unmount.hung, 1);
+	assert_int_equal(res.unmount.detached, 1);
+	assert_int_equal(res.unmount.unmounted, 6);
+	assert_int_equal(still_mounted_under_oldroot(), 0);
+	const char *hung = strstr(F->log, "umount /oldroot/home/b;");
+	const char *detach = strstr(F->log, "umount /oldroot/home detach;");
+	assert_non_null(hung);
+	assert_non_null(detach);
+	assert_true(hung < detach);
+	assert_null(strstr(F->log, "umount /oldroot/home/a;"));
+	assert_null(strstr(F->log, "umount /oldroot/home force"));
+	assert_string_equal(F->report_text[1], "/oldroot/home/b (tmpfs: hung) /oldroot/home (nfs4: server gone)");
+}
+
 static void test_plan_and_budget(void **state)
 {
 	(void)state;
@@ -488,6 +519,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slow_sync_progressing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stalled_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_mount_detached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_hangs_under_dead_server, setup, teardown),
 		cmocka_unit_test(test_plan_and_budget),
 		cmocka_unit_test(test_spare_policy),
 		cmocka_unit_test(test_meminfo),
