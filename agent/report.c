@@ -117,13 +117,15 @@ int report_open(const struct report_setup *setup)
 }
 
 int report_init(const struct boot_config *cfg, const uint8_t node[REPORT_NODE_LEN],
-		uint32_t master_ip, uint16_t master_port)
+		uint32_t dhcp_server)
 {
 	struct report_setup s;
 	memset(&s, 0, sizeof(s));
 	memcpy(s.node, node, REPORT_NODE_LEN);
-	s.master_ip = master_ip;
-	s.master_port = master_port ? master_port : GHOST_DEFAULT_MASTER_PORT;
+	s.master_ip = cfg->master_ip ? cfg->master_ip : dhcp_server;
+	if (!s.master_ip)
+		return -EDESTADDRREQ;
+	s.master_port = cfg->master_port ? cfg->master_port : GHOST_DEFAULT_MASTER_PORT;
 	s.heartbeat_s = cfg->heartbeat_s > 0xffff ? 0xffff : (uint16_t)cfg->heartbeat_s;
 	s.budget_ms = REPORT_BUDGET_MS;
 	if (cfg->key[0]) {

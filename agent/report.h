@@ -3,7 +3,7 @@
  * waiting for acks is charged to one budget (200 ms per boot by default).
  *
  * Use from the boot stages (the lead integrates it):
- *   report_init(&config, boot_mac, master_ip, master_port);  once the lease is known
+ *   report_init(&config, boot_mac, lease_server_ip);         once the lease is known
  *   report_set_inventory(&inv);                              once (see inventory.h)
  *   report_stage(REPORT_STAGE_LEASE, 0, NULL);               after each stage
  *   report_stage(REPORT_STAGE_FATAL, ETIMEDOUT, "no DHCP offer");  before fatal()
@@ -47,10 +47,12 @@ struct report_stats {
 };
 
 /* Loads the key named by cfg->key (a file in the image, or hex), opens the kernel HMAC and
- * the socket, and draws a boot id. Returns 0 or -errno (reporting then stays off):
- * -EINVAL bad key, -EAFNOSUPPORT/-ENOENT no AF_ALG hmac(sha256), or a socket error. */
+ * the socket, and draws a boot id. The master is ghost.master= (cfg->master_ip/port), else
+ * dhcp_server (network order; the documented default), on cfg->master_port. Returns 0 or
+ * -errno (reporting then stays off): -EDESTADDRREQ no master at all, -EINVAL bad key,
+ * -EAFNOSUPPORT/-ENOENT no AF_ALG hmac(sha256), or a socket error. */
 int report_init(const struct boot_config *cfg, const uint8_t node[REPORT_NODE_LEN],
-		uint32_t master_ip, uint16_t master_port);
+		uint32_t dhcp_server);
 /* The same from an explicit setup (tests, the shutdown program continuing a boot). */
 int report_open(const struct report_setup *setup);
 /* Reads a key: "/path" (a file holding hex) or hex text. Returns its length or -errno. */

@@ -355,6 +355,22 @@ static void test_heartbeat_and_resume(void **state)
 	master_stop(m);
 }
 
+static void test_init_errors(void **state)
+{
+	(void)state;
+	struct boot_config cfg;
+	const uint8_t mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
+	boot_config_defaults(&cfg);
+	/* Neither ghost.master= nor a DHCP server: nowhere to report. */
+	assert_int_equal(report_init(&cfg, mac, 0), -EDESTADDRREQ);
+	cfg.master_ip = htonl(INADDR_LOOPBACK);
+	strcpy(cfg.key, "not-a-key");
+	assert_int_equal(report_init(&cfg, mac, 0), -EINVAL);
+	strcpy(cfg.key, "/nonexistent/ghostboot.key");
+	assert_int_equal(report_init(&cfg, mac, htonl(0x0a000001)), -ENOENT);
+	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), -ENOTCONN); /* stays off */
+}
+
 static void test_load_key(void **state)
 {
 	(void)state;
@@ -429,6 +445,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_continue_a_boot),
 		cmocka_unit_test(test_off_when_not_open),
 		cmocka_unit_test(test_heartbeat_and_resume),
+		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_load_key),
 		cmocka_unit_test(test_cpuinfo_x86),
 		cmocka_unit_test(test_cpuinfo_odd),
