@@ -105,8 +105,9 @@ int serve_run(const struct serve_options *o)
 		fprintf(stderr, "ghostwatch: out of memory or no HMAC-SHA256 in libcrypto\n");
 		goto out;
 	}
-	snprintf(metrics_path, sizeof(metrics_path), "%s", o->metrics_path ? o->metrics_path : "");
-	if (!o->metrics_path)
+	if (o->metrics_path)
+		snprintf(metrics_path, sizeof(metrics_path), "%s", o->metrics_path);
+	else
 		snprintf(metrics_path, sizeof(metrics_path), "%s/metrics.prom", o->state_dir);
 	p = persist_open(o->state_dir, nodes, &err);
 	if (!p) {
