@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -408,12 +407,7 @@ int main(int argc, char **argv)
 			if (inet_pton(AF_INET, v, &o.target.sin_addr) != 1)
 				return usage();
 		} else if (!strcmp(a, "--key")) {
-			char text[300];
-			int fd = open(v, O_RDONLY);
-			ssize_t n = fd >= 0 ? read(fd, text, sizeof(text)) : -1;
-			if (fd >= 0)
-				close(fd);
-			o.keylen = n > 0 ? report_wire_parse_key(text, (size_t)n, o.key) : -1;
+			o.keylen = gw_hmac_load_key(v, o.key);
 			if (o.keylen < 0) {
 				fprintf(stderr, "ghostwatch-loadgen: bad key file %s\n", v);
 				return 2;

@@ -2,6 +2,8 @@
 #include "gw_hmac.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include <openssl/core_names.h>
@@ -49,4 +51,20 @@ void gw_hmac_free(struct gw_hmac *h)
 	EVP_MAC_CTX_free(h->ctx);
 	EVP_MAC_free(h->mac);
 	free(h);
+}
+
+int gw_hmac_load_key(const char *path, uint8_t key[REPORT_KEY_MAX])
+{
+	char text[4 * REPORT_KEY_MAX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, text, sizeof(text));
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	if ((size_t)n == sizeof(text))
+		return -EINVAL; /* longer than any key */
+	return report_wire_parse_key(text, (size_t)n, key);
 }

@@ -1,7 +1,6 @@
 /* ghostwatch: the master's view of every diskless node. `serve` collects the reports;
  * `status`, `hostfile` and `timeline` read the state serve keeps (same defaults, no flags). */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gw_hmac.h"
 #include "hostfile.h"
 #include "nodes.h"
 #include "persist.h"
@@ -44,22 +44,6 @@ static int64_t wall_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int load_key(const char *path, uint8_t key[REPORT_KEY_MAX])
-{
-	char text[4 * REPORT_KEY_MAX];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, text, sizeof(text));
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	if ((size_t)n == sizeof(text))
-		return -EINVAL;
-	return report_wire_parse_key(text, (size_t)n, key);
 }
 
 static int number(const char *v, unsigned long max, unsigned long *out)
@@ -218,7 +202,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "serve")) {
 		static uint8_t key[REPORT_KEY_MAX];
 		const char *path = o.key_path ? o.key_path : DEFAULT_KEY_PATH;
-		int len = load_key(path, key);
+		int len = gw_hmac_load_key(path, key);
 		if (len == -ENOENT && !o.key_path)
 			len = 0; /* no default key file: run without a key, and say so */
 		if (len < 0) {

@@ -78,6 +78,17 @@ static void test_hmac_known_answer(void **state)
 	assert_int_equal(gw_hmac_compute(h, (const uint8_t *)data, strlen(data), tag), 0);
 	assert_memory_equal(tag, expect, 32);
 	gw_hmac_free(h);
+	/* The key file the master reads: hex, whitespace around it ignored. */
+	char path[] = "/tmp/ghostwatch-key-XXXXXX";
+	int fd = mkstemp(path);
+	const char *hex = " 4a656665000000000000000000000000\n";
+	assert_int_equal(write(fd, hex, strlen(hex)), (ssize_t)strlen(hex));
+	close(fd);
+	uint8_t key[REPORT_KEY_MAX];
+	assert_int_equal(gw_hmac_load_key(path, key), 16);
+	assert_memory_equal(key, "Jefe", 4);
+	unlink(path);
+	assert_int_equal(gw_hmac_load_key(path, key), -ENOENT);
 	/* No key: HMAC with the empty key still works. */
 	h = gw_hmac_new(NULL, 0);
 	assert_non_null(h);
