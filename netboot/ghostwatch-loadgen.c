@@ -161,9 +161,16 @@ static unsigned collect_acks(int fd, const struct opts *o, uint8_t *acked, const
 			break;
 		uint8_t buf[REPORT_WIRE_MAX];
 		ssize_t n;
-		while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		struct sockaddr_in from;
+		socklen_t fromlen = sizeof(from);
+		while ((n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
+				     &fromlen)) > 0) {
 			struct report_msg m;
-			if (report_wire_decode(buf, (size_t)n, &m) != REPORT_OK || m.type != REPORT_TYPE_ACK ||
+			/* A node's connected socket takes acks only from the address it sent to. */
+			int from_target = from.sin_addr.s_addr == o->target.sin_addr.s_addr &&
+					  from.sin_port == o->target.sin_port;
+			fromlen = sizeof(from);
+			if (!from_target || report_wire_decode(buf, (size_t)n, &m) != REPORT_OK || m.type != REPORT_TYPE_ACK ||
 			    report_wire_verify(buf, (size_t)n, gw_hmac_compute, hmac) != REPORT_OK)
 				continue;
 			unsigned i = (unsigned)m.node[2] << 24 | (unsigned)m.node[3] << 16 |

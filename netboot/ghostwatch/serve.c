@@ -24,6 +24,7 @@
 #include "validate.h"
 
 #define BATCH 64
+#define CONTROL_SIZE CMSG_SPACE(sizeof(struct in_pktinfo))
 #define METRICS_EVERY_MS 2000
 #define COMPACT_EVERY_MS 60000
 #define COMPACT_LOG_BYTES (32u << 20)
@@ -55,8 +56,11 @@ static int open_socket(const struct serve_options *o)
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	int size = 8 << 20;
+	int size = 8 << 20, one = 1;
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/* Each datagram's destination address, so that its ack leaves from that address: nodes
+	 * accept acks only from the address they sent to (a multi-homed master). */
+	(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(o->port) };
 	if (o->bind_ip && inet_pton(AF_INET, o->bind_ip, &sa.sin_addr) != 1) {
 		close(fd);
@@ -75,10 +79,45 @@ struct batch {
 	struct iovec iov[BATCH];
 	struct sockaddr_in from[BATCH];
 	uint8_t buf[BATCH][REPORT_WIRE_MAX + 1]; /* one byte more: oversized is seen as such */
+	char control[BATCH][CONTROL_SIZE];
 	struct mmsghdr acks[BATCH];
 	struct iovec ack_iov[BATCH];
 	uint8_t ack_buf[BATCH][REPORT_WIRE_MIN];
+	char ack_control[BATCH][CONTROL_SIZE];
 };
+
+/* The address datagram i was sent to (0: unknown, then the kernel chooses the source). */
+static uint32_t destination(struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			return pi.ipi_addr.s_addr;
+		}
+	return 0;
+}
+
+/* Points ack n at datagram i's sender, from the address datagram i was sent to. */
+static void ack_header(struct batch *b, int n, int i, size_t len)
+{
+	struct msghdr *mh = &b->acks[n].msg_hdr;
+	b->ack_iov[n] = (struct iovec){ b->ack_buf[n], len };
+	*mh = (struct msghdr){ .msg_name = &b->from[i], .msg_namelen = sizeof(b->from[i]),
+			       .msg_iov = &b->ack_iov[n], .msg_iovlen = 1 };
+	uint32_t dst = destination(&b->msgs[i].msg_hdr);
+	if (!dst)
+		return;
+	memset(b->ack_control[n], 0, CONTROL_SIZE);
+	mh->msg_control = b->ack_control[n];
+	mh->msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
+	struct cmsghdr *c = CMSG_FIRSTHDR(mh);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+	struct in_pktinfo pi = { .ipi_spec_dst.s_addr = dst };
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+}
 
 static void batch_arm(struct batch *b)
 {
@@ -87,7 +126,9 @@ static void batch_arm(struct batch *b)
 		b->msgs[i].msg_hdr = (struct msghdr){ .msg_name = &b->from[i],
 						      .msg_namelen = sizeof(b->from[i]),
 						      .msg_iov = &b->iov[i],
-						      .msg_iovlen = 1 };
+						      .msg_iovlen = 1,
+						      .msg_control = b->control[i],
+						      .msg_controllen = CONTROL_SIZE };
 	}
 }
 
@@ -192,12 +233,7 @@ int serve_run(const struct serve_options *o)
 						      gw_hmac_compute, hmac);
 			if (alen < 0)
 				continue;
-			b->ack_iov[nacks] = (struct iovec){ b->ack_buf[nacks], (size_t)alen };
-			b->acks[nacks].msg_hdr = (struct msghdr){ .msg_name = &b->from[i],
-								  .msg_namelen = sizeof(b->from[i]),
-								  .msg_iov = &b->ack_iov[nacks],
-								  .msg_iovlen = 1 };
-			nacks++;
+			ack_header(b, nacks++, i, (size_t)alen);
 		}
 		err = persist_flush(p);
 		if (err) {

@@ -105,4 +105,12 @@ check "ghostwatch still running, no sanitizer report" bash -c "kill -0 $GW_PID &
 kill -TERM "$GW_PID"
 wait "$GW_PID" 2>/dev/null
 check "SIGTERM: serve saves and stops" grep -q "stopped, 305 nodes saved" "$dir/serve.log"
+
+# Listening on every address (the default), acks leave from the address each report was sent
+# to: nodes take acks only from there. 127.0.0.2 is not the address the kernel would choose.
+check "serve on every address" gw_start "$ns" "$dir" --key "$dir/key" --bind 0.0.0.0
+echo "# kernel's source for a reply: $(ip -n "$ns" route get 127.1.0.9 | head -1)"
+out=$(ip netns exec "$ns" "$GW_LOADGEN" --target 127.0.0.2:7468 --key "$dir/key" --nodes 20 \
+	--first 2000 --stages boot)
+check "reports to 127.0.0.2 acked from 127.0.0.2 ($out)" test "$(echo "$out" | awk '{ print $4 == $6 }')" = 1
 tap_done
