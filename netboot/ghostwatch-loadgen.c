@@ -25,7 +25,7 @@ struct opts {
 	struct sockaddr_in target;
 	uint8_t key[REPORT_KEY_MAX];
 	int keylen;
-	unsigned nodes, first, boot, seq_start, heartbeat, fatal_every, count, bench_s;
+	unsigned nodes, first, boot, seq_start, heartbeat, fatal_every, count, bench_s, pace_us;
 	int stages[REPORT_STAGE_COUNT];
 	unsigned nstages;
 	const char *bad, *state;
@@ -221,6 +221,8 @@ static int run_nodes(const struct opts *o)
 					return 1;
 				send_from(fd, o, node_src(i), buf, (size_t)n);
 				total_sent++;
+				if (o->pace_us)
+					usleep(o->pace_us); /* a slower stream, for tests that act during it */
 				/* A window of WINDOW reports in flight, so that socket buffers (about
 				 * 200 KB by default) never overflow: wait for most of its acks. */
 				if (++in_flight == WINDOW) {
@@ -373,6 +375,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: ghostwatch-loadgen --target IP:PORT [--key FILE] [--nodes N] [--first I]\n"
 		"          [--stages s1,s2,...] [--boot B] [--seq-start S] [--heartbeat S] [--fatal-every K]\n"
+		"          [--pace-us US]\n"
 		"       ghostwatch-loadgen --target IP:PORT --bad KIND --count C [--first I]\n"
 		"          KIND: truncated cut oversized bad-version bad-magic bad-hmac random replay flood\n"
 		"       ghostwatch-loadgen --bench SECONDS --state DIR [--nodes N] [--key FILE]\n");
@@ -431,6 +434,8 @@ int main(int argc, char **argv)
 			o.heartbeat = (unsigned)atoi(v);
 		} else if (!strcmp(a, "--fatal-every")) {
 			o.fatal_every = (unsigned)atoi(v);
+		} else if (!strcmp(a, "--pace-us")) {
+			o.pace_us = (unsigned)atoi(v);
 		} else if (!strcmp(a, "--count")) {
 			o.count = (unsigned)atoi(v);
 		} else if (!strcmp(a, "--bad")) {
