@@ -20,6 +20,7 @@
 #define DEFAULT_KEY_PATH "/etc/ghostwatch/key"
 #define DEFAULT_LOST_AFTER_S 120
 #define DEFAULT_MAX_NODES 262144
+#define MAX_NODES_LIMIT 16777216
 #define DEFAULT_RATE 50
 #define DEFAULT_BURST 100
 
@@ -106,7 +107,7 @@ static int parse(int argc, char **argv, struct options *o)
 			o->serve.rate = (uint32_t)x;
 		else if (!strcmp(a, "--burst") && !number(v, 10000000, &x) && x)
 			o->serve.burst = (uint32_t)x;
-		else if (!strcmp(a, "--max-nodes") && !number(v, 16777216, &x) && x)
+		else if (!strcmp(a, "--max-nodes") && !number(v, MAX_NODES_LIMIT, &x) && x)
 			o->serve.max_nodes = (uint32_t)x;
 		else if (!strcmp(a, "--lost-after") && !number(v, 86400 * 365, &x) && x)
 			o->serve.limits.lost_after_s = (uint32_t)x;
@@ -131,7 +132,8 @@ static void on_interrupt(int sig)
 
 static struct nodes *load_state(const struct options *o)
 {
-	struct nodes *t = nodes_new(o->serve.max_nodes);
+	/* As many as any serve --max-nodes allows: the state was bounded when it was written. */
+	struct nodes *t = nodes_new(MAX_NODES_LIMIT);
 	if (!t) {
 		fprintf(stderr, "ghostwatch: out of memory\n");
 		return NULL;
