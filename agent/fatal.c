@@ -12,6 +12,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "report.h"
 #include "reset.h"
 #include "shell.h"
 
@@ -43,6 +44,8 @@ _Noreturn void fatal(const char *fmt, ...)
 	log_error("fatal: %s", reason);
 	if (getpid() != 1)
 		exit(1);
+	/* The master learns why before anyone walks to the node (a no-op before the lease). */
+	(void)report_stage(REPORT_STAGE_FATAL, 0, reason);
 
 	if (fatal_cfg.rd_shell)
 		(void)shell_run("rd.shell");
