@@ -16,6 +16,7 @@
 #include "modules_async.h"
 #include "net_stage.h"
 #include "report_cmd.h"
+#include "guardian.h"
 #include "shutdown.h"
 
 #define GHOSTBOOT_VERSION "0.1"
@@ -99,6 +100,8 @@ static int usage(void)
 			"                                  bring the network up as the boot would\n"
 			"       ghostinit shutdown reboot|poweroff|halt\n"
 			"                                  from another init: unmount the root safely, reset\n"
+			"       ghostinit guardian --iface IF --addr A/P [--gateway G]\n"
+			"                                  keep the boot link configured (restore it)\n"
 			"       ghostinit                  as PID 1: boot the worker\n");
 	return 2;
 }
@@ -132,6 +135,8 @@ int main(int argc, char **argv)
 {
 	if (shutdown_invoked(argc, argv)) /* /shutdown VERB, from systemd-shutdown or another init */
 		shutdown_main(argc - 1, argv + 1, getpid() != 1);
+	if (argv[0] && argv[0][0] == '@') /* the resident boot-link guardian (guardian.h) */
+		return guardian_main(argc, argv);
 	if (getpid() == 1)
 		boot();
 	if (argc > 1 && !strcmp(argv[1], "cmdline"))
@@ -142,5 +147,7 @@ int main(int argc, char **argv)
 		return report_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "shutdown"))
 		return shutdown_cli(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "guardian"))
+		return guardian_main(argc - 1, argv + 1);
 	return usage();
 }

@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "guardian.h"
 #include "log.h"
 
 #define SHUTDOWN_NEW_ROOT "/run/initramfs"
@@ -30,6 +33,17 @@ static void read_config(struct boot_config *cfg)
 	}
 	cmdline_parse(text, (size_t)n, cfg, &warnings); /* the boot already showed its warnings */
 	log_set_debug(cfg->debug);
+}
+
+/* The boot-link guardian arms the watchdog when told that shutdown begins. */
+static void tell_guardian(void)
+{
+	char buf[16];
+	if (shutdown_ops_real.read_file(GUARDIAN_PIDFILE, buf, sizeof(buf)) <= 0)
+		return;
+	long pid = strtol(buf, NULL, 10);
+	if (pid > 1 && kill((pid_t)pid, SIGUSR1) == 0)
+		log_info("shutdown: told the link guardian (pid %ld)", pid);
 }
 
 static bool kexec_loaded(void)
@@ -90,6 +104,7 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 		(void)mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	}
 	log_init();
+	tell_guardian();
 	unsigned nwarn = shutdown_args_parse(argc, argv, &args);
 	for (unsigned i = 0; i < args.warning_count; i++)
 		log_warn("shutdown: %s", args.warning[i]);

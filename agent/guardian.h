@@ -1,0 +1,36 @@
+/* The boot-link guardian: a small resident process left by the initramfs (argv[0] starting
+ * with '@', so systemd's shutdown spares it; mlocked; running from /run/initramfs in RAM,
+ * touching nothing on the NFS root). It watches the boot interface over rtnetlink and puts
+ * back link, address and default route the moment anything takes them away (ifupdown's
+ * networking.service at shutdown, a stray `ip addr flush`), because without them the NFS
+ * root freezes the node. On SIGUSR1 (sent when shutdown begins) it arms the watchdog. */
+#ifndef GHOST_GUARDIAN_H
+#define GHOST_GUARDIAN_H
+
+#include <stdint.h>
+
+#define GUARDIAN_ARGV0 "@ghostinit-guardian"
+#define GUARDIAN_PIDFILE "/run/ghostboot/guardian.pid"
+#define GUARDIAN_POLL_MS 1000 /* a check even without notifications (a lost one, ENOBUFS) */
+
+struct guardian_config {
+	char ifname[16];
+	uint32_t addr;    /* network byte order */
+	int prefix;
+	uint32_t gateway; /* network byte order; 0: no default route to guard */
+	uint32_t watchdog_s; /* timeout armed on SIGUSR1; 0: the default (ghost.shutdown_timeout + 10 s) */
+};
+
+/* Watches and restores until run_ms has passed (0: forever). Returns -errno when it cannot
+ * start (no such interface, no netlink), else 0 after run_ms. */
+int guardian_run(const struct guardian_config *cfg, uint64_t run_ms);
+
+/* `ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]`, and the
+ * resident form (argv[0] GUARDIAN_ARGV0, same arguments). Exit status 2: bad arguments. */
+int guardian_main(int argc, char *const argv[]);
+
+/* For the boot, before switch_root: forks and execs exe (the copy of ghostinit in
+ * /run/initramfs) as the resident guardian of cfg. Returns its pid or -errno. */
+int guardian_spawn(const char *exe, const struct guardian_config *cfg);
+
+#endif
