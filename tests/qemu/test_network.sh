@@ -68,4 +68,24 @@ QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34
 	qemu_boot "$log" 120 "$common"
 check "two NICs: exactly one lease line" [ "$(grep -cE 'ghostinit: eth[01]: lease ' "$log")" -eq 1 ]
 
+# 5. Nobody answers: a tap on a bridge without a server; ghost.dhcp_timeout=3 bounds it and
+# the fatal path says what happened.
+ip -n "$ns" link add br1 type bridge stp_state 0 forward_delay 0
+ip -n "$ns" link set br1 up
+ip -n "$ns" tuntap add dev tap1 mode tap
+ip -n "$ns" link set tap1 master br1
+ip -n "$ns" link set tap1 up
+log=$logs/network-silent.console
+QEMU_NET="-netdev tap,id=n0,ifname=tap1,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:03" \
+	qemu_boot "$log" 120 "panic=-1 ghost.dhcp_timeout=3"
+check "silent network: fatal 'no DHCP answer on eth0 after 3 s (N DISCOVERs)'" \
+	grep -qE "ghostinit: fatal: no DHCP answer on eth0 after 3 s \([0-9]+ DISCOVERs?\)" "$log"
+check "silent network: the machine resets" grep -q "reboot: Restarting system" "$log"
+
+# 6. No NIC at all: the fatal message lists the links seen.
+log=$logs/network-nonic.console
+QEMU_NET="-nic none" qemu_boot "$log" 120 "panic=-1"
+check "no NIC: fatal 'no usable link' with the links seen" \
+	grep -q "ghostinit: fatal: no usable link: no Ethernet link among the links seen: lo (carrier)" "$log"
+
 tap_done
