@@ -18,6 +18,7 @@
 #include "report_cmd.h"
 #include "guardian.h"
 #include "shutdown.h"
+#include "root_stage.h"
 
 #define GHOSTBOOT_VERSION "0.1"
 
@@ -88,8 +89,11 @@ static _Noreturn void boot(void)
 		fatal("%s", net.error);
 	if (net_err)
 		log_warn("network: %s; going on without it (the root is not on the network)", net.error);
-	/* The root and switch_root stages come here (see the Root issue). */
-	fatal("no root stage in this build: nothing to boot");
+	const struct rootspec_facts facts = {
+		.client_ip = net.addr, .peer = net.peer, .next_server = net.next_server,
+		.server_id = net.server_id, .root_path = net.root_path, .root_path_len = strlen(net.root_path),
+	};
+	root_stage_run(&config, net_err ? NULL : &facts, net.hostname);
 }
 
 static int usage(void)
