@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs the test suites named as arguments (unit fuzz net qemu), each test with a hard timeout,
+# Runs the test suites named as arguments (build unit fuzz net qemu), each test with a hard timeout,
 # its output kept in build/test-logs/<suite>/<test>.log, and prints one closing line:
 # "N passed, N failed". Every test speaks TAP ("ok ..." / "not ok ..."); a test that exits
 # non-zero without a "not ok" line counts as one failure.
@@ -62,12 +62,12 @@ suite_scripts() { # suite
 	done
 }
 
-[ $# -gt 0 ] || set -- unit fuzz net qemu
+[ $# -gt 0 ] || set -- build unit fuzz net qemu
 for suite in "$@"; do
 	case $suite in
 	unit) suite_unit ;;
 	fuzz) suite_fuzz ;;
-	net | qemu) suite_scripts "$suite" ;;
+	build | net | qemu) suite_scripts "$suite" ;;
 	*) echo "run.sh: unknown suite $suite" >&2; failed=$((failed + 1)) ;;
 	esac
 done

@@ -3,6 +3,7 @@
 #                         (and NETBOOT_HOST_LIB when netboot/ defines it)
 #   tests/fuzz/fuzz_*.c   libFuzzer targets; corpus in tests/fuzz/corpus/<name>/; make check
 #                         runs each for FUZZ_SMOKE_SECONDS, make fuzz for FUZZ_SECONDS
+#   tests/build/test_*.sh the build itself: size budgets, determinism, module list
 #   tests/net/test_*.sh   network-namespace tests with real servers (TAP output)
 #   tests/qemu/test_*.sh  the real kernel in QEMU (TAP output)
 # tests/run.sh runs them and prints one summary line: "N passed, N failed".
@@ -30,7 +31,7 @@ $(HOST)/fuzz/%: tests/fuzz/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB)
 test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(HOST)/ghostinit $(BUILD)/initramfs-custom.img
 
 # SUITES=unit make check, or SUITES="unit qemu", runs a subset.
-SUITES ?= unit fuzz net qemu
+SUITES ?= build unit fuzz net qemu
 check: deps
 	@$(MAKE) --no-print-directory test-build
 	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/run.sh $(SUITES)

@@ -1,0 +1,46 @@
+#!/bin/bash
+# The build itself: size budgets, a deterministic image, the module load list resolved at build
+# time (dependencies before users, softdeps honoured, no duplicates), builder options, and a
+# `make deps` that is silent when everything is there.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+agent=build/ghostinit
+
+out=$(initramfs/size.sh "$agent" build/initramfs.img build/kernel 2>&1)
+echo "$out" | sed 's/^/# /'
+check "make size: every size within its budget" bash -c "! grep -q OVER <<<\"\$0\"" "$out"
+check "make size: ghostinit row present" grep -q 'ghostinit (static, stripped)' <<<"$out"
+
+initramfs/mkimage.sh --output "$tmp/a.img" --agent "$agent" --kernel-tree build/kernel
+sleep 1.1 # a different wall clock must not change the archive
+initramfs/mkimage.sh --output "$tmp/b.img" --agent "$agent" --kernel-tree build/kernel
+check "two builds of the image are identical" cmp -s "$tmp/a.img" "$tmp/b.img"
+
+list=$(zstd -dc "$tmp/a.img" | cpio --quiet -i --to-stdout etc/ghostboot/modules)
+line_of() { grep -n "/$1.ko\$" <<<"$list" | head -n 1 | cut -d: -f1; }
+before() { [ -n "$(line_of "$1")" ] && [ -n "$(line_of "$2")" ] && [ "$(line_of "$1")" -lt "$(line_of "$2")" ]; }
+check "virtio_ring is loaded before virtio_net" before virtio_ring virtio_net
+check "sunrpc is loaded before nfs" before sunrpc nfs
+check "nfs is loaded before nfsv4" before nfs nfsv4
+check "r8169's softdep realtek is loaded before it" before realtek r8169
+check "NIC drivers come first (group net before fs)" before igb sunrpc
+check "no module is listed twice" bash -c '[ -z "$(awk "{ print \$2 }" <<<"$0" | sort | uniq -d)" ]' "$list"
+check "every listed module is in the image" bash -c 'files=$(zstd -dc "$1" | cpio -t --quiet); for p in $(awk "{ print \$2 }" <<<"$0"); do grep -qx "${p#/}" <<<"$files" || exit 1; done' "$list" "$tmp/a.img"
+check "the list has the three groups" bash -c 'for g in net fs crypto; do grep -q "^$g " <<<"$0" || exit 1; done' "$list"
+
+initramfs/mkimage.sh --output "$tmp/c.img" --agent "$agent" --kernel-tree build/kernel --no-busybox --add-module ext4:block
+files=$(zstd -dc "$tmp/c.img" | cpio -t --quiet)
+check "--no-busybox leaves BusyBox out" bash -c "! grep -qx 'bin/busybox' <<<\"\$0\"" "$files"
+list=$(zstd -dc "$tmp/c.img" | cpio --quiet -i --to-stdout etc/ghostboot/modules)
+check "--add-module ext4:block adds ext4 in its group" grep -qE '^block .*/ext4.ko$' <<<"$list"
+check "and its dependencies before it" before jbd2 ext4
+initramfs/mkimage.sh --output "$tmp/d.img" --agent "$agent" --kernel-tree build/kernel --no-modules
+files=$(zstd -dc "$tmp/d.img" | cpio -t --quiet)
+check "--no-modules: no module and no load list" bash -c "! grep -qE '\.ko\$|^etc/ghostboot/modules\$' <<<\"\$0\"" "$files"
+check "the console node is in the image" grep -qx 'dev/console' <<<"$files"
+
+check "make deps is silent when everything is there" bash -c '[ -z "$(make -s deps 2>&1)" ]'
+tap_done
