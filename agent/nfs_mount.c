@@ -16,10 +16,12 @@ const char *nfs_mount_strerror(int err)
 	switch (err < 0 ? -err : err) {
 	case ENOENT:
 	case ESTALE:
-		return "export not found";
+		/* NFSv4 servers hide the exports a client may not mount: the same answer */
+		return "export not found (or not exported to this client)";
 	case EACCES:
 	case EPERM:
-		return "access denied by the server";
+		/* an NFSv3 MOUNT server answers a path it does not export the same way */
+		return "access denied by the server (client not allowed, or no such export)";
 	case ETIMEDOUT:
 	case ECONNREFUSED:
 	case EHOSTUNREACH:

@@ -1,0 +1,59 @@
+#!/bin/bash
+# NFS root faults end to end: the server starts 20 s after the worker (it boots when the
+# server appears), a wrong export path and a refused client (clear error in words, the fatal
+# path, a reset within the bound set by ghost.root_timeout and panic=; never a kernel panic).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+. tests/lib/netns.sh
+. tests/lib/qemu.sh
+. tests/lib/nfs.sh
+. tests/lib/worker-root.sh
+logs=build/test-logs/qemu
+ns=$(netns_name rootflt)
+netns_add "$ns"
+QEMU_NETNS=$ns
+QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
+exp=$(realpath -m build/test-root/faults/root)
+check "private copy of the worker root to export" worker_root_copy "$exp"
+
+# 1. The server appears 20 s after the worker started.
+log=$logs/root-nfs-late.console
+start=$SECONDS
+qemu_start "$log" "root=nfs4:10.0.2.2:$exp rw ghost.root_timeout=120 panic=-1"
+sleep 20
+if nfs_start "$ns" "$exp"; then ok "late: Ganesha started 20 s after the worker"; else not_ok "late: Ganesha started"; fi
+qemu_wait 200
+rc=$?
+check "late: QEMU powered off by itself (status $rc, $((SECONDS - start))s)" [ "$rc" -eq 0 ]
+check "late: the failures were retried, in words" grep -q 'ghostinit: root: mount 10.0.2.2:.* failed (attempt [0-9]*): server not answering; retrying in [0-9]* ms' "$log"
+check "late: mounted after several attempts" grep -qE 'ghostinit: root: mounted 10.0.2.2:.* after ([3-9]|[1-9][0-9]+) attempts' "$log"
+check "late: the worker's init runs as PID 1" grep -q 'WORKER-INIT-REACHED pid=1[[:space:]]*$' "$log"
+
+# fatal_case NAME APPEND WORDS VERSION: the mount must fail with WORDS, then a bounded reset.
+fatal_case() {
+	local name=$1 append=$2 words=$3 version=$4 rc start=$SECONDS
+	log=$logs/root-nfs-$name.console
+	qemu_boot "$log" 150 "$append ghost.root_timeout=4 panic=1"
+	rc=$?
+	local took=$((SECONDS - start))
+	check "$name: QEMU exited by itself (status $rc, ${took}s)" [ "$rc" -eq 0 ]
+	check "$name: the error says '$words'" grep -qF "over NFSv$version: $words" "$log"
+	check "$name: the machine was reset" grep -q 'reboot: Restarting system' "$log"
+	check "$name: no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
+	check "$name: the real init never ran" bash -c "! grep -q WORKER-INIT-REACHED '$log'"
+}
+
+# 2. A wrong export path, NFSv4 and NFSv3.
+nfs_stop
+if nfs_start "$ns" "$exp" --v3; then ok "Ganesha restarted with NFSv3"; else not_ok "Ganesha restarted with NFSv3"; fi
+fatal_case wrong-path-v4 "root=nfs4:10.0.2.2:/no/such/export" "export not found" 4.2
+fatal_case wrong-path-v3 "root=nfs:10.0.2.2:/no/such/export:port=2049,mountport=20048" "access denied by the server" 3
+
+# 3. A client the export refuses (only 10.255.0.1 may mount; QEMU's NAT comes from 127.0.0.1).
+nfs_stop
+if nfs_start "$ns" "$exp" --v3 --clients 10.255.0.1; then ok "Ganesha restarted for one other client"; else not_ok "Ganesha restarted for one other client"; fi
+fatal_case refused-v4 "root=nfs4:10.0.2.2:$exp" "export not found (or not exported to this client)" 4.2
+fatal_case refused-v3 "root=nfs:10.0.2.2:$exp:port=2049,mountport=20048" "access denied by the server (client not allowed" 3
+nfs_stop
+tap_done
