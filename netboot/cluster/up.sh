@@ -1,0 +1,206 @@
+#!/bin/bash
+# up.sh [--once] [--workers N] [--timeout S] [CLUSTER_FILE]: a whole diskless cluster on this
+# machine, inside a network namespace made for it: the master (a bridge, dnsmasq, NFS-Ganesha,
+# ghostwatch) and one QEMU worker per node of the cluster file, PXE-booting through QEMU's iPXE
+# ROM over tap devices. Without CLUSTER_FILE, a demo cluster of N workers (default 3) exporting
+# the tiny BusyBox worker root is written to build/cluster/demo/. Everything is torn down on
+# exit and on Ctrl-C (processes by PID, the namespace deleted).
+# --once: unattended; exits 0 only when every worker reached its init over NFS and powered off.
+set -u
+cd "$(dirname "$0")/../.."
+top=$(pwd)
+. tests/lib/netns.sh
+. tests/lib/worker-root.sh
+. netboot/cluster/cluster.sh
+
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--once) once=1 ;;
+	--workers) workers=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [CLUSTER_FILE]" >&2; exit 2 ;;
+	*) file=$1 ;;
+	esac
+	shift
+done
+say() { echo "cluster: $*"; }
+
+# --- the cluster file --------------------------------------------------------------------
+if [ -z "$file" ]; then
+	[[ $workers =~ ^[1-9]$ ]] || { echo "cluster: --workers is 1..9" >&2; exit 2; }
+	demo=$top/build/cluster/demo
+	mkdir -p "$demo"
+	release=$(cat build/kernel/release 2>/dev/null)
+	for f in "build/kernel/boot/vmlinuz-$release" build/initramfs.img; do
+		[ -f "$f" ] || { echo "cluster: $f is missing: run make first" >&2; exit 1; }
+	done
+	worker_root_copy "$demo/root" || exit 1
+	file=$demo/demo.cluster
+	{
+		echo "# The demo cluster of \`make cluster\` (written by netboot/cluster/up.sh)."
+		echo "name        demo"
+		echo "interface   br0"
+		echo "subnet      10.67.0.0/24"
+		echo "master      10.67.0.1"
+		echo "dhcp-range  10.67.0.100 10.67.0.199"
+		echo "ra-prefix   fd00:6762::"
+		echo "kernel      $top/build/kernel/boot/vmlinuz-$release"
+		echo "initramfs   $top/build/initramfs.img"
+		echo "root        $demo/root"
+		echo "nfs-version 4.2"
+		echo "boot        ipxe"
+		echo "overlay     tmpfs"
+		echo "heartbeat   5"
+		echo "console     ttyS0"
+		echo "cmdline     panic=5 worker.sleep=3 worker.write=/tmp/hello"
+		for i in $(seq 1 "$workers"); do
+			echo "node        w$i 52:54:00:67:62:0$i 10.67.0.1$i"
+		done
+	} >"$file"
+fi
+cluster_load "$file" || exit 1
+[ "${#CL_NODE_NAME[@]}" -gt 0 ] || { echo "cluster: $file has no node to start" >&2; exit 1; }
+[ -d "$CL_ROOT" ] || { echo "cluster: the root $CL_ROOT does not exist" >&2; exit 1; }
+dir=$top/build/cluster/$CL_NAME
+mkdir -p "$dir"
+rm -f "$dir"/*.console "$dir/rpcbind.pid"
+netboot/cluster/generate.sh "$file" "$dir/gen" --state "$dir/state" | sed 's/^/cluster: /' || exit 1
+[ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+rm -rf "$dir/state/ghostwatch" "$dir/state/dnsmasq.leases"
+
+# --- the master --------------------------------------------------------------------------
+ns=$(netns_name cluster)
+netns_add "$ns" || exit 1
+br=$CL_INTERFACE
+ip -n "$ns" link add "$br" type bridge stp_state 0 forward_delay 0 &&
+	ip -n "$ns" addr add "$CL_MASTER/$CL_PREFIX" dev "$br" &&
+	ip -n "$ns" -6 addr add "${CL_RA_PREFIX}1/64" dev "$br" nodad &&
+	ip -n "$ns" link set "$br" up || exit 1
+for i in "${!CL_NODE_NAME[@]}"; do
+	ip -n "$ns" tuntap add dev "tap$i" mode tap &&
+		ip -n "$ns" link set "tap$i" master "$br" &&
+		ip -n "$ns" link set "tap$i" up || exit 1
+done
+say "master: namespace $ns, bridge $br $CL_MASTER/$CL_PREFIX, ${#CL_NODE_NAME[@]} taps"
+
+: >"$dir/dnsmasq.log"
+ip netns exec "$ns" dnsmasq -k -C "$dir/gen/dnsmasq.conf" --pid-file= --user=root \
+	--log-facility="$dir/dnsmasq.log" --log-dhcp &
+dnsmasq_pid=$!
+track_pid "$dnsmasq_pid"
+
+# Ganesha in the foreground, by PID. NFSv3 needs a portmapper to register with: rpcbind runs in
+# a private mount namespace (its own /run) until Ganesha has registered.
+if [ "$CL_NFS_VERSION" = 3 ]; then
+	ip netns exec "$ns" unshare -m --propagation private sh -c '
+		mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/rpcbind /run/ganesha || exit 1
+		rpcbind -f -w & echo $! >"$1/rpcbind.pid"
+		i=0; until [ -S /run/rpcbind.sock ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+		exec ganesha.nfsd -F -f "$1/gen/ganesha.conf" -L "$1/ganesha.log" -p /run/ganesha/ganesha.pid -N NIV_EVENT
+	' sh "$dir" >"$dir/ganesha.stdout" 2>&1 &
+else
+	ip netns exec "$ns" ganesha.nfsd -F -f "$dir/gen/ganesha.conf" -L "$dir/ganesha.log" \
+		-p "$dir/state/ganesha/ganesha.pid" -N NIV_EVENT >"$dir/ganesha.stdout" 2>&1 &
+fi
+ganesha_pid=$!
+track_pid "$ganesha_pid"
+
+gw=
+if [ -x build/ghostwatch ]; then
+	gw=build/ghostwatch
+	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state "$dir/state/ghostwatch" \
+		${CL_KEY:+--key "$CL_KEY"} >"$dir/ghostwatch.log" 2>&1 &
+	gw_pid=$!
+	track_pid "$gw_pid"
+fi
+
+listening() { ip netns exec "$ns" ss -Hln "$@" 2>/dev/null | grep -q .; }
+for i in $(seq 1 100); do
+	listening -t "sport = :2049" && grep -q "TFTP root" "$dir/dnsmasq.log" &&
+		{ [ -z "$gw" ] || listening -u "sport = :$CL_REPORT_PORT"; } && break
+	for p in "$dnsmasq_pid" "$ganesha_pid" ${gw:+"$gw_pid"}; do
+		kill -0 "$p" 2>/dev/null || { echo "cluster: a master service exited; logs in $dir" >&2; exit 1; }
+	done
+	sleep 0.1
+done
+if ! listening -t "sport = :2049"; then
+	echo "cluster: Ganesha did not come up; see $dir/ganesha.log" >&2
+	exit 1
+fi
+# Registered: the nodes never ask rpcbind (explicit ports), so it goes now.
+if [ -s "$dir/rpcbind.pid" ]; then
+	track_pid "$(cat "$dir/rpcbind.pid")"
+	kill "$(cat "$dir/rpcbind.pid")" 2>/dev/null
+fi
+say "master: dnsmasq (DHCP, TFTP, RA), NFS-Ganesha (NFSv$CL_NFS_VERSION $CL_ROOT, read-only)${gw:+, ghostwatch on UDP $CL_REPORT_PORT} up"
+say "nodes boot with: $(cat "$dir/gen/cmdline") BOOTIF=01-<mac>"
+
+# --- the workers -------------------------------------------------------------------------
+declare -a qpid=()
+t0=$SECONDS
+for i in "${!CL_NODE_NAME[@]}"; do
+	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 -m 160 -smp 1 \
+		-nographic -no-reboot -serial mon:stdio \
+		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" \
+		</dev/null >"$dir/${CL_NODE_NAME[$i]}.console" 2>&1 &
+	qpid[$i]=$!
+	track_pid "${qpid[$i]}"
+done
+say "workers: ${CL_NODE_NAME[*]} started (QEMU without KVM: PXE to init takes 10-40 s each); consoles in $dir/<node>.console"
+
+# stage LOG: the furthest point a worker's console shows.
+stage() {
+	local log=$1
+	if grep -aq "reboot: Power down" "$log"; then echo "powered off"
+	elif grep -aq "WORKER-DONE" "$log"; then echo "init done"
+	elif grep -aq "WORKER-INIT-REACHED" "$log"; then echo "in its init"
+	elif grep -aq "ghostinit: root: switching" "$log"; then echo "switch_root"
+	elif grep -aq "ghostinit: root: mounted" "$log"; then echo "NFS root mounted"
+	elif grep -aq "ghostinit: .*: lease" "$log"; then echo "leased $(grep -ao 'lease [0-9.]*' "$log" | head -1 | cut -d' ' -f2)"
+	elif grep -aq "ghostinit: ghostboot" "$log"; then echo "ghostinit"
+	elif grep -aq "Linux version" "$log"; then echo "kernel"
+	elif grep -aq "ghostboot: cluster" "$log"; then echo "iPXE script"
+	elif grep -aq "iPXE" "$log"; then echo "iPXE"
+	else echo "firmware"
+	fi
+}
+
+running=1 last=-100
+while [ "$running" -gt 0 ]; do
+	running=0
+	for i in "${!qpid[@]}"; do kill -0 "${qpid[$i]}" 2>/dev/null && running=$((running + 1)); done
+	if [ $((SECONDS - last)) -ge 5 ] || [ "$running" -eq 0 ]; then
+		last=$SECONDS
+		line=
+		for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
+		say "$((SECONDS - t0))s$line"
+	fi
+	if [ $((SECONDS - t0)) -ge "$timeout" ]; then
+		say "timeout after ${timeout}s: stopping the workers"
+		break
+	fi
+	[ "$running" -eq 0 ] || sleep 1
+done
+if [ -n "$gw" ]; then
+	"$gw" status --once --state "$dir/state/ghostwatch" >"$dir/ghostwatch.status" 2>&1
+	sed 's/^/cluster: ghostwatch: /' "$dir/ghostwatch.status"
+fi
+
+# --- the verdict -------------------------------------------------------------------------
+fail=0
+for i in "${!CL_NODE_NAME[@]}"; do
+	n=${CL_NODE_NAME[$i]} log=$dir/${CL_NODE_NAME[$i]}.console
+	if grep -aq 'WORKER-INIT-REACHED pid=1' "$log" && grep -aq "WORKER-DONE" "$log" && grep -aq "reboot: Power down" "$log"; then
+		say "$n: PXE-booted, reached its init over NFS, powered off"
+	else
+		say "$n: did not complete (furthest: $(stage "$log")); see $log"
+		fail=1
+	fi
+done
+if [ "$once" -eq 1 ]; then
+	exit "$fail"
+fi
+say "done; logs in $dir"
+exit "$fail"
