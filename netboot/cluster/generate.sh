@@ -173,6 +173,7 @@ EXPORT {
 	Transports = TCP;
 	CLIENT {
 		Clients = $CL_SUBNET/$CL_PREFIX;
+		Protocols = $protocols;
 		Access_Type = RO;
 	}
 	FSAL { Name = VFS; }

@@ -1,0 +1,160 @@
+#!/bin/bash
+# The cluster file and the master's generated files, checked by the real programs: dnsmasq
+# --test and a dnsmasq that comes up serving DHCP and TFTP, NFS-Ganesha started on its file in
+# this test's namespace, ghostinit's own parser on the nodes' command line; the content (each
+# node's MAC -> IP, PXE, exports); and malformed cluster files rejected with their line number.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+. tests/lib/netns.sh
+gen=netboot/cluster/generate.sh
+quiet() { "$@" >/dev/null 2>&1; }
+t=$(realpath -m build/test-tmp/cluster-config)
+rm -rf "$t"
+mkdir -p "$t/root/sbin" "$t/boot"
+echo kernel >"$t/boot/vmlinuz"
+echo image >"$t/boot/initramfs.img"
+od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$t/key"
+
+good() { # the cluster file of the first checks: iPXE, NFSv4.2, three nodes (one dynamic)
+	cat <<EOF
+# a test cluster
+name        testc
+interface   br0
+subnet      10.68.0.0/24
+master      10.68.0.1
+dhcp-range  10.68.0.100 10.68.0.150
+kernel      boot/vmlinuz
+initramfs   $t/boot/initramfs.img
+root        $t/root
+key         key
+heartbeat   10
+console     ttyS0,115200
+cmdline     panic=5 quiet
+node n1 52:54:00:68:00:01 10.68.0.11
+node n2 52:54:00:68:00:02 10.68.0.12   # comment after a node
+node n3 52:54:00:68:00:03
+EOF
+}
+good >"$t/good.cluster"
+out=$t/out
+check "a valid cluster file generates" quiet $gen "$t/good.cluster" "$out"
+check "dnsmasq --test accepts dnsmasq.conf" quiet dnsmasq --test -C "$out/dnsmasq.conf"
+for n in 1 2; do
+	check "n$n: MAC 52:54:00:68:00:0$n -> 10.68.0.1$n by dhcp-host" \
+		grep -qx "dhcp-host=52:54:00:68:00:0$n,10.68.0.1$n,n$n" "$out/dnsmasq.conf"
+done
+check "n3 (no address) named, its address from the range" grep -qx "dhcp-host=52:54:00:68:00:03,n3" "$out/dnsmasq.conf"
+check "dynamic range" grep -qx "dhcp-range=10.68.0.100,10.68.0.150,255.255.255.0,1h" "$out/dnsmasq.conf"
+check "iPXE gets the script, UEFI ipxe.efi, BIOS undionly.kpxe" \
+	bash -c "grep -qx 'dhcp-match=set:ipxe,175' $out/dnsmasq.conf && grep -qx 'dhcp-boot=tag:ipxe,boot.ipxe,,10.68.0.1' $out/dnsmasq.conf &&
+		grep -qx 'dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi,,10.68.0.1' $out/dnsmasq.conf && grep -qx 'dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe,,10.68.0.1' $out/dnsmasq.conf"
+check "RA lines (iPXE does not stall)" bash -c "grep -qx enable-ra $out/dnsmasq.conf && grep -qx 'dhcp-range=fd00:6762::,ra-only' $out/dnsmasq.conf"
+check "TFTP root holds the kernel, image, script and loaders" \
+	bash -c "cd $out/tftp && cmp vmlinuz $t/boot/vmlinuz && cmp initramfs.img $t/boot/initramfs.img && [ -s undionly.kpxe ] && [ -s ipxe.efi ] && head -1 boot.ipxe | grep -qx '#!ipxe'"
+key=$(cat "$t/key")
+want="console=ttyS0,115200 root=nfs4:10.68.0.1:$t/root:vers=4.2 ro ghost.overlay=tmpfs ghost.reset=pci ghost.master=10.68.0.1:7468 ghost.heartbeat=10 ghost.key=$key panic=5 quiet"
+check "the nodes' command line from the cluster file" grep -qxF "$want" "$out/cmdline"
+check "boot.ipxe boots it with BOOTIF of the booting NIC" \
+	grep -qxF "kernel vmlinuz initrd=initramfs.img $want BOOTIF=01-\${netX/mac:hexhyp}" "$out/tftp/boot.ipxe"
+bootif=$(sed -n 's/^kernel vmlinuz initrd=initramfs.img //p' "$out/tftp/boot.ipxe" | sed 's/\${netX\/mac:hexhyp}/52-54-00-68-00-01/')
+check "ghostinit's parser takes the command line without a warning" quiet build/ghostinit cmdline "$bootif"
+check "ghostinit reads BOOTIF, root, overlay, master, key from it" bash -c \
+	"build/ghostinit cmdline '$bootif' | grep -qx bootif=52:54:00:68:00:01 && build/ghostinit cmdline '$bootif' | grep -qx 'ghost.master=10.68.0.1:7468' &&
+	 build/ghostinit cmdline '$bootif' | grep -qx 'ghost.overlay=tmpfs' && build/ghostinit cmdline '$bootif' | grep -qx 'root_access=ro'"
+check "exports: read-only, no_root_squash, fsid, for the subnet" \
+	grep -qE "^$t/root 10.68.0.0/24\(ro,sync,no_subtree_check,no_root_squash,fsid=[1-9][0-9]*,sec=sys\)$" "$out/exports"
+check "ganesha.conf: read-only export for the subnet, bound to the master" bash -c \
+	"grep -q 'Bind_addr = 10.68.0.1;' $out/ganesha.conf && grep -q 'Access_Type = RO;' $out/ganesha.conf && grep -q 'Clients = 10.68.0.0/24;' $out/ganesha.conf &&
+	 ! grep -q '0.0.0.0' $out/ganesha.conf && grep -q 'Graceless = true;' $out/ganesha.conf"
+
+# The real servers on the generated files, in this test's namespace with the master's bridge.
+ns=$(netns_name clcfg)
+netns_add "$ns"
+ip -n "$ns" link add br0 type bridge stp_state 0 forward_delay 0
+ip -n "$ns" addr add 10.68.0.1/24 dev br0
+ip -n "$ns" -6 addr add fd00:6762::1/64 dev br0 nodad
+ip -n "$ns" link set br0 up
+ip netns exec "$ns" dnsmasq -k -C "$out/dnsmasq.conf" --pid-file= --user=root --log-facility="$t/dnsmasq.log" &
+dpid=$!
+track_pid "$dpid"
+for i in $(seq 1 50); do grep -q "TFTP root" "$t/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
+check "dnsmasq runs on the file: DHCP on the subnet" grep -q "DHCP, IP range 10.68.0.100 -- 10.68.0.150" "$t/dnsmasq.log"
+check "dnsmasq runs on the file: TFTP root" grep -qF "TFTP root is $out/tftp" "$t/dnsmasq.log"
+check "dnsmasq runs on the file: router advertisements" grep -q "router advertisement on fd00:6762::" "$t/dnsmasq.log"
+kill "$dpid"
+wait "$dpid" 2>/dev/null
+
+ip netns exec "$ns" ganesha.nfsd -F -f "$out/ganesha.conf" -L "$t/ganesha.log" -p "$t/ganesha.pid" -N NIV_EVENT >"$t/ganesha.stdout" 2>&1 &
+gpid=$!
+track_pid "$gpid"
+up=0
+for i in $(seq 1 100); do
+	if ip netns exec "$ns" ss -Hltn "sport = :2049" | grep -qE '(\[::ffff:)?10.68.0.1\]?:2049 '; then up=1; break; fi
+	kill -0 "$gpid" 2>/dev/null || break
+	sleep 0.1
+done
+check "NFS-Ganesha parses ganesha.conf and listens on 10.68.0.1:2049" [ "$up" -eq 1 ]
+check "Ganesha initialised the server" grep -q "NFS SERVER INITIALIZED" "$t/ganesha.log"
+kill -TERM "$gpid"
+for i in $(seq 1 50); do kill -0 "$gpid" 2>/dev/null || break; sleep 0.1; done
+kill -KILL "$gpid" 2>/dev/null
+wait "$gpid" 2>/dev/null
+
+# pxelinux and NFSv3: the same checks on what differs.
+good | sed -e 's/^kernel .*/kernel vmlinuz/' -e '/^dhcp-range/d' -e '/^node n3/d' -e '/^key/d' >"$t/boot/pxe.cluster"
+printf 'boot pxelinux\nnfs-version 3\nnfs-options port=2049,mountport=20048\noverlay none\nreset acpi\n' >>"$t/boot/pxe.cluster"
+out3=$t/out-pxe
+check "a pxelinux + NFSv3 cluster file generates" quiet $gen "$t/boot/pxe.cluster" "$out3"
+check "dnsmasq --test accepts it" quiet dnsmasq --test -C "$out3/dnsmasq.conf"
+check "static leases only (no dhcp-range)" bash -c "grep -qx 'dhcp-range=10.68.0.0,static,255.255.255.0,1h' $out3/dnsmasq.conf && [ \$(grep -c '^dhcp-range=10' $out3/dnsmasq.conf) -eq 1 ]"
+check "BIOS gets pxelinux.0, UEFI iPXE" bash -c "grep -qx 'dhcp-boot=tag:!efi64,pxelinux.0,,10.68.0.1' $out3/dnsmasq.conf && grep -qx 'dhcp-boot=tag:efi64,tag:!ipxe,ipxe.efi,,10.68.0.1' $out3/dnsmasq.conf"
+want3="console=ttyS0,115200 root=nfs:10.68.0.1:$t/root:vers=3,port=2049,mountport=20048 ro ghost.overlay=none ghost.reset=acpi ghost.master=10.68.0.1:7468 ghost.heartbeat=10 panic=5 quiet"
+check "pxelinux.cfg/default: APPEND the command line, IPAPPEND 2, serial console" bash -c \
+	"grep -qxF '  APPEND $want3' $out3/tftp/pxelinux.cfg/default && grep -qx '  IPAPPEND 2' $out3/tftp/pxelinux.cfg/default &&
+	 grep -qx 'SERIAL 0 115200' $out3/tftp/pxelinux.cfg/default && [ -s $out3/tftp/pxelinux.0 ] && [ -s $out3/tftp/ldlinux.c32 ]"
+check "ghostinit's parser takes the v3 command line" quiet build/ghostinit cmdline "$want3 BOOTIF=01-52-54-00-68-00-01"
+check "ganesha.conf serves NFSv3 too" grep -q 'Protocols = 3, 4;' "$out3/ganesha.conf"
+
+# Malformed files: rejected, the message names the file and line.
+bad() { # NAME LINE MESSAGE-REGEX SED-EXPRESSION (applied to the good file)
+	local f=$t/bad-$1.cluster err
+	good | sed -e "$4" >"$f"
+	if err=$($gen "$f" "$t/bad-out" 2>&1); then
+		not_ok "$1: accepted"
+		return
+	fi
+	if echo "$err" | grep -qE "^$f:$2: .*$3"; then ok "$1: rejected at line $2 ($err)"; else not_ok "$1: '$err' (wanted line $2: $3)"; fi
+}
+bad unknown-key 3 "unknown key 'netmask'" '3i netmask 255.255.255.0'
+bad twice 8 "'kernel' given twice \\(first on line 7\\)" '7p'
+bad bad-mac 14 "MAC '52:54:00:68:00' is not" 's/^node n1 52:54:00:68:00:01/node n1 52:54:00:68:00/'
+bad same-mac 15 "MAC 52:54:00:68:00:01 already on line 14" 's/^node n2 52:54:00:68:00:02/node n2 52:54:00:68:00:01/'
+bad same-ip 15 "address 10.68.0.11 already on line 14" 's/10.68.0.12/10.68.0.11/'
+bad same-name 15 "node name 'n1' already on line 14" 's/^node n2/node n1/'
+bad outside 14 "10.69.0.11 is not a host address of 10.68.0.0/24" 's/10.68.0.11/10.69.0.11/'
+bad is-master 14 "is the master's address" 's/10.68.0.11$/10.68.0.1/'
+bad broadcast 14 "10.68.0.255 is not a host address" 's/10.68.0.11$/10.68.0.255/'
+bad host-bits 4 "has host bits set" 's/^subnet .*/subnet 10.68.0.1\/24/'
+bad master-out 5 "master 10.70.0.1 is not a host address" 's/^master .*/master 10.70.0.1/'
+bad range-order 6 "10.68.0.150 comes after 10.68.0.100" 's/^dhcp-range .*/dhcp-range 10.68.0.150 10.68.0.100/'
+bad range-master 6 "dhcp-range contains the master" 's/^dhcp-range .*/dhcp-range 10.68.0.1 10.68.0.20/'
+bad no-kernel 7 "no such file" 's/^kernel .*/kernel boot\/nothing/'
+bad relative-root 9 "not an absolute path" 's/^root .*/root srv\/root/'
+bad dotdot-root 9 "contains '..'" "s|^root .*|root $t/../etc|"
+bad missing-root 15 "'root' is missing" '/^root/d'
+bad bad-version 17 "nfs-version '5'" '$a nfs-version 5'
+bad bad-boot 17 "boot 'grub' is not ipxe or pxelinux" '$a boot grub'
+bad bad-overlay 17 "overlay 'disk'" '$a overlay disk'
+bad two-words 10 "'key' takes one value" 's/^key .*/key key other/'
+bad quote 13 "cmdline '.*': only letters" 's/^cmdline .*/cmdline init="\/bin\/sh -x"/'
+bad upper-name 14 "node name 'N1' is not a host name" 's/^node n1/node N1/'
+bad node-short 14 "node needs: node <name> <mac>" 's/^node n1 .*/node n1/'
+bad ip-octet 14 "'10.68.0.300' is not an IPv4 address" 's/10.68.0.11$/10.68.0.300/'
+bad multicast 14 "multicast" 's/52:54:00:68:00:01/01:00:5e:00:00:01/'
+bad no-value 11 "'heartbeat' needs a value" 's/^heartbeat .*/heartbeat/'
+bad short-key 10 "does not hold 32 to 128 hex digits" "s|^key .*|key $t/boot/vmlinuz|"
+bad no-address 15 "node n3 has no address and there is no dhcp-range" '/^dhcp-range/d'
+missing() { ! $gen "$t/none.cluster" "$t/bad-out" 2>"$t/none.err" && grep -q "none.cluster: cannot read" "$t/none.err"; }
+check "a missing cluster file is named" missing
+tap_done
