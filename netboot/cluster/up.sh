@@ -13,6 +13,8 @@ top=$(pwd)
 . tests/lib/worker-root.sh
 . netboot/cluster/cluster.sh
 
+# CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
+out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
 once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -29,7 +31,7 @@ say() { echo "cluster: $*"; }
 # --- the cluster file --------------------------------------------------------------------
 if [ -z "$file" ]; then
 	[[ $workers =~ ^[1-9]$ ]] || { echo "cluster: --workers is 1..9" >&2; exit 2; }
-	demo=$top/build/cluster/demo
+	demo=$out/demo
 	mkdir -p "$demo"
 	release=$(cat build/kernel/release 2>/dev/null)
 	for f in "build/kernel/boot/vmlinuz-$release" build/initramfs.img; do
@@ -62,7 +64,7 @@ fi
 cluster_load "$file" || exit 1
 [ "${#CL_NODE_NAME[@]}" -gt 0 ] || { echo "cluster: $file has no node to start" >&2; exit 1; }
 [ -d "$CL_ROOT" ] || { echo "cluster: the root $CL_ROOT does not exist" >&2; exit 1; }
-dir=$top/build/cluster/$CL_NAME
+dir=$out/$CL_NAME
 mkdir -p "$dir"
 rm -f "$dir"/*.console "$dir/rpcbind.pid"
 netboot/cluster/generate.sh "$file" "$dir/gen" --state "$dir/state" | sed 's/^/cluster: /' || exit 1
@@ -168,9 +170,15 @@ stage() {
 }
 
 running=1 last=-100
+declare -a at_init=()
 while [ "$running" -gt 0 ]; do
 	running=0
-	for i in "${!qpid[@]}"; do kill -0 "${qpid[$i]}" 2>/dev/null && running=$((running + 1)); done
+	for i in "${!qpid[@]}"; do
+		kill -0 "${qpid[$i]}" 2>/dev/null && running=$((running + 1))
+		# When each worker reached its init (1 s resolution), for the summary.
+		[ -n "${at_init[$i]:-}" ] || ! grep -aq 'WORKER-INIT-REACHED' "$dir/${CL_NODE_NAME[$i]}.console" ||
+			at_init[$i]=$((SECONDS - t0))
+	done
 	if [ $((SECONDS - last)) -ge 5 ] || [ "$running" -eq 0 ]; then
 		last=$SECONDS
 		line=
@@ -193,7 +201,7 @@ fail=0
 for i in "${!CL_NODE_NAME[@]}"; do
 	n=${CL_NODE_NAME[$i]} log=$dir/${CL_NODE_NAME[$i]}.console
 	if grep -aq 'WORKER-INIT-REACHED pid=1' "$log" && grep -aq "WORKER-DONE" "$log" && grep -aq "reboot: Power down" "$log"; then
-		say "$n: PXE-booted, reached its init over NFS, powered off"
+		say "$n: PXE-booted, reached its init over NFS ${at_init[$i]:+(after ${at_init[$i]} s) }and powered off"
 	else
 		say "$n: did not complete (furthest: $(stage "$log")); see $log"
 		fail=1

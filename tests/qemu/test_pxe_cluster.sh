@@ -1,0 +1,67 @@
+#!/bin/bash
+# The master kit end to end: netboot/cluster/up.sh --once with 2 workers (a bridge, taps,
+# dnsmasq, NFS-Ganesha and ghostwatch in a namespace of its own; QEMU workers PXE-booting through
+# the iPXE ROM). Each worker must show iPXE running the generated script, the kernel started with
+# the cluster's command line and its own BOOTIF, its fixed address, the NFS root under an overlay
+# and its init; ghostwatch must list both. Then an interrupted run must leave nothing behind.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+out=$(realpath -m build/test-tmp/pxe-cluster)
+d=$out/demo
+rm -rf "$out"
+mkdir -p "$out"
+export CLUSTER_OUT=$out
+
+start=$SECONDS
+# Its own hard bound (--timeout) plus a margin for the set-up and the teardown.
+timeout 420 netboot/cluster/up.sh --once --workers 2 --timeout 300 >"$out/up.log" 2>&1
+rc=$?
+check "up.sh --once with 2 workers exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
+sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# \1/p' "$out/up.log"
+cmdline=$(cat "$d/gen/cmdline" 2>/dev/null)
+check "the command line comes from the cluster file" grep -q "ghost.overlay=tmpfs .*ghost.master=10.67.0.1:7468 ghost.heartbeat=5 panic=5" "$d/gen/cmdline"
+for n in 1 2; do
+	log=$d/w$n.console mac=52:54:00:67:62:0$n ip=10.67.0.1$n
+	check "w$n: the iPXE ROM ran" grep -aq "iPXE initialising devices" "$log"
+	check "w$n: iPXE ran the generated script with its fixed address" grep -aq "ghostboot: cluster demo, $mac is $ip, booting from 10.67.0.1" "$log"
+	check "w$n: the kernel (bzImage over TFTP) started" grep -aq "Linux version" "$log"
+	check "w$n: kernel command line = the cluster's + BOOTIF of its NIC" \
+		grep -aqF "Command line: initrd=initramfs.img $cmdline BOOTIF=01-${mac//:/-}" "$log"
+	check "w$n: ghostinit started" grep -aq "ghostinit: ghostboot .* starting" "$log"
+	check "w$n: fixed address $ip from the master's dnsmasq" grep -aq "ghostinit: eth0: lease $ip/24 from 10.67.0.1" "$log"
+	check "w$n: host name w$n from DHCP" grep -aq "hostname 'w$n'" "$log"
+	check "w$n: NFS root mounted from the master" grep -aq "ghostinit: root: mounted 10.67.0.1:$d/root" "$log"
+	check "w$n: its init runs as PID 1 on the overlay" bash -c "grep -aq 'WORKER-INIT-REACHED pid=1' $log && grep -aq 'WORKER-ROOT overlay overlay' $log"
+	check "w$n: writes into its overlay, not the shared root" bash -c "grep -aq 'WORKER-WROTE /tmp/hello' $log && [ ! -e $d/root/tmp/hello ]"
+	check "w$n: dnsmasq served it: DHCPACK and the TFTP files" bash -c \
+		"grep -q 'DHCPACK(br0) $ip $mac w$n' $d/dnsmasq.log && grep -q 'sent $d/gen/tftp/vmlinuz to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/gen/tftp/initramfs.img to $ip' $d/dnsmasq.log"
+	check "w$n: ghostwatch lists it up at $ip" grep -qE "^$mac +w$n +$ip +up " "$d/ghostwatch.status"
+done
+ns=$(sed -n 's/^cluster: master: namespace \([^,]*\),.*/\1/p' "$out/up.log")
+check "the namespace $ns is gone" bash -c "[ -n '$ns' ] && ! ip netns list | grep -qw '$ns'"
+
+# Ctrl-C in the middle of a boot: job control gives the background run its own process group,
+# so SIGINT reaches it as it would from a terminal.
+set -m
+netboot/cluster/up.sh --workers 1 --timeout 120 >"$out/int.log" 2>&1 &
+pid=$!
+set +m
+for i in $(seq 1 300); do grep -q "workers: .* started" "$out/int.log" && break; sleep 0.1; done
+sleep 3
+ns=$(sed -n 's/^cluster: master: namespace \([^,]*\),.*/\1/p' "$out/int.log")
+pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
+check "interrupted run: dnsmasq, Ganesha, ghostwatch and QEMU were running ($pids)" [ "$(echo $pids | wc -w)" -ge 4 ]
+kill -INT "$pid"
+for i in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+check "interrupted run: up.sh ended within 15 s of SIGINT" bash -c "! kill -0 $pid 2>/dev/null"
+wait "$pid" 2>/dev/null
+left=
+for p in $pids; do kill -0 "$p" 2>/dev/null && left+=" $p"; done
+check "interrupted run: every process it started is gone" [ -z "$left" ]
+check "interrupted run: its namespace is deleted" bash -c "[ -n '$ns' ] && ! ip netns list | grep -qw '$ns'"
+# Never leave anything behind, even when a check above failed.
+for p in $left; do kill -KILL "$p" 2>/dev/null; done
+[ -z "$ns" ] || ip netns del "$ns" 2>/dev/null
+tap_done
