@@ -7,8 +7,8 @@ $(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS) | $(DEPS)/.key
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(AGENT_CFLAGS) -c $< -o $@
 
-$(BUILD)/ghostinit: $(AGENT_OBJS)
-	$(MUSL_CC) $(AGENT_CFLAGS) $(AGENT_LDFLAGS) $^ $(AGENT_LIBS) -o $@
+$(BUILD)/ghostinit: $(AGENT_OBJS) $(DEPS)/.key
+	$(MUSL_CC) $(AGENT_CFLAGS) $(AGENT_LDFLAGS) $(AGENT_OBJS) $(AGENT_LIBS) -o $@
 
 # The same code for the host (glibc, ASan/UBSan, fuzzer coverage): unit tests and fuzz targets
 # link the archive and take only the objects they call; ghostinit-host runs stages as a normal

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "boot_config_print.h"
+#include "boot_report.h"
+#include "clock.h"
 #include "cmdline.h"
 #include "early_mounts.h"
 #include "fatal.h"
@@ -71,8 +73,9 @@ static void load_modules_finish(void)
 		 net_modules.present + r.present, net_modules.failed + r.failed);
 }
 
-static _Noreturn void boot(void)
+static _Noreturn void boot(char *argv0)
 {
+	struct boot_times times = { .started = clock_ms() };
 	early_console();
 	int mount_err = early_mounts();
 	log_init();
@@ -82,6 +85,7 @@ static _Noreturn void boot(void)
 		log_warn("early mounts incomplete: %s", strerror(-mount_err));
 	read_boot_config();
 	load_modules();
+	times.modules = times.net_started = clock_ms();
 	static struct net_result net;
 	int net_err = net_stage_run(&config, &net);
 	load_modules_finish(); /* even on failure: the rescue shell may need them */
@@ -89,6 +93,8 @@ static _Noreturn void boot(void)
 		fatal("%s", net.error);
 	if (net_err)
 		log_warn("network: %s; going on without it (the root is not on the network)", net.error);
+	else
+		boot_report_start(&config, &net, &times, argv0);
 	const struct rootspec_facts facts = {
 		.client_ip = net.addr, .peer = net.peer, .next_server = net.next_server,
 		.server_id = net.server_id, .root_path = net.root_path, .root_path_len = strlen(net.root_path),
@@ -142,7 +148,7 @@ int main(int argc, char **argv)
 	if (argv[0] && argv[0][0] == '@') /* the resident boot-link guardian (guardian.h) */
 		return guardian_main(argc, argv);
 	if (getpid() == 1)
-		boot();
+		boot(argv[0]);
 	if (argc > 1 && !strcmp(argv[1], "cmdline"))
 		return run_cmdline(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "net-up"))

@@ -9,11 +9,13 @@
 #include <sys/stat.h>
 
 #include "block_root.h"
+#include "boot_report.h"
 #include "clock.h"
 #include "fatal.h"
 #include "log.h"
 #include "nfs_mount.h"
 #include "overlay.h"
+#include "report.h"
 #include "shell.h"
 #include "switch_root.h"
 
@@ -112,6 +114,7 @@ _Noreturn void root_stage_run(const struct boot_config *cfg, const struct rootsp
 		mount_nfs(cfg, &spec, facts, target, deadline, start);
 	else
 		mount_block(cfg, &spec, target, deadline, start);
+	(void)report_stage(REPORT_STAGE_ROOT_MOUNTED, 0, spec.source);
 
 	if (overlay) {
 		int err = overlay_mount(OVERLAY_LOWER, ROOT_STAGE_NEWROOT, cfg->overlay_size, &why);
@@ -122,6 +125,7 @@ _Noreturn void root_stage_run(const struct boot_config *cfg, const struct rootsp
 			log_warn("root: per-node files in the overlay: %s", strerror(-err));
 		log_info("root: read-only root under a tmpfs overlay%s%s", cfg->overlay_size[0] ? " of " : "",
 			 cfg->overlay_size);
+		(void)report_stage(REPORT_STAGE_OVERLAY, 0, "tmpfs");
 	}
 	breakpoint(cfg, RD_BREAK_MOUNT, "rd.break=mount");
 
@@ -135,6 +139,7 @@ _Noreturn void root_stage_run(const struct boot_config *cfg, const struct rootsp
 	breakpoint(cfg, RD_BREAK_PRE_PIVOT, "rd.break=pre-pivot");
 	log_info("root: switching to the %s root, exec %s (%llu ms in the root stage)",
 		 spec.kind == ROOTSPEC_NFS ? "NFS" : "block", init, (unsigned long long)(clock_ms() - start));
+	boot_report_switch_root(cfg, init);
 	err = switch_root_exec(ROOT_STAGE_NEWROOT, init, &why);
 	fatal("root: switch_root: %s: %s", why, strerror(-err));
 }

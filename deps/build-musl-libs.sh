@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Builds static musl libnl-3, libnl-route-3 and libblkid from Debian's source packages into
 # $1 (build/deps). Built trees are cached under $GHOSTBOOT_CACHE keyed by the source versions
 # and this script, so a second machine state is a copy, while a fresh machine builds (~6 min).
@@ -64,6 +64,28 @@ for d in libnl util-linux; do
 	(cd "$d" && touch aclocal.m4 && touch configure &&
 		find . \( -name Makefile.in -o -name '*.h.in' \) -exec touch {} +)
 done
+# ghostinit finds a root by LABEL=/UUID= among the filesystems worker roots use; libblkid's
+# other probers (~70 KB: RAID vendors, HFS, ZFS, NTFS, ...) would push PID 1 past its size
+# budget. Keep only the listed entries of the two prober tables (RAID/LVM/LUKS members stay
+# recognised so that a member is never mistaken for a filesystem). Fails loudly if a new
+# util-linux changes the tables' shape.
+keep_probers() { # file "name ..."
+	local file=$1 keep=" $2 " before after
+	local entry='^[[:space:]]*&[a-z0-9_]+_idinfo(,|[[:space:]]*$)'
+	before=$(grep -cE "$entry" "$file")
+	awk -v keep="$keep" '{
+		if (match($0, /^[[:space:]]*&[a-z0-9_]+_idinfo(,|[[:space:]]*$)/)) {
+			name = substr($0, RSTART, RLENGTH); sub(/^[[:space:]]*&/, "", name); sub(/_idinfo.*$/, "", name)
+			if (index(keep, " " name " ") == 0) next
+		}
+		print }' "$file" >"$file.new" && mv "$file.new" "$file"
+	after=$(grep -cE "$entry" "$file")
+	[ "$before" -gt "$after" ] && [ "$after" -eq $(($(wc -w <<<"$2"))) ] ||
+		{ echo "deps: cannot trim the prober table of $file ($before -> $after)" >&2; exit 1; }
+}
+keep_probers "$work/src/util-linux/libblkid/src/superblocks/superblocks.c" \
+	"linuxraid lvm2 luks vfat swap xfs ext4dev ext4 ext3 ext2 jbd iso9660 squashfs btrfs f2fs"
+keep_probers "$work/src/util-linux/libblkid/src/partitions/partitions.c" "dos_pt gpt_pt pmbr_pt"
 # musl-gcc hides /usr/include: the libraries and their users need the kernel UAPI headers.
 cp -a /usr/include/linux /usr/include/asm-generic "$stage/include/"
 cp -a /usr/include/x86_64-linux-gnu/asm "$stage/include/asm"
