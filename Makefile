@@ -55,6 +55,7 @@ include agent/agent.mk
 include initramfs/initramfs.mk
 include kernel-config/kernel.mk
 -include netboot/netboot.mk
+-include netboot/cluster.mk
 include tests/tests.mk
 include tests/bench/bench.mk
 
