@@ -1,13 +1,17 @@
 /* mount(2) of the NFS root with the kernel's text options, retried until the root deadline. */
 #include "nfs_mount.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
 #include "clock.h"
 
+#define UNIQUE_ID_PARAM "/sys/module/nfs/parameters/nfs4_unique_id"
 #define BACKOFF_FIRST_MS 250u
 #define BACKOFF_MAX_MS 8000u
 
@@ -102,5 +106,61 @@ int nfs_mount(const struct nfs_mount_request *req, nfs_mount_failed_fn *failed, 
 	}
 	if (attempts)
 		*attempts = n;
+	return err;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, len - 1);
+	int err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+int nfs_mount_set_unique_id(void)
+{
+	char path[300], value[64], id[80];
+	ssize_t n = read_small(UNIQUE_ID_PARAM, value, sizeof(value));
+	if (n < 0)
+		return (int)n;
+	if (n > 0)
+		return -EEXIST;
+	DIR *d = opendir("/sys/class/net");
+	if (!d)
+		return -errno;
+	id[0] = '\0';
+	struct dirent *e;
+	while ((e = readdir(d)) && !id[0]) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "lo"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", e->d_name);
+		if (read_small(path, value, sizeof(value)) != 1 || value[0] != '1')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/net/%s/address", e->d_name);
+		if (read_small(path, value, sizeof(value)) <= 0 || !strcmp(value, "00:00:00:00:00:00"))
+			continue;
+		size_t o = (size_t)snprintf(id, sizeof(id), "ghostboot-");
+		for (const char *c = value; *c && o + 1 < sizeof(id); c++)
+			if (*c != ':')
+				id[o++] = *c;
+		id[o] = '\0';
+	}
+	closedir(d);
+	if (!id[0])
+		return -ENODEV;
+	int fd = open(UNIQUE_ID_PARAM, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t w = write(fd, id, strlen(id));
+	int err = w == (ssize_t)strlen(id) ? 0 : w < 0 ? -errno : -EIO;
+	close(fd);
 	return err;
 }

@@ -23,6 +23,12 @@ struct nfs_mount_request {
  * waiting (no NFS in the kernel, options it refuses). *attempts counts mount(2) calls. */
 int nfs_mount(const struct nfs_mount_request *req, nfs_mount_failed_fn *failed, void *ctx, unsigned *attempts);
 
+/* NFSv4.1+ names a client by its host name alone ("Linux NFSv4.1 (none)" on a node DHCP gave
+ * no name): nodes sharing a server would take over each other's state. When the nfs module's
+ * nfs4_unique_id is still empty, sets it to "ghostboot-<MAC>" of the first link with carrier.
+ * Returns 0, -EEXIST when one is set already, or -errno. */
+int nfs_mount_set_unique_id(void);
+
 /* The server's answer in words: "export not found", "access denied by the server", ... */
 const char *nfs_mount_strerror(int err);
 

@@ -58,7 +58,11 @@ static void mount_nfs(const struct boot_config *cfg, const struct rootspec *spec
 		.deadline = deadline,
 	};
 	unsigned attempts = 0;
-	int err = nfs_mount(&req, nfs_failed, source, &attempts);
+	int err;
+	if (spec->version == 4 && (err = nfs_mount_set_unique_id()) && err != -EEXIST)
+		log_warn("root: cannot set the NFSv4 client id: %s (nodes without a host name may clash)",
+			 strerror(-err));
+	err = nfs_mount(&req, nfs_failed, source, &attempts);
 	if (err)
 		fatal("root: cannot mount %s over NFSv%s: %s (%u attempts in %llu ms, ghost.root_timeout=%u s)",
 		      source, version, nfs_mount_strerror(err), attempts,

@@ -5,13 +5,15 @@
 #                             deterministic: same busybox + same script = same tree
 #   worker_root_copy DIR      a private writable copy of the worker root for one test
 #   worker_root_ext4 IMG LABEL UUID   an ext4 image holding the worker root (mkfs.ext4 -d)
+#   worker_initramfs IMG [mkimage args]   a private ghostboot image of build/ghostinit for one
+#                             test (build/initramfs.img may be rebuilt by a parallel make)
 #
 # The worker's /sbin/init reads these kernel parameters (ghostinit leaves them alone):
 #   worker.write=/PATH     writes a line naming this boot into PATH (in the worker's root)
 #   worker.list=/DIR       prints "WORKER-LS /DIR: <names>"
 #   worker.sleep=N         waits N seconds before powering off (lets a second worker overlap)
 # and prints, one per line: WORKER-INIT-REACHED pid=<pid>, WORKER-ARGS, WORKER-ROOT (the mount
-# of /), WORKER-HOSTNAME, WORKER-MACHINE-ID, WORKER-SHUTDOWN-COPY, WORKER-WROTE, WORKER-DONE.
+# of /), WORKER-HOSTNAME, WORKER-MACHINE-ID, WORKER-NFS4-ID, WORKER-SHUTDOWN-COPY, WORKER-WROTE, WORKER-DONE.
 
 GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 WORKER_ROOT=${WORKER_ROOT:-$GB_TOP/build/worker-root}
@@ -29,6 +31,7 @@ echo "WORKER-ROOT $(awk '$2 == "/" { r = $1 " " $3 " " $4 } END { print r }' /pr
 echo "WORKER-MOUNTS $(awk '{ printf "%s:%s ", $2, $3 }' /proc/mounts)"
 echo "WORKER-HOSTNAME $(cat /etc/hostname 2>/dev/null)"
 echo "WORKER-MACHINE-ID $(cat /etc/machine-id 2>/dev/null)"
+echo "WORKER-NFS4-ID $(cat /sys/module/nfs/parameters/nfs4_unique_id 2>/dev/null)"
 if [ -x /run/initramfs/shutdown ]; then echo "WORKER-SHUTDOWN-COPY present"; else echo "WORKER-SHUTDOWN-COPY missing"; fi
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -90,4 +93,11 @@ worker_root_ext4() {
 	mkdir -p "$(dirname "$img")"
 	# -E root_owner: the tree belongs to root whoever builds it; no journal keeps it small.
 	mkfs.ext4 -q -F -O ^has_journal -L "$label" -U "$uuid" -E root_owner=0:0 -d "$WORKER_ROOT" "$img" 16M
+}
+
+worker_initramfs() {
+	local img=$1
+	shift
+	mkdir -p "$(dirname "$img")"
+	"$GB_TOP/initramfs/mkimage.sh" --output "$img" --agent "$GB_TOP/build/ghostinit" "$@"
 }

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/../.."
 . tests/lib/qemu.sh
 . tests/lib/worker-root.sh
 logs=build/test-logs/qemu
-work=build/test-root/block
+work=build/test-root/block-$$ # per run: a parallel run must not share the disk image
+trap 'netns_cleanup; rm -rf "$work"' EXIT
 mkdir -p "$work"
 QEMU_NETNS=$(netns_name rootblk)
 netns_add "$QEMU_NETNS"
@@ -19,8 +20,8 @@ uuid=3f6c1a52-8e0b-4d8e-9a47-5b1e2c3d4f60
 img=$work/root.img
 check "ext4 image with the worker root" worker_root_ext4 "$img" ghost-root "$uuid"
 QEMU_INITRD=$work/initramfs.img
-check "initramfs with virtio_blk and ext4" initramfs/mkimage.sh --output "$QEMU_INITRD" \
-	--agent build/ghostinit --add-module virtio_blk:fs --add-module ext4:fs
+check "initramfs with virtio_blk and ext4" worker_initramfs "$QEMU_INITRD" \
+	--add-module virtio_blk:fs --add-module ext4:fs
 disk=(-drive "file=$img,if=virtio,format=raw")
 
 boot() { # name timeout append: boots, leaves the console in $log and QEMU's status in $rc

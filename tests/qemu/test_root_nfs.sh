@@ -15,8 +15,12 @@ ns=$(netns_name rootnfs)
 netns_add "$ns"
 QEMU_NETNS=$ns
 QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
-exp=$(realpath -m build/test-root/nfs/root)
+work=build/test-root/nfs-$$ # per run: a parallel run must not share the export
+trap 'netns_cleanup; rm -rf "$work"' EXIT
+exp=$(realpath -m "$work/root")
 check "private copy of the worker root to export" worker_root_copy "$exp"
+QEMU_INITRD=$work/initramfs.img
+check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 if nfs_start "$ns" "$exp" --v3; then ok "Ganesha serves NFSv3 and NFSv4"; else not_ok "Ganesha serves NFSv3 and NFSv4"; fi
 v3ports=port=2049,mountport=20048
 

@@ -14,8 +14,12 @@ ns=$(netns_name rootflt)
 netns_add "$ns"
 QEMU_NETNS=$ns
 QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
-exp=$(realpath -m build/test-root/faults/root)
+work=build/test-root/faults-$$ # per run: a parallel run must not share the export
+trap 'netns_cleanup; rm -rf "$work"' EXIT
+exp=$(realpath -m "$work/root")
 check "private copy of the worker root to export" worker_root_copy "$exp"
+QEMU_INITRD=$work/initramfs.img
+check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 
 # 1. The server appears 20 s after the worker started.
 log=$logs/root-nfs-late.console

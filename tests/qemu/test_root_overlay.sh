@@ -13,8 +13,12 @@ logs=build/test-logs/qemu
 ns=$(netns_name rootovl)
 netns_add "$ns"
 QEMU_NETNS=$ns
-exp=$(realpath -m build/test-root/overlay/root)
+work=build/test-root/overlay-$$ # per run: a parallel run must not share the export
+trap 'netns_cleanup; rm -rf "$work"' EXIT
+exp=$(realpath -m "$work/root")
 check "private copy of the worker root to export" worker_root_copy "$exp"
+QEMU_INITRD=$work/initramfs.img
+check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 before=$(cd "$exp" && find . -printf '%p %s %T@\n' | sort | sha256sum)
 if nfs_start "$ns" "$exp" --ro; then ok "Ganesha exports the root read-only"; else not_ok "Ganesha exports the root read-only"; fi
 
@@ -48,6 +52,9 @@ for w in a b; do
 done
 id_a=$(grep -aoE 'WORKER-MACHINE-ID [0-9a-f]{32}' "$logs/root-overlay-a.console")
 id_b=$(grep -aoE 'WORKER-MACHINE-ID [0-9a-f]{32}' "$logs/root-overlay-b.console")
+nid_a=$(grep -aoE 'WORKER-NFS4-ID ghostboot-[0-9a-f]{12}' "$logs/root-overlay-a.console")
+nid_b=$(grep -aoE 'WORKER-NFS4-ID ghostboot-[0-9a-f]{12}' "$logs/root-overlay-b.console")
+check "each worker has its own NFSv4 client id (from its MAC)" bash -c "[ -n '$nid_a' ] && [ -n '$nid_b' ] && [ '$nid_a' != '$nid_b' ]"
 check "the two machine-ids differ" bash -c "[ -n '$id_a' ] && [ '$id_a' != '$id_b' ]"
 nfs_stop
 after=$(cd "$exp" && find . -printf '%p %s %T@\n' | sort | sha256sum)
