@@ -33,6 +33,7 @@ void shutdown_plan_make(const struct shutdown_args *args, const struct boot_conf
 	plan->method = cfg->reset;
 	plan->timeout_ms = cfg->shutdown_timeout_ms ? cfg->shutdown_timeout_ms : GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS;
 	plan->prefix = prefix;
+	plan->begin_reported = false;
 }
 
 static uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi)
@@ -80,7 +81,8 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
 
 	log_info("shutdown: %s (reset %s) within %u ms; unmounting %s", action_name(plan->action),
 		 reset_method_name(plan->method), plan->timeout_ms, plan->prefix);
-	ops->report(REPORT_STAGE_SHUTDOWN_BEGIN, 0, action_name(plan->action));
+	if (!plan->begin_reported)
+		ops->report(REPORT_STAGE_SHUTDOWN_BEGIN, 0, action_name(plan->action));
 
 	res->termed = kill_all_round(ops, SIGTERM, t0 + b.term_ms, &res->term_left);
 	log_info("shutdown: SIGTERM to %u processes, %u left after %llu ms", res->termed, res->term_left,
@@ -112,7 +114,9 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
 
 	/* Again, as systemd does: unmounting may have written (overlay, journals). Bounded: a
 	 * detached NFS superblock with its server gone would block a plain sync() forever. */
-	uint64_t final = clock_ms() + b.stall_ms;
+	/* When the server is known to be gone, this cannot succeed: try briefly, then reset. */
+	bool server_gone = res->sync.status != 0 || res->unmount.hung > 0;
+	uint64_t final = clock_ms() + (server_gone && b.stall_ms > 500 ? 500 : b.stall_ms);
 	res->final_sync = bounded_run(do_sync, (void *)ops, final < end ? final : end);
 	res->elapsed_ms = clock_ms() - t0;
 	log_info("shutdown: %s after %llu ms", action_name(plan->action), (unsigned long long)res->elapsed_ms);

@@ -23,6 +23,7 @@ struct shutdown_plan {
 	enum reset_method method;
 	uint32_t timeout_ms; /* the whole sequence; the reset comes at the latest then */
 	const char *prefix;  /* what to unmount: SHUTDOWN_OLDROOT, or "/" */
+	bool begin_reported; /* the heartbeat daemon already sent shutdown-begin */
 };
 
 /* How each step's bound is carved out of the whole (all in ms from the start). */

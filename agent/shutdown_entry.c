@@ -17,7 +17,9 @@
 
 #include "cmdline.h"
 #include "guardian.h"
+#include "heartbeat.h"
 #include "log.h"
+#include "report.h"
 
 #define SHUTDOWN_NEW_ROOT "/run/initramfs"
 
@@ -127,6 +129,15 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 		log_debug("shutdown: caller's timeout %llu us; ghost.shutdown_timeout=%u ms rules",
 			  (unsigned long long)args.timeout_us, cfg.shutdown_timeout_ms);
 	shutdown_plan_make(&args, &cfg, kexec_loaded(), prefix, &plan);
+	/* Continue the boot's reports (same boot id, next sequence): the heartbeat daemon, if
+	 * there is one, sends shutdown-begin as it exits, so that the two never interleave. */
+	int hb = heartbeat_stop(REPORT_STATE_PATH, 300);
+	plan.begin_reported = hb == 0;
+	int daemon_pid, rr = report_resume(REPORT_STATE_PATH, &cfg, &daemon_pid);
+	if (rr)
+		log_info("shutdown: no reports to the master (%s)", rr == -ENOENT ? "none in this boot" : strerror(-rr));
+	else if (hb && hb != -ENOENT)
+		log_warn("shutdown: heartbeat daemon did not stop: %s", strerror(-hb));
 	shutdown_run(&shutdown_ops_real, &plan, &res);
 	reset_now(plan.method, plan.action); /* shutdown_run ends in it; never reached */
 }

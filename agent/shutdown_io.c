@@ -12,12 +12,6 @@
 #include "log.h"
 #include "report.h"
 
-/* SEAM (Reports issue): report_stage() is referenced weakly so that this file links whether
- * or not agent/report.c is in the build; it only sends once the shutdown program has called
- * report_open() with the boot's setup (boot id, sequence, key kept in /run/initramfs), which
- * is not wired yet: until then it returns -errno and the stage is only logged. */
-#pragma weak report_stage
-
 static int real_kill(pid_t pid, int sig)
 {
 	return kill(pid, sig) == 0 ? 0 : -errno;
@@ -60,7 +54,8 @@ static int real_umount2(const char *target, int flags)
 
 static void real_report(unsigned stage, int err, const char *text)
 {
-	int r = report_stage ? report_stage(stage, err, text) : -ENOSYS;
+	/* Sends only when shutdown_main() resumed the boot's reporting (report_resume). */
+	int r = report_stage(stage, err, text);
 	log_debug("report %u (%s): %s", stage, text ? text : "", r == 1 ? "acked" : r == 0 ? "sent" : "not sent");
 }
 

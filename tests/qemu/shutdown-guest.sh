@@ -3,7 +3,9 @@
 # stands in for a worker's last moments on an NFS root mounted at /oldroot (with a tmpfs on top
 # and a process keeping it busy), writes data without fsync, then hands over to ghostinit
 # exactly as systemd-shutdown does: exec /shutdown VERB --options, as PID 1.
-# Kernel parameters: st.export=PATH st.verb=VERB st.mode=good|serverdown|naive st.size=MiB
+# Kernel parameters: st.export=PATH st.verb=VERB st.size=MiB
+# st.mode=good|serverdown|naive|busybox|busybox-serverdown (busybox*: BusyBox init's own end
+# instead of ghostinit, the anchor of tests/bench/bench_shutdown.sh)
 # st.file=NAME (a new name each boot: the test never touches the export behind the server)
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -34,25 +36,25 @@ mount -t tmpfs tmpfs /oldroot/scratch
 echo "ST-MOUNTED"
 (cd /oldroot && exec sleep 100000) &
 holder=$!
-# Written, never fsynced: only the shutdown's sync can bring it to the server.
-dd if=/dev/urandom of="/oldroot/$file" bs=1048576 count="$size" 2>/dev/null
-echo "ST-DATA $(md5sum <"/oldroot/$file" | cut -d' ' -f1)"
+# A daemon's data: written, never fsynced, its file still open at the handover (NFS would
+# flush a closed file at once; an open one is left to the kernel's writeback and the shutdown).
+head -c $((size * 1048576)) /dev/urandom >/tmp/data
+echo "ST-DATA $(md5sum </tmp/data | cut -d' ' -f1)"
+(
+	exec 3>"/oldroot/$file"
+	cat /tmp/data >&3
+	: >/tmp/written
+	exec sleep 100000
+) &
+writer=$!
+i=0
+while [ ! -e /tmp/written ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+rm -f /tmp/data
+echo "ST-DIRTY $(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo) kB"
 case $mode in
-naive)
-	# The bug: the link goes down first, then the unmount. This must hang.
-	kill "$holder"
-	wait "$holder" 2>/dev/null
-	echo "ST-NAIVE link down, then umount"
-	ip link set eth0 down
-	umount /oldroot/scratch
-	umount /oldroot
-	echo "ST-NAIVE-RETURNED"
-	poweroff -f
-	;;
-serverdown)
-	# A writer with its file open while the server is up; the test kills the server on
-	# ST-READY, then the writer dirties pages that can never reach it (and its exit, which
-	# flushes on close, blocks in the kernel: a process SIGKILL cannot end).
+*serverdown)
+	# A second writer with its file open while the server is up; the test freezes the server
+	# on ST-READY, then this one dirties pages that can never reach it.
 	(
 		exec 3>/oldroot/late
 		echo "ST-READY"
@@ -61,8 +63,35 @@ serverdown)
 		exec sleep 100000
 	) &
 	sleep 4
+	echo "ST-DIRTY-AT-HANDOVER $(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo) kB"
+	;;
+esac
+# The same start mark for every variant, with the kernel's timestamp (benchmarks).
+echo "ST-HANDOVER" >/dev/kmsg
+case $mode in
+naive)
+	# The bug: the link goes down first, then the unmount. This must hang.
+	kill "$holder" "$writer"
+	wait "$holder" "$writer" 2>/dev/null
+	echo "ST-NAIVE link down, then umount"
+	ip link set eth0 down
+	umount /oldroot/scratch
+	umount /oldroot
+	echo "ST-NAIVE-RETURNED"
+	poweroff -f
+	;;
+busybox*)
+	# What BusyBox init does at the end (TERM, 1 s, KILL, sync, reboot), plus the unmounts.
+	kill -TERM -1
+	sleep 1
+	kill -KILL -1
+	sync
+	echo "ST-BUSYBOX synced" >/dev/kmsg
+	umount /oldroot/scratch
+	umount /oldroot
+	echo "ST-BUSYBOX unmounted: $?" >/dev/kmsg
+	if [ "$verb" = poweroff ]; then poweroff -f; else reboot -f; fi
 	;;
 esac
 ln -s /init /shutdown
-echo "ST-HANDOVER"
 exec /shutdown "$verb" --log-level=6 --timeout=90000000us --log-target=kmsg --log-color --exit-code=0

@@ -256,10 +256,12 @@ static int teardown(void **state)
 }
 
 static struct shutdown_result res;
+static bool begin_reported; /* as when the heartbeat daemon sent shutdown-begin itself */
 
 static uint64_t run(enum reset_action action, uint32_t timeout_ms)
 {
-	struct shutdown_plan plan = { action, RESET_PCI, timeout_ms, SHUTDOWN_OLDROOT };
+	struct shutdown_plan plan = { .action = action, .method = RESET_PCI, .timeout_ms = timeout_ms,
+				      .prefix = SHUTDOWN_OLDROOT, .begin_reported = begin_reported };
 	uint64_t t0 = clock_ms();
 	shutdown_run(&fake_ops, &plan, &res);
 	assert_int_equal(F->resets, 1);
@@ -302,6 +304,16 @@ static void test_happy_path_order(void **state)
 	assert_int_equal(F->reports[1], REPORT_STAGE_UNMOUNTED);
 	assert_int_equal(F->report_err[1], 0);
 	assert_int_equal(F->reports[2], REPORT_STAGE_RESET);
+
+	/* When the heartbeat daemon already reported shutdown-begin, it is not sent twice. */
+	teardown(state);
+	setup(state);
+	begin_reported = true;
+	run(RESET_ACTION_REBOOT, 3000);
+	begin_reported = false;
+	assert_int_equal(F->nreports, 2);
+	assert_int_equal(F->reports[0], REPORT_STAGE_UNMOUNTED);
+	assert_int_equal(F->reports[1], REPORT_STAGE_RESET);
 }
 
 /* The NFS server is gone: MNT_FORCE blocks, the sync never ends and the dirty count stays. */

@@ -1,0 +1,82 @@
+/* link_protect: the drop-ins' text, names refused, and the files written under a scratch /run. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "link_protect.h"
+
+static void test_format(void **state)
+{
+	(void)state;
+	char buf[512];
+	assert_true(link_protect_format(LINK_PROTECT_KIND_NETWORKD, "eth0", buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "[Match]\nName=eth0\n"));
+	assert_non_null(strstr(buf, "[Network]\nKeepConfiguration=yes\n"));
+	assert_true(link_protect_format(LINK_PROTECT_KIND_NM, "enp1s0", buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "[keyfile]\nunmanaged-devices=interface-name:enp1s0\n"));
+	assert_true(link_protect_format(LINK_PROTECT_KIND_IFUPDOWN, "eth0", buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "[Service]\nExecStop=\nExecStop=/sbin/ifdown -a --read-environment --exclude=lo --exclude=eth0\n"));
+	assert_int_equal(buf[0], '#');
+	/* Names that would break a config file or a command line. */
+	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "eth0 x", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "eth0\n[x]", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "a%sb", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "0123456789abcdef", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "eth0", buf, 20), -ENOSPC);
+	assert_int_equal(link_protect_format((enum link_protect_kind)9, "eth0", buf, sizeof(buf)), -EINVAL);
+}
+
+static int has_file(const char *dir, const char *rel, const char *needle)
+{
+	char path[512], text[1024];
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	return strstr(text, needle) != NULL;
+}
+
+static void test_write(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ghostboot-link-protect.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(link_protect_write(dir, "eth0"), 0);
+	assert_true(has_file(dir, LINK_PROTECT_NETWORKD, "Name=eth0"));
+	assert_true(has_file(dir, LINK_PROTECT_NM, "interface-name:eth0"));
+	assert_true(has_file(dir, LINK_PROTECT_IFUPDOWN, "--exclude=eth0"));
+	/* Again (idempotent, another interface): replaced, no temporary left. */
+	assert_int_equal(link_protect_write(dir, "eth1"), 0);
+	assert_true(has_file(dir, LINK_PROTECT_NM, "interface-name:eth1"));
+	assert_false(has_file(dir, LINK_PROTECT_NM, "interface-name:eth0"));
+	char tmp[512];
+	snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, LINK_PROTECT_NM);
+	assert_int_not_equal(access(tmp, F_OK), 0);
+	assert_int_equal(link_protect_write(dir, "bad name"), -EINVAL);
+	assert_int_equal(link_protect_write("/proc/nonexistent-dir", "eth0"), -ENOENT);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_write),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
