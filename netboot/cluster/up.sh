@@ -5,6 +5,7 @@
 # ROM over tap devices. Without CLUSTER_FILE, a demo cluster of N workers (default 3) exporting
 # the tiny BusyBox worker root is written to build/cluster/demo/. Everything is torn down on
 # exit and on Ctrl-C (processes by PID, the namespace deleted).
+# --boot pxelinux / --nfs 3: the demo cluster boots through pxelinux / mounts NFSv3.
 # --once: unattended; exits 0 only when every worker reached its init over NFS and powered off.
 set -u
 cd "$(dirname "$0")/../.."
@@ -15,13 +16,15 @@ top=$(pwd)
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
-once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file=
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file= boot=ipxe nfs=4.2
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
 	--workers) workers=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
-	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [CLUSTER_FILE]" >&2; exit 2 ;;
+	--boot) boot=$2; shift ;;
+	--nfs) nfs=$2; shift ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [CLUSTER_FILE]" >&2; exit 2 ;;
 	*) file=$1 ;;
 	esac
 	shift
@@ -50,8 +53,10 @@ if [ -z "$file" ]; then
 		echo "kernel      $top/build/kernel/boot/vmlinuz-$release"
 		echo "initramfs   $top/build/initramfs.img"
 		echo "root        $demo/root"
-		echo "nfs-version 4.2"
-		echo "boot        ipxe"
+		echo "nfs-version $nfs"
+		# Ganesha has no rpcbind to ask once it is up: NFSv3 clients name its ports.
+		[ "$nfs" != 3 ] || echo "nfs-options port=2049,mountport=20048"
+		echo "boot        $boot"
 		echo "overlay     tmpfs"
 		echo "heartbeat   5"
 		echo "console     ttyS0"
@@ -164,6 +169,7 @@ stage() {
 	elif grep -aq "ghostinit: ghostboot" "$log"; then echo "ghostinit"
 	elif grep -aq "Linux version" "$log"; then echo "kernel"
 	elif grep -aq "ghostboot: cluster" "$log"; then echo "iPXE script"
+	elif grep -aq "PXELINUX" "$log"; then echo "pxelinux"
 	elif grep -aq "iPXE" "$log"; then echo "iPXE"
 	else echo "firmware"
 	fi

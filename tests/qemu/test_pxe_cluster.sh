@@ -3,7 +3,8 @@
 # dnsmasq, NFS-Ganesha and ghostwatch in a namespace of its own; QEMU workers PXE-booting through
 # the iPXE ROM). Each worker must show iPXE running the generated script, the kernel started with
 # the cluster's command line and its own BOOTIF, its fixed address, the NFS root under an overlay
-# and its init; ghostwatch must list both. Then an interrupted run must leave nothing behind.
+# and its init; ghostwatch must list both. The same with pxelinux and NFSv3 (1 worker). Then an
+# interrupted run must leave nothing behind.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -41,6 +42,22 @@ for n in 1 2; do
 done
 ns=$(sed -n 's/^cluster: master: namespace \([^,]*\),.*/\1/p' "$out/up.log")
 check "the namespace $ns is gone" bash -c "[ -n '$ns' ] && ! ip netns list | grep -qw '$ns'"
+
+# BIOS PXE through pxelinux (IPAPPEND 2 adds BOOTIF) and an NFSv3 root (Ganesha with rpcbind).
+export CLUSTER_OUT=$out/pxelinux
+p=$CLUSTER_OUT/demo log=$p/w1.console
+start=$SECONDS
+timeout 300 netboot/cluster/up.sh --once --workers 1 --boot pxelinux --nfs 3 --timeout 200 >"$out/up-pxelinux.log" 2>&1
+rc=$?
+check "pxelinux + NFSv3: up.sh --once exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
+sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# pxelinux \1/p' "$out/up-pxelinux.log"
+check "pxelinux: the iPXE ROM loaded pxelinux.0" bash -c "grep -aq 'iPXE initialising devices' $log && grep -aq 'PXELINUX 6' $log"
+check "pxelinux: kernel command line = the cluster's + BOOTIF from IPAPPEND 2" bash -c \
+	"grep -aF 'Command line: BOOT_IMAGE=vmlinuz $(cat "$p/gen/cmdline" 2>/dev/null) ' $log | grep -q 'BOOTIF=01-52-54-00-67-62-01'"
+check "pxelinux: fixed address, NFSv3 root with Ganesha's ports, init reached" bash -c \
+	"grep -aq 'ghostinit: eth0: lease 10.67.0.11/24 from 10.67.0.1' $log && grep -aq 'ghostinit: root: NFSv3 10.67.0.1:$p/root' $log &&
+	 grep -aq 'WORKER-INIT-REACHED pid=1' $log"
+export CLUSTER_OUT=$out
 
 # Ctrl-C in the middle of a boot: job control gives the background run its own process group,
 # so SIGINT reaches it as it would from a terminal.
