@@ -1,0 +1,106 @@
+#!/bin/bash
+# Root bench: time from the kernel's "Run /init" to the worker's own init over an NFSv4 root
+# (host-side clock, median of BENCH_RUNS boots, QEMU TCG, PVH vmlinux, user networking), and the
+# image size, for ghostboot's image and, in the same run against the same server, a BusyBox
+# script initramfs carrying the very same modules (insmod in the same order, udhcpc, busybox
+# mount, switch_root): the floor a hand-written initramfs reaches.
+# Debian's initramfs-tools anchor (mkinitramfs BOOT=nfs MODULES=netboot) is not built yet.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+. tests/lib/netns.sh
+. tests/lib/qemu.sh
+. tests/lib/nfs.sh
+. tests/lib/worker-root.sh
+runs=${BENCH_RUNS:-5}
+work=build/bench/root-$$
+trap 'netns_cleanup; rm -rf "$work"' EXIT
+mkdir -p "$work"
+ns=$(netns_name bench-root)
+netns_add "$ns"
+QEMU_NETNS=$ns
+QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
+exp=$(realpath -m "$work/root")
+worker_root_copy "$exp" || exit 1
+nfs_start "$ns" "$exp" --ro || exit 1
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
+
+# The ghostboot image, and the BusyBox anchor made from the same files: its /init is a script.
+gb_img=$work/ghostboot.img
+worker_initramfs "$gb_img" || exit 1
+bb=$work/busybox-tree
+mkdir -p "$bb"
+(cd "$bb" && zstd -dc "$OLDPWD/$gb_img" | cpio -idm --quiet) || exit 1
+rm -f "$bb/init"
+cat >"$bb/init" <<'EOS'
+#!/bin/sh
+# BusyBox anchor: what a hand-written netboot initramfs does, in the same order as ghostinit.
+export PATH=/bin:/sbin
+mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
+mkdir -p /run && mount -t tmpfs -o mode=755 tmpfs /run
+while read -r group path; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+for a in $(cat /proc/cmdline); do case $a in bb.root=*) root=${a#bb.root=} ;; esac; done
+ip link set lo up; ip link set eth0 up
+udhcpc -i eth0 -n -q -t 10 -T 1 -s /bin/udhcpc.script
+mkdir -p /newroot
+mount -t nfs4 -o ro,vers=4.2 "$root" /newroot || { echo "BB-MOUNT-FAILED"; poweroff -f; }
+exec switch_root /newroot /sbin/init
+EOS
+cat >"$bb/bin/udhcpc.script" <<'EOS'
+#!/bin/sh
+case "$1" in
+bound | renew)
+	ip addr add "$ip/${mask:-24}" dev "$interface"
+	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface" ;;
+esac
+exit 0
+EOS
+chmod 0755 "$bb/init" "$bb/bin/udhcpc.script"
+bb_img=$work/busybox.img
+(cd "$bb" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |
+	zstd -19 -T1 -q -f -o "$bb_img" || exit 1
+
+# boot_once LABEL IMAGE APPEND N: one boot; appends "Run /init" -> worker init seconds to
+# LABEL.t and, for ghostboot, its own root-stage milliseconds to LABEL.stage.
+boot_once() {
+	local label=$1 image=$2 append=$3 n=$4 t0 t1 log=$work/$1-$4.console
+	QEMU_INITRD=$image qemu_start "$log" "$append panic=-1"
+	t0=$(qemu_time_to "$log" 'Run /init as init process' 90)
+	t1=$(qemu_time_to "$log" 'WORKER-INIT-REACHED' 120)
+	qemu_wait 60 >/dev/null
+	if [ -n "$t0" ] && [ -n "$t1" ]; then
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }' >>"$work/$label.t"
+	else
+		cp "$log" "build/bench/root-failed-$label-$n.console"
+	fi
+	grep -aoE '\(([0-9]+) ms in the root stage\)' "$log" | tr -dc '0-9\n' >>"$work/$label.stage"
+}
+
+: >"$work/gb.t"
+: >"$work/bb.t"
+: >"$work/gb.stage"
+: >"$work/bb.stage"
+# Alternate the two so that host load hits both alike.
+for r in $(seq "$runs"); do
+	boot_once gb "$gb_img" "root=nfs4:10.0.2.2:$exp" "$r"
+	boot_once bb "$bb_img" "bb.root=10.0.2.2:$exp" "$r"
+done
+gb_t=$(median <"$work/gb.t")
+bb_t=$(median <"$work/bb.t")
+gb_n=$(wc -l <"$work/gb.t")
+bb_n=$(wc -l <"$work/bb.t")
+gb_stage=$(median <"$work/gb.stage")
+gb_s=$(stat -c %s "$gb_img")
+bb_s=$(stat -c %s "$bb_img")
+printf '%-44s %12s %12s %8s\n' "NFSv4 root, median of $runs (QEMU TCG)" ghostboot "BusyBox sh" ratio
+printf '%-44s %11ss %11ss %8s\n' "\"Run /init\" -> the worker's init" "$gb_t" "$bb_t" "$(ratio "$gb_t" "$bb_t")"
+printf '%-44s %12s %12s %8s\n' "image size (bytes, zstd -19)" "$gb_s" "$bb_s" "$(ratio "$gb_s" "$bb_s")"
+printf '%-44s %12s %12s\n' "boots that reached the worker's init" "$gb_n/$runs" "$bb_n/$runs"
+printf '%-44s %10sms\n' "ghostinit's root stage (parse -> exec init)" "$gb_stage"
+echo "samples ghostboot: $(tr '\n' ' ' <"$work/gb.t")"
+echo "samples busybox:   $(tr '\n' ' ' <"$work/bb.t")"
+echo "anchor not measured yet: Debian initramfs-tools (BOOT=nfs, MODULES=netboot)"
+nfs_stop
+[ "$gb_n" -eq "$runs" ] && [ "$bb_n" -eq "$runs" ]
