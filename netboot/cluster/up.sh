@@ -6,6 +6,9 @@
 # the tiny BusyBox worker root is written to build/cluster/demo/. Everything is torn down on
 # exit and on Ctrl-C (processes by PID, the namespace deleted).
 # --boot pxelinux / --nfs 3: the demo cluster boots through pxelinux / mounts NFSv3.
+# --root debian: the demo's workers boot a debootstrap'd Debian root (systemd, sshd, Open MPI;
+# netboot/cluster/mkroot.sh), become ready, run an MPI job over ssh from the master with the
+# hostfile of `ghostwatch hostfile`, then power off through ghostinit's shutdown.
 # --once: unattended; exits 0 only when every worker reached its init over NFS and powered off.
 set -u
 cd "$(dirname "$0")/../.."
@@ -16,7 +19,7 @@ top=$(pwd)
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
-once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file= boot=ipxe nfs=4.2
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file= boot=ipxe nfs=4.2 root=busybox
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
@@ -24,7 +27,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--boot) boot=$2; shift ;;
 	--nfs) nfs=$2; shift ;;
-	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [CLUSTER_FILE]" >&2; exit 2 ;;
+	--root) root=$2; shift ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [CLUSTER_FILE]" >&2; exit 2 ;;
 	*) file=$1 ;;
 	esac
 	shift
@@ -40,7 +44,19 @@ if [ -z "$file" ]; then
 	for f in "build/kernel/boot/vmlinuz-$release" build/initramfs.img; do
 		[ -f "$f" ] || { echo "cluster: $f is missing: run make first" >&2; exit 1; }
 	done
-	worker_root_copy "$demo/root" || exit 1
+	case $root in
+	busybox)
+		worker_root_copy "$demo/root" || exit 1
+		rootdir=$demo/root extra="worker.sleep=3 worker.write=/tmp/hello" mem=160 ;;
+	debian)
+		# The master's ssh key for the workers' root account, made once.
+		mkdir -p "$out/ssh"
+		[ -f "$out/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C ghostboot-master -f "$out/ssh/id_ed25519" || exit 1
+		netboot/cluster/mkroot.sh "$out/debian-root" "$out/ssh/id_ed25519.pub" || exit 1
+		# systemd, sshd and the MPI ranks want more than the BusyBox root's 160 MiB.
+		rootdir=$out/debian-root extra="systemd.show_status=0" mem=256 ;;
+	*) echo "cluster: --root is busybox or debian" >&2; exit 2 ;;
+	esac
 	file=$demo/demo.cluster
 	{
 		echo "# The demo cluster of \`make cluster\` (written by netboot/cluster/up.sh)."
@@ -52,7 +68,7 @@ if [ -z "$file" ]; then
 		echo "ra-prefix   fd00:6762::"
 		echo "kernel      $top/build/kernel/boot/vmlinuz-$release"
 		echo "initramfs   $top/build/initramfs.img"
-		echo "root        $demo/root"
+		echo "root        $rootdir"
 		echo "nfs-version $nfs"
 		# Ganesha has no rpcbind to ask once it is up: NFSv3 clients name its ports.
 		[ "$nfs" != 3 ] || echo "nfs-options port=2049,mountport=20048"
@@ -60,7 +76,7 @@ if [ -z "$file" ]; then
 		echo "overlay     tmpfs"
 		echo "heartbeat   5"
 		echo "console     ttyS0"
-		echo "cmdline     panic=5 worker.sleep=3 worker.write=/tmp/hello"
+		echo "cmdline     panic=5 $extra"
 		for i in $(seq 1 "$workers"); do
 			echo "node        w$i 52:54:00:67:62:0$i 10.67.0.1$i"
 		done
@@ -147,7 +163,7 @@ say "nodes boot with: $(cat "$dir/gen/cmdline") BOOTIF=01-<mac>"
 declare -a qpid=()
 t0=$SECONDS
 for i in "${!CL_NODE_NAME[@]}"; do
-	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 -m 160 -smp 1 \
+	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
 		-nographic -no-reboot -serial mon:stdio \
 		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
 		-device "virtio-net-pci,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" \
@@ -161,6 +177,8 @@ say "workers: ${CL_NODE_NAME[*]} started (QEMU without KVM: PXE to init takes 10
 stage() {
 	local log=$1
 	if grep -aq "reboot: Power down" "$log"; then echo "powered off"
+	elif grep -aq "ghostinit: shutdown:" "$log"; then echo "shutting down"
+	elif grep -aq "GHOSTBOOT-NODE-READY" "$log"; then echo "ready"
 	elif grep -aq "WORKER-DONE" "$log"; then echo "init done"
 	elif grep -aq "WORKER-INIT-REACHED" "$log"; then echo "in its init"
 	elif grep -aq "ghostinit: root: switching" "$log"; then echo "switch_root"
@@ -175,46 +193,107 @@ stage() {
 	fi
 }
 
-running=1 last=-100
-declare -a at_init=()
-while [ "$running" -gt 0 ]; do
-	running=0
-	for i in "${!qpid[@]}"; do
-		kill -0 "${qpid[$i]}" 2>/dev/null && running=$((running + 1))
-		# When each worker reached its init (1 s resolution), for the summary.
-		[ -n "${at_init[$i]:-}" ] || ! grep -aq 'WORKER-INIT-REACHED' "$dir/${CL_NODE_NAME[$i]}.console" ||
-			at_init[$i]=$((SECONDS - t0))
+# watch UNTIL: prints progress every 5 s until every worker has exited (UNTIL=exit) or shows
+# GHOSTBOOT-NODE-READY (UNTIL=ready), or the timeout; returns 1 on the timeout.
+last=-100
+declare -a at_switch=() at_ready=()
+watch() {
+	local until=$1 running waiting i log line
+	while :; do
+		running=0 waiting=0
+		for i in "${!qpid[@]}"; do
+			log=$dir/${CL_NODE_NAME[$i]}.console
+			kill -0 "${qpid[$i]}" 2>/dev/null && running=$((running + 1))
+			# When each worker got there (1 s resolution), for the summary.
+			[ -n "${at_switch[$i]:-}" ] || ! grep -aq 'ghostinit: root: switching' "$log" || at_switch[$i]=$((SECONDS - t0))
+			[ -n "${at_ready[$i]:-}" ] || ! grep -aq 'GHOSTBOOT-NODE-READY' "$log" || at_ready[$i]=$((SECONDS - t0))
+			[ -n "${at_ready[$i]:-}" ] || waiting=$((waiting + 1))
+		done
+		if [ $((SECONDS - last)) -ge 5 ] || [ "$running" -eq 0 ]; then
+			last=$SECONDS
+			line=
+			for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
+			say "$((SECONDS - t0))s$line"
+		fi
+		[ "$running" -gt 0 ] || return 0
+		[ "$until" != ready ] || [ "$waiting" -gt 0 ] || return 0
+		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
+			say "timeout after ${timeout}s"
+			return 1
+		fi
+		sleep 1
 	done
-	if [ $((SECONDS - last)) -ge 5 ] || [ "$running" -eq 0 ]; then
-		last=$SECONDS
-		line=
-		for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
-		say "$((SECONDS - t0))s$line"
-	fi
-	if [ $((SECONDS - t0)) -ge "$timeout" ]; then
-		say "timeout after ${timeout}s: stopping the workers"
-		break
-	fi
-	[ "$running" -eq 0 ] || sleep 1
-done
-if [ -n "$gw" ]; then
+}
+
+gw_status() {
+	[ -n "$gw" ] || return 0
 	"$gw" status --once --state "$dir/state/ghostwatch" >"$dir/ghostwatch.status" 2>&1
 	sed 's/^/cluster: ghostwatch: /' "$dir/ghostwatch.status"
+}
+
+fail=0
+if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
+	# The story: every node ready, one MPI job across them over ssh, then a clean power-off.
+	watch ready || fail=1
+	gw_status
+	ssh_opts="-i $out/ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10 -o BatchMode=yes"
+	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
+		# ghostwatch names the nodes as they named themselves; the master has no DNS for them:
+		# the hostfile gets their addresses from the cluster file.
+		"$gw" hostfile --state "$dir/state/ghostwatch" >"$dir/hostfile.names"
+		cp "$dir/hostfile.names" "$dir/hostfile"
+		for i in "${!CL_NODE_NAME[@]}"; do
+			sed -i "s/^${CL_NODE_NAME[$i]} /${CL_NODE_IP[$i]} /" "$dir/hostfile"
+		done
+		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
+		np=$(awk '{ sub("slots=", "", $2); n += $2 } END { print n + 0 }' "$dir/hostfile")
+		say "mpirun -np $np mpi_ring over ssh"
+		net=$CL_SUBNET/$CL_PREFIX
+		# shellcheck disable=SC2086 # ssh_opts is a list
+		if ip netns exec "$ns" timeout 180 mpirun --allow-run-as-root --hostfile "$dir/hostfile" -np "$np" \
+			--mca plm_rsh_agent "ssh $ssh_opts" --mca btl tcp,self --mca btl_tcp_if_include "$net" \
+			--mca oob_tcp_if_include "$net" /usr/local/bin/mpi_ring >"$dir/mpi.log" 2>&1 &&
+			grep -q "MPI ring: .*: OK" "$dir/mpi.log"; then
+			sed 's/^/cluster: /' "$dir/mpi.log"
+		else
+			sed 's/^/cluster: mpirun: /' "$dir/mpi.log" | tail -20
+			fail=1
+		fi
+	else
+		fail=1
+	fi
+	say "powering the nodes off (systemd, then ghostinit's shutdown)"
+	ssh_pids=()
+	for i in "${!CL_NODE_NAME[@]}"; do
+		# shellcheck disable=SC2086
+		ip netns exec "$ns" timeout 20 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" systemctl poweroff >/dev/null 2>&1 &
+		ssh_pids+=($!)
+		track_pid "$!"
+	done
+	watch exit || fail=1
+	for p in "${ssh_pids[@]}"; do wait "$p" 2>/dev/null; done
+else
+	watch exit || fail=1
 fi
+gw_status
 
 # --- the verdict -------------------------------------------------------------------------
-fail=0
 for i in "${!CL_NODE_NAME[@]}"; do
 	n=${CL_NODE_NAME[$i]} log=$dir/${CL_NODE_NAME[$i]}.console
-	if grep -aq 'WORKER-INIT-REACHED pid=1' "$log" && grep -aq "WORKER-DONE" "$log" && grep -aq "reboot: Power down" "$log"; then
-		say "$n: PXE-booted, reached its init over NFS ${at_init[$i]:+(after ${at_init[$i]} s) }and powered off"
+	if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
+		if [ -n "${at_ready[$i]:-}" ] && grep -q "on $n\$" "$dir/mpi.log" 2>/dev/null &&
+			grep -aq "ghostinit: shutdown: poweroff after" "$log" && grep -aq "reboot: Power down" "$log"; then
+			say "$n: PXE-booted (switch_root after ${at_switch[$i]} s, ready after ${at_ready[$i]} s), ran its MPI rank, powered off through ghostinit's shutdown"
+		else
+			say "$n: did not complete (furthest: $(stage "$log")); see $log"
+			fail=1
+		fi
+	elif grep -aq 'WORKER-INIT-REACHED pid=1' "$log" && grep -aq "WORKER-DONE" "$log" && grep -aq "reboot: Power down" "$log"; then
+		say "$n: PXE-booted, reached its init over NFS ${at_switch[$i]:+(switch_root after ${at_switch[$i]} s) }and powered off"
 	else
 		say "$n: did not complete (furthest: $(stage "$log")); see $log"
 		fail=1
 	fi
 done
-if [ "$once" -eq 1 ]; then
-	exit "$fail"
-fi
-say "done; logs in $dir"
+[ "$once" -eq 1 ] || say "done; logs in $dir"
 exit "$fail"
