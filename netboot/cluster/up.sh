@@ -6,9 +6,10 @@
 # the tiny BusyBox worker root is written to build/cluster/demo/. Everything is torn down on
 # exit and on Ctrl-C (processes by PID, the namespace deleted).
 # --boot pxelinux / --nfs 3: the demo cluster boots through pxelinux / mounts NFSv3.
-# --root debian: the demo's workers boot a debootstrap'd Debian root (systemd, sshd, Open MPI;
-# netboot/cluster/mkroot.sh), become ready, run an MPI job over ssh from the master with the
-# hostfile of `ghostwatch hostfile`, then power off through ghostinit's shutdown.
+# --root debian (the default): the demo's workers boot a debootstrap'd Debian root (systemd,
+# sshd, Open MPI; netboot/cluster/mkroot.sh), become ready, run an MPI job over ssh from the
+# master with the hostfile of `ghostwatch hostfile`, then power off through ghostinit's shutdown.
+# --root busybox: the tiny BusyBox root of the tests, whose init reports and powers off.
 # --once: unattended; exits 0 only when every worker reached its init over NFS and powered off.
 set -u
 cd "$(dirname "$0")/../.."
@@ -19,7 +20,7 @@ top=$(pwd)
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
-once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file= boot=ipxe nfs=4.2 root=busybox
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file= boot=ipxe nfs=4.2 root=debian
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
@@ -87,7 +88,7 @@ cluster_load "$file" || exit 1
 [ -d "$CL_ROOT" ] || { echo "cluster: the root $CL_ROOT does not exist" >&2; exit 1; }
 dir=$out/$CL_NAME
 mkdir -p "$dir"
-rm -f "$dir"/*.console "$dir/rpcbind.pid"
+rm -f "$dir"/*.console "$dir/rpcbind.pid" "$dir/nodes.info" "$dir/mpi.log" "$dir"/hostfile*
 netboot/cluster/generate.sh "$file" "$dir/gen" --state "$dir/state" | sed 's/^/cluster: /' || exit 1
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
 rm -rf "$dir/state/ghostwatch" "$dir/state/dnsmasq.leases"
@@ -246,6 +247,14 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 			sed -i "s/^${CL_NODE_NAME[$i]} /${CL_NODE_IP[$i]} /" "$dir/hostfile"
 		done
 		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
+		# What each node is: its own name and machine-id over one shared read-only root.
+		for i in "${!CL_NODE_NAME[@]}"; do
+			# shellcheck disable=SC2086
+			ip netns exec "$ns" timeout 20 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" \
+				'echo "NODE $(hostname) machine-id=$(cat /etc/machine-id) root=$(findmnt -no FSTYPE /) lower=$(findmnt -no SOURCE,FSTYPE /run/ghostboot/lower | tr " " ,)"' \
+				</dev/null >>"$dir/nodes.info" 2>&1
+		done
+		sed 's/^/cluster: /' "$dir/nodes.info"
 		np=$(awk '{ sub("slots=", "", $2); n += $2 } END { print n + 0 }' "$dir/hostfile")
 		say "mpirun -np $np mpi_ring over ssh"
 		net=$CL_SUBNET/$CL_PREFIX

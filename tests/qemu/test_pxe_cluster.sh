@@ -16,7 +16,7 @@ export CLUSTER_OUT=$out
 
 start=$SECONDS
 # Its own hard bound (--timeout) plus a margin for the set-up and the teardown.
-timeout 420 netboot/cluster/up.sh --once --workers 2 --timeout 300 >"$out/up.log" 2>&1
+timeout 420 netboot/cluster/up.sh --once --root busybox --workers 2 --timeout 300 >"$out/up.log" 2>&1
 rc=$?
 check "up.sh --once with 2 workers exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# \1/p' "$out/up.log"
@@ -47,7 +47,7 @@ check "the namespace $ns is gone" bash -c "[ -n '$ns' ] && ! ip netns list | gre
 export CLUSTER_OUT=$out/pxelinux
 p=$CLUSTER_OUT/demo log=$p/w1.console
 start=$SECONDS
-timeout 300 netboot/cluster/up.sh --once --workers 1 --boot pxelinux --nfs 3 --timeout 200 >"$out/up-pxelinux.log" 2>&1
+timeout 300 netboot/cluster/up.sh --once --root busybox --workers 1 --boot pxelinux --nfs 3 --timeout 200 >"$out/up-pxelinux.log" 2>&1
 rc=$?
 check "pxelinux + NFSv3: up.sh --once exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# pxelinux \1/p' "$out/up-pxelinux.log"
@@ -62,7 +62,7 @@ export CLUSTER_OUT=$out
 # Ctrl-C in the middle of a boot: job control gives the background run its own process group,
 # so SIGINT reaches it as it would from a terminal.
 set -m
-netboot/cluster/up.sh --workers 1 --timeout 120 >"$out/int.log" 2>&1 &
+netboot/cluster/up.sh --root busybox --workers 1 --timeout 120 >"$out/int.log" 2>&1 &
 pid=$!
 set +m
 for i in $(seq 1 300); do grep -q "workers: .* started" "$out/int.log" && break; sleep 0.1; done
