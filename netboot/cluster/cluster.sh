@@ -6,6 +6,7 @@
 #   CL_LEASE CL_KERNEL CL_INITRAMFS CL_ROOT CL_NFS_VERSION CL_NFS_OPTIONS CL_BOOT CL_OVERLAY
 #   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE CL_RA_PREFIX
 #   CL_NODE_NAME[] CL_NODE_MAC[] CL_NODE_IP[] (IP empty: the node takes one from dhcp-range)
+# shellcheck shell=bash disable=SC2034 # the CL_* are read by the scripts that source this file
 
 # cl_ip2int A.B.C.D: prints the address as an integer; fails on anything else.
 cl_ip2int() {
@@ -34,7 +35,7 @@ cl_err() { echo "$CL_FILE:$cl_line: $*" >&2; }
 cl_seconds() { [[ $1 =~ ^[0-9]+(\.[0-9]{1,3})?$ ]]; }
 
 cluster_load() {
-	local file=$1 dir raw key rest n=0 i
+	local file=$1 dir raw key rest i
 	local -A seen=() names=() macs=() ips=()
 	CL_FILE=$file
 	if [ ! -r "$file" ]; then

@@ -20,7 +20,7 @@ top=$(pwd)
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
-once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-420} file= boot=ipxe nfs=4.2 root=debian
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
@@ -270,6 +270,12 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 		fi
 	else
 		fail=1
+	fi
+	if [ "$once" -eq 0 ] && [ -t 0 ]; then
+		# Interactive: the cluster stays up until the user is done with it.
+		say "the nodes are up: ip netns exec $ns ssh $ssh_opts root@${CL_NODE_IP[0]}"
+		say "                 ip netns exec $ns $gw status --state $dir/state/ghostwatch"
+		read -r -p "cluster: press Enter to power the nodes off (Ctrl-C tears everything down at once) " _
 	fi
 	say "powering the nodes off (systemd, then ghostinit's shutdown)"
 	ssh_pids=()
