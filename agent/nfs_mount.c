@@ -6,13 +6,17 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
 
 #define UNIQUE_ID_PARAM "/sys/module/nfs/parameters/nfs4_unique_id"
 #define BACKOFF_FIRST_MS 250u
+#define CHILD_POLL_MS 10u
+#define KILLED_GRACE_MS 2000u
 #define BACKOFF_MAX_MS 8000u
 
 const char *nfs_mount_strerror(int err)
@@ -79,6 +83,39 @@ static uint32_t next_random(uint32_t *state)
 	return *state = x;
 }
 
+/* One mount(2) in a child, so that an attempt the kernel drags out (a server that accepts the
+ * connection and never answers: minutes with timeo=600) still ends at the deadline. The child
+ * shares our mount namespace; its RPC waits are killable. */
+static int mount_bounded(const struct nfs_mount_request *req, const char *type, unsigned long flags)
+{
+	pid_t child = fork();
+	if (child < 0) /* no child: mount here, bounded only by the kernel's own timeouts */
+		return mount(req->source, req->target, type, flags, req->options) == 0 ? 0 : -errno;
+	if (child == 0)
+		_exit(mount(req->source, req->target, type, flags, req->options) == 0 ? 0 : (errno & 0xff));
+	int status;
+	uint64_t give_up = 0;
+	for (;;) {
+		pid_t r = waitpid(child, &status, WNOHANG);
+		if (r == child)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -ECHILD;
+		if (!give_up && deadline_passed(req->deadline)) {
+			(void)kill(child, SIGKILL);
+			give_up = deadline_in(KILLED_GRACE_MS);
+		} else if (give_up && deadline_passed(give_up)) {
+			return -ETIMEDOUT; /* stuck unkillably: leave it, the fatal path resets anyway */
+		}
+		sleep_ms(CHILD_POLL_MS);
+	}
+	if (give_up)
+		return -ETIMEDOUT;
+	if (!WIFEXITED(status))
+		return -EIO;
+	return -WEXITSTATUS(status);
+}
+
 int nfs_mount(const struct nfs_mount_request *req, nfs_mount_failed_fn *failed, void *ctx, unsigned *attempts)
 {
 	const char *type = req->version == 3 ? "nfs" : "nfs4";
@@ -88,16 +125,13 @@ int nfs_mount(const struct nfs_mount_request *req, nfs_mount_failed_fn *failed, 
 	int err;
 	for (;;) {
 		n++;
-		if (mount(req->source, req->target, type, flags, req->options) == 0) {
-			err = 0;
+		err = mount_bounded(req, type, flags);
+		if (err == 0)
 			break;
-		}
-		err = -errno;
 		uint64_t wait = nfs_mount_backoff_ms(n, next_random(&seed));
-		uint64_t left = deadline_left(req->deadline);
-		bool last = nfs_mount_permanent(err) || left == 0;
-		if (wait > left)
-			wait = left;
+		/* No attempt that would start at the deadline only to be killed at once: the last
+		 * answer stays the server's own, not our cut. */
+		bool last = nfs_mount_permanent(err) || wait >= deadline_left(req->deadline);
 		if (failed)
 			failed(err, n, last ? 0 : wait, ctx);
 		if (last)
