@@ -29,7 +29,9 @@ nfs_start "$QEMU_NETNS" "$export_dir" || exit 1
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# one MODE N: prints the guest seconds from ST-HANDOVER to "reboot:", or "hung".
+# one MODE N: sets T to the guest seconds from ST-HANDOVER to "reboot:", or "hung". Runs in
+# this shell (never in $(...)): it starts and stops processes that must stay tracked here.
+T=
 one() {
 	local mode=$1 n=$2 log=$work/$1-$2.console
 	qemu_start "$log" "rdinit=/bin/sh st.export=$(realpath "$export_dir") st.verb=reboot st.mode=$mode st.file=$mode-$n -- /shutdown-guest"
@@ -40,10 +42,10 @@ one() {
 	esac
 	log_wait "$log" 'ST-HANDOVER' 120
 	if ! qemu_wait "$HUNG_CAP"; then
-		echo hung
+		T=hung
 	else
-		awk -F'[][]' '/ST-HANDOVER/ && a == "" { a = $2 } /reboot: / { b = $2 }
-			END { if (a != "" && b != "") printf "%.2f\n", b - a; else print "hung" }' "$log"
+		T=$(awk -F'[][]' '/ST-HANDOVER/ && a == "" { a = $2 } /reboot: / { b = $2 }
+			END { if (a != "" && b != "") printf "%.2f\n", b - a; else print "hung" }' "$log")
 	fi
 	case $mode in
 	*serverdown)
@@ -61,8 +63,8 @@ for mode in good busybox serverdown busybox-serverdown; do
 	n=$runs
 	[ "$mode" = busybox-serverdown ] && n=1
 	for i in $(seq "$n"); do
-		t=$(one "$mode" "$i")
-		if [ "$t" = hung ]; then hung=$((hung + 1)); else echo "$t" >>"$work/$mode.times"; fi
+		one "$mode" "$i"
+		if [ "$T" = hung ]; then hung=$((hung + 1)); else echo "$T" >>"$work/$mode.times"; fi
 	done
 	if [ "$hung" -gt 0 ]; then
 		result[$mode]="hung>${HUNG_CAP}s ($hung/$n)"

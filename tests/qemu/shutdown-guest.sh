@@ -7,6 +7,9 @@
 # st.mode=good|serverdown|naive|busybox|busybox-serverdown (busybox*: BusyBox init's own end
 # instead of ghostinit, the anchor of tests/bench/bench_shutdown.sh)
 # st.file=NAME (a new name each boot: the test never touches the export behind the server)
+# st.mode=otherinit: like another init (BusyBox init, sysvinit, runit) on a real root: first
+# switch_root into a tmpfs "real root" that mounts the NFS share at /mnt/nfs, then run
+# `/run/initramfs/shutdown shutdown VERB` as a child of PID 1, which pivots by itself.
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -21,27 +24,49 @@ for a in $(cat /proc/cmdline); do
 	st.file=*) file=${a#*=} ;;
 	esac
 done
-while read -r group path; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+mnt=/oldroot
+if [ "$mode" = otherinit ]; then
+	if [ ! -e /.stage2 ]; then
+		while read -r group path; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+		mkdir -p /realroot
+		mount -t tmpfs tmpfs /realroot
+		mkdir -p /realroot/proc /realroot/sys /realroot/dev /realroot/run /realroot/tmp /realroot/mnt/nfs
+		cp -a /bin /realroot/
+		cp /init /realroot/ghostinit
+		cp /shutdown-guest /realroot/
+		: >/realroot/.stage2
+		umount /proc /sys /dev
+		exec switch_root /realroot /bin/sh /shutdown-guest
+	fi
+	# The real root: ghostinit's copy in /run/initramfs, as the boot leaves it.
+	mount -t tmpfs -o mode=755 tmpfs /run
+	mkdir -p /run/initramfs
+	cp /ghostinit /run/initramfs/shutdown
+	mnt=/mnt/nfs
+	echo "ST-STAGE2 pid=$$"
+else
+	while read -r group path; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+fi
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
-mkdir -p /oldroot
+mkdir -p "$mnt"
 i=0
-until mount -t nfs4 -o vers=4.2,addr=10.0.2.2 "10.0.2.2:$export" /oldroot; do
+until mount -t nfs4 -o vers=4.2,addr=10.0.2.2 "10.0.2.2:$export" "$mnt"; do
 	i=$((i + 1))
 	[ $i -ge 20 ] && { echo "ST-MOUNT-FAILED"; poweroff -f; }
 	sleep 0.5
 done
-mount -t tmpfs tmpfs /oldroot/scratch
+mount -t tmpfs tmpfs "$mnt/scratch"
 echo "ST-MOUNTED"
-(cd /oldroot && exec sleep 100000) &
+(cd "$mnt" && exec sleep 100000) &
 holder=$!
 # A daemon's data: written, never fsynced, its file still open at the handover (NFS would
 # flush a closed file at once; an open one is left to the kernel's writeback and the shutdown).
 head -c $((size * 1048576)) /dev/urandom >/tmp/data
 echo "ST-DATA $(md5sum </tmp/data | cut -d' ' -f1)"
 (
-	exec 3>"/oldroot/$file"
+	exec 3>"$mnt/$file"
 	cat /tmp/data >&3
 	: >/tmp/written
 	exec sleep 100000
@@ -56,7 +81,7 @@ case $mode in
 	# A second writer with its file open while the server is up; the test freezes the server
 	# on ST-READY, then this one dirties pages that can never reach it.
 	(
-		exec 3>/oldroot/late
+		exec 3>"$mnt/late"
 		echo "ST-READY"
 		sleep 2
 		head -c 1048576 /dev/urandom >&3
@@ -75,8 +100,8 @@ naive)
 	wait "$holder" "$writer" 2>/dev/null
 	echo "ST-NAIVE link down, then umount"
 	ip link set eth0 down
-	umount /oldroot/scratch
-	umount /oldroot
+	umount "$mnt/scratch"
+	umount "$mnt"
 	echo "ST-NAIVE-RETURNED"
 	poweroff -f
 	;;
@@ -87,10 +112,16 @@ busybox*)
 	kill -KILL -1
 	sync
 	echo "ST-BUSYBOX synced" >/dev/kmsg
-	umount /oldroot/scratch
-	umount /oldroot
+	umount "$mnt/scratch"
+	umount "$mnt"
 	echo "ST-BUSYBOX unmounted: $?" >/dev/kmsg
 	if [ "$verb" = poweroff ]; then poweroff -f; else reboot -f; fi
+	;;
+otherinit)
+	# Another init's shutdown line: ghostinit runs as a child of PID 1 and never returns.
+	/run/initramfs/shutdown shutdown "$verb"
+	echo "ST-OTHERINIT-RETURNED $?"
+	exec sleep 100000
 	;;
 esac
 ln -s /init /shutdown

@@ -122,7 +122,25 @@ kill -CONT "$NFS_PID" 2>/dev/null
 nfs_stop
 nfs_start "$QEMU_NETNS" "$export_dir" || not_ok "NFS-Ganesha restarted"
 
-# 4. Negative control: the naive order (link down, then umount) hangs under the same harness,
+# 4. Another init (BusyBox init, sysvinit, runit) on a real root: `ghostinit shutdown VERB` as
+#    a child of PID 1, which pivots into /run/initramfs by itself (the real root then sits at
+#    /oldroot with the NFS share at /oldroot/mnt/nfs).
+log=$logs/otherinit.console
+boot "$log" poweroff "st.mode=otherinit st.file=otherinit"
+qemu_wait "$BOOT_LIMIT"
+rc=$?
+want=$(awk '/^ST-DATA / { print $2 }' "$log" | tr -d '\r')
+got=$(md5sum <"$export_dir/otherinit" 2>/dev/null | cut -d' ' -f1)
+check "other init: QEMU exited by itself (status $rc)" [ "$rc" -eq 0 ]
+check "other init: ran from a switched real root" grep -q '^ST-STAGE2 pid=1' "$log"
+check "other init: pivoted and took over with the real root at /oldroot" \
+	grep -q 'ghostinit: shutdown: poweroff (reset pci) within 15000 ms; unmounting /oldroot' "$log"
+check "other init: no fallback to the real root" bash -c "! grep -q 'cannot move into' '$log'"
+check "other init: the NFS share was unmounted cleanly" bash -c "! grep -qE 'not cleanly unmounted: .*/oldroot/mnt/nfs ' '$log'"
+check "other init: the data reached the server" [ -n "$want" -a "$want" = "$got" ]
+check "other init: powered off" grep -q 'reboot: Power down' "$log"
+
+# 5. Negative control: the naive order (link down, then umount) hangs under the same harness,
 #    so the checks above do detect the bug they guard against.
 log=$logs/naive.console
 NAIVE_WAIT=40
