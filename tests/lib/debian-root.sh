@@ -1,0 +1,58 @@
+# A real Debian root for the end-to-end test: debootstrap --variant=minbase plus systemd,
+# prepared once and cached outside the tree (it is ~250 MB and takes minutes). Source it.
+#
+#   debian_root_prepare   builds $DEBIAN_ROOT once (needs Debian's archive), or returns 0
+#   DEBIAN_ROOT           default /var/cache/ghostboot/debian-root
+#
+# The root prints DEBIAN-MULTI-USER-REACHED on the console once multi-user.target is reached,
+# then powers off; /etc/machine-id is empty (the overlay writes one per node).
+
+DEBIAN_ROOT=${DEBIAN_ROOT:-/var/cache/ghostboot/debian-root}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+debian_root_configure() { # dir
+	local d=$1
+	: >"$d/etc/machine-id"
+	rm -f "$d/etc/hostname" "$d/var/lib/dbus/machine-id"
+	echo "# the root is mounted by ghostinit" >"$d/etc/fstab"
+	cat >"$d/etc/systemd/system/ghostboot-reached.service" <<'UNIT'
+[Unit]
+Description=ghostboot test: say that multi-user.target was reached, then power off
+After=multi-user.target
+
+[Service]
+Type=oneshot
+StandardOutput=tty
+TTYPath=/dev/console
+ExecStart=/bin/sh -c 'echo "DEBIAN-MULTI-USER-REACHED pid1=$(cat /proc/1/comm) root=$(findmnt -n -o FSTYPE /)"'
+ExecStart=/bin/systemctl --no-block poweroff
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+	mkdir -p "$d/etc/systemd/system/multi-user.target.wants"
+	ln -sf ../ghostboot-reached.service "$d/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
+	# No login prompt needed, and nothing may take the boot link down (there is no ifupdown or
+	# networkd in minbase; the NIC stays as ghostinit left it).
+	# e2scrub_reap (LVM snapshots of ext4) stalls ~100 s under TCG and is meaningless here.
+	systemctl --root="$d" mask serial-getty@ttyS0.service getty@tty1.service e2scrub_reap.service \
+		>/dev/null 2>&1 || true
+	systemctl --root="$d" set-default multi-user.target >/dev/null 2>&1 || true
+}
+
+debian_root_prepare() {
+	if [ -f "$DEBIAN_ROOT.stamp" ] && [ -x "$DEBIAN_ROOT/lib/systemd/systemd" ]; then
+		debian_root_configure "$DEBIAN_ROOT" # idempotent: a cached root follows this file
+		return 0
+	fi
+	local tmp=$DEBIAN_ROOT.tmp
+	mkdir -p "$(dirname "$DEBIAN_ROOT")"
+	if [ ! -x "$tmp/lib/systemd/systemd" ]; then
+		rm -rf "$tmp"
+		debootstrap --variant=minbase --include=systemd,systemd-sysv,udev bookworm "$tmp" "$DEBIAN_MIRROR" \
+			>"$DEBIAN_ROOT.log" 2>&1 || return 1
+	fi
+	debian_root_configure "$tmp" || return 1
+	rm -rf "$DEBIAN_ROOT"
+	mv "$tmp" "$DEBIAN_ROOT" && date -u >"$DEBIAN_ROOT.stamp"
+}
