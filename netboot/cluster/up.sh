@@ -210,14 +210,18 @@ watch() {
 			[ -n "${at_ready[$i]:-}" ] || ! grep -aq 'GHOSTBOOT-NODE-READY' "$log" || at_ready[$i]=$((SECONDS - t0))
 			[ -n "${at_ready[$i]:-}" ] || waiting=$((waiting + 1))
 		done
-		if [ $((SECONDS - last)) -ge 5 ] || [ "$running" -eq 0 ]; then
+		if [ $((SECONDS - last)) -ge 5 ]; then
 			last=$SECONDS
 			line=
 			for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
 			say "$((SECONDS - t0))s$line"
 		fi
-		[ "$running" -gt 0 ] || return 0
-		[ "$until" != ready ] || [ "$waiting" -gt 0 ] || return 0
+		if [ "$running" -eq 0 ] || { [ "$until" = ready ] && [ "$waiting" -eq 0 ]; }; then
+			line=
+			for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
+			say "$((SECONDS - t0))s$line"
+			return 0
+		fi
 		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
 			say "timeout after ${timeout}s"
 			return 1
@@ -237,7 +241,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	# The story: every node ready, one MPI job across them over ssh, then a clean power-off.
 	watch ready || fail=1
 	gw_status
-	ssh_opts="-i $out/ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10 -o BatchMode=yes"
+	ssh_opts="-i $out/ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=60 -o BatchMode=yes"
 	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
 		# ghostwatch names the nodes as they named themselves; the master has no DNS for them:
 		# the hostfile gets their addresses from the cluster file.
@@ -250,7 +254,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 		# What each node is: its own name and machine-id over one shared read-only root.
 		for i in "${!CL_NODE_NAME[@]}"; do
 			# shellcheck disable=SC2086
-			ip netns exec "$ns" timeout 20 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" \
+			ip netns exec "$ns" timeout 120 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" \
 				'echo "NODE $(hostname) machine-id=$(cat /etc/machine-id) root=$(findmnt -no FSTYPE /) lower=$(findmnt -no SOURCE,FSTYPE /run/ghostboot/lower | tr " " ,)"' \
 				</dev/null >>"$dir/nodes.info" 2>&1
 		done
@@ -259,7 +263,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 		say "mpirun -np $np mpi_ring over ssh"
 		net=$CL_SUBNET/$CL_PREFIX
 		# shellcheck disable=SC2086 # ssh_opts is a list
-		if ip netns exec "$ns" timeout 180 mpirun --allow-run-as-root --hostfile "$dir/hostfile" -np "$np" \
+		if ip netns exec "$ns" timeout 400 mpirun --allow-run-as-root --hostfile "$dir/hostfile" -np "$np" \
 			--mca plm_rsh_agent "ssh $ssh_opts" --mca btl tcp,self --mca btl_tcp_if_include "$net" \
 			--mca oob_tcp_if_include "$net" /usr/local/bin/mpi_ring >"$dir/mpi.log" 2>&1 &&
 			grep -q "MPI ring: .*: OK" "$dir/mpi.log"; then
@@ -278,12 +282,28 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 		read -r -p "cluster: press Enter to power the nodes off (Ctrl-C tears everything down at once) " _
 	fi
 	say "powering the nodes off (systemd, then ghostinit's shutdown)"
-	ssh_pids=()
-	for i in "${!CL_NODE_NAME[@]}"; do
-		# shellcheck disable=SC2086
-		ip netns exec "$ns" timeout 20 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" systemctl poweroff >/dev/null 2>&1 &
-		ssh_pids+=($!)
-		track_pid "$!"
+	# ssh's handshake alone takes tens of seconds on busy TCG workers: generous bounds, and a
+	# second request to any node whose shutdown has not begun a minute later.
+	for attempt in 1 2; do
+		ssh_pids=()
+		for i in "${!CL_NODE_NAME[@]}"; do
+			! grep -aq "ghostinit: shutdown:\|reboot: Power down" "$dir/${CL_NODE_NAME[$i]}.console" || continue
+			kill -0 "${qpid[$i]}" 2>/dev/null || continue
+			# shellcheck disable=SC2086
+			ip netns exec "$ns" timeout 120 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" systemctl poweroff >/dev/null 2>&1 &
+			ssh_pids+=($!)
+			track_pid "$!"
+		done
+		[ "$attempt" -eq 1 ] && [ "${#ssh_pids[@]}" -gt 0 ] || break
+		for w in $(seq 60); do
+			pending=0
+			for i in "${!CL_NODE_NAME[@]}"; do
+				kill -0 "${qpid[$i]}" 2>/dev/null || continue
+				grep -aq "ghostinit: shutdown:" "$dir/${CL_NODE_NAME[$i]}.console" || pending=1
+			done
+			[ "$pending" -eq 1 ] || break
+			sleep 1
+		done
 	done
 	watch exit || fail=1
 	for p in "${ssh_pids[@]}"; do wait "$p" 2>/dev/null; done
