@@ -67,9 +67,9 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot);
 bool shutdown_invoked(int argc, char *const argv[]);
 
 /* `ghostinit shutdown VERB` (argv[0] is "shutdown"): refuses (returns 1, or 2 for usage)
- * unless a verb is given and this machine booted through ghostinit (/run/initramfs/shutdown
- * exists), so that running it on a workstation by mistake does not kill every process there;
- * otherwise never returns. */
+ * unless run as root with a verb on a machine that booted through ghostinit
+ * (/run/initramfs/shutdown exists), so that running it on a workstation by mistake does not
+ * kill every process there; otherwise never returns. */
 int shutdown_cli(int argc, char *const argv[]);
 
 #endif

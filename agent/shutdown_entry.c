@@ -166,6 +166,10 @@ int shutdown_cli(int argc, char *const argv[])
 		fprintf(stderr, "usage: ghostinit shutdown reboot|poweroff|halt|kexec\n");
 		return 2;
 	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "ghostinit: shutdown needs root\n");
+		return 1;
+	}
 	if (access(SHUTDOWN_NEW_ROOT "/shutdown", X_OK) != 0) {
 		fprintf(stderr, "ghostinit: %s/shutdown missing (%s): this machine did not boot through "
 				"ghostinit; refusing to kill every process here\n",

@@ -10,6 +10,9 @@
 # st.mode=otherinit: like another init (BusyBox init, sysvinit, runit) on a real root: first
 # switch_root into a tmpfs "real root" that mounts the NFS share at /mnt/nfs, then run
 # `/run/initramfs/shutdown shutdown VERB` as a child of PID 1, which pivots by itself.
+# st.mode=ifdown|ifdown-noguard: before the data is written, the boot interface is flushed and
+# taken down as ifupdown's networking.service stop does; with the boot-link guardian running
+# (ifdown) or without it (ifdown-noguard: the negative control, which must hang).
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -61,6 +64,21 @@ mount -t tmpfs tmpfs "$mnt/scratch"
 echo "ST-MOUNTED"
 (cd "$mnt" && exec sleep 100000) &
 holder=$!
+case $mode in
+ifdown*)
+	if [ "$mode" = ifdown ]; then
+		# Started by its name through PATH, so that argv[0] is "@ghostinit-guardian".
+		ln -s /init /bin/@ghostinit-guardian
+		@ghostinit-guardian --iface eth0 --addr 10.0.2.15/24 --gateway 10.0.2.2 &
+		i=0
+		while [ ! -s /run/ghostboot/guardian.pid ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	fi
+	echo "ST-IFDOWN"
+	ip addr flush dev eth0
+	ip link set eth0 down
+	sleep 1
+	;;
+esac
 # A daemon's data: written, never fsynced, its file still open at the handover (NFS would
 # flush a closed file at once; an open one is left to the kernel's writeback and the shutdown).
 head -c $((size * 1048576)) /dev/urandom >/tmp/data

@@ -4,8 +4,10 @@
 # without fsync and hands over to ghostinit as systemd-shutdown does (exec /shutdown VERB
 # --options as PID 1). Proves: the data reaches the server (SHUTDOWN_CYCLES power-offs, 0 lost);
 # QEMU exits through each reset method; with the server dead (frozen) the node still resets within
-# ghost.shutdown_timeout and says what it could not unmount; and the negative control: the
-# naive order (link down, then umount) hangs under the same harness.
+# ghost.shutdown_timeout and says what it could not unmount; `ghostinit shutdown VERB` from
+# another init pivots by itself; the boot-link guardian undoes an ifdown; and the negative
+# controls: the naive order (link down, then umount), and ifdown without the guardian, hang
+# under the same harness.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -140,7 +142,36 @@ check "other init: the NFS share was unmounted cleanly" bash -c "! grep -qE 'not
 check "other init: the data reached the server" [ -n "$want" -a "$want" = "$got" ]
 check "other init: powered off" grep -q 'reboot: Power down' "$log"
 
-# 5. Negative control: the naive order (link down, then umount) hangs under the same harness,
+# 5. The real root takes the boot interface down and flushes it (ifupdown's networking.service
+#    stop, with no drop-in to stop it) before its last writes: the guardian puts it back, the
+#    writes and the shutdown go through, and the data reaches the server. Without the guardian
+#    the same guest hangs before it ever reaches the shutdown (the negative control).
+log=$logs/ifdown-guardian.console
+boot "$log" poweroff "st.mode=ifdown st.file=ifdown"
+qemu_wait "$BOOT_LIMIT"
+rc=$?
+want=$(awk '/^ST-DATA / { print $2 }' "$log" | tr -d '\r')
+got=$(md5sum <"$export_dir/ifdown" 2>/dev/null | cut -d' ' -f1)
+check "guardian: QEMU exited by itself after the link was taken down (status $rc)" [ "$rc" -eq 0 ]
+check "guardian: link and address were taken away" grep -q '^ST-IFDOWN' "$log"
+check "guardian: it restored them and said so" grep -qE 'ghostinit: guardian: eth0 lost (link|address)' "$log"
+check "guardian: the shutdown told it and spared it" grep -q 'shutdown: told the link guardian' "$log"
+check "guardian: everything unmounted cleanly" grep -q 'shutdown: 2 unmounted, 0 detached, 0 hung, 0 left' "$log"
+check "guardian: the data reached the server" [ -n "$want" -a "$want" = "$got" ]
+check "guardian: powered off" grep -q 'reboot: Power down' "$log"
+log=$logs/ifdown-noguard.console
+boot "$log" poweroff "st.mode=ifdown-noguard st.file=ifdown-noguard"
+if log_wait "$log" '^ST-IFDOWN' "$BOOT_LIMIT"; then
+	qemu_wait 40
+	rc=$?
+	check "guardian negative control: without it the node hangs after ifdown (QEMU killed: status $rc)" [ "$rc" -eq 124 ]
+	check "guardian negative control: it never reached the shutdown" bash -c "! grep -q 'ghostinit: shutdown:' '$log'"
+else
+	not_ok "guardian negative control: the guest reached ifdown ($log)"
+	qemu_wait 1 >/dev/null
+fi
+
+# 6. Negative control: the naive order (link down, then umount) hangs under the same harness,
 #    so the checks above do detect the bug they guard against.
 log=$logs/naive.console
 NAIVE_WAIT=40
