@@ -56,3 +56,40 @@ debian_root_prepare() {
 	rm -rf "$DEBIAN_ROOT"
 	mv "$tmp" "$DEBIAN_ROOT" && date -u >"$DEBIAN_ROOT.stamp"
 }
+
+# itools_image OUT: Debian's initramfs-tools image (BOOT=nfs, MODULES=netboot) for the test
+# kernel, the anchor of `make bench`. Built in a chroot made from the Debian root (cached beside
+# it, with initramfs-tools installed by apt inside), with the kernel's modules and config copied
+# in: the host's /boot and /lib/modules are never touched.
+ITOOLS_CHROOT=${ITOOLS_CHROOT:-$(dirname "$DEBIAN_ROOT")/itools-chroot}
+itools_image() {
+	local out=$1 c=$ITOOLS_CHROOT rel kernel_tree
+	kernel_tree=$GB_TOP/build/kernel
+	rel=$(cat "$kernel_tree/release") || return 1
+	debian_root_prepare || return 1
+	if [ ! -x "$c/usr/sbin/mkinitramfs" ]; then
+		rm -rf "$c" && cp -a "$DEBIAN_ROOT" "$c" || return 1
+		rm -f "$c/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
+		cp /etc/resolv.conf "$c/etc/resolv.conf" 2>/dev/null
+		mount -t proc proc "$c/proc" || return 1
+		chroot "$c" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			initramfs-tools klibc-utils busybox zstd >"$c.apt.log" 2>&1
+		local rc=$?
+		umount "$c/proc"
+		[ "$rc" -eq 0 ] || return 1
+	fi
+	if [ ! -d "$c/lib/modules/$rel" ]; then
+		mkdir -p "$c/lib/modules" "$c/boot"
+		cp -a "$kernel_tree/lib/modules/$rel" "$c/lib/modules/" || return 1
+		cp "$kernel_tree/boot/config-$rel" "$c/boot/" || return 1
+	fi
+	rm -rf "$c/etc/ghostbench"
+	cp -a "$c/etc/initramfs-tools" "$c/etc/ghostbench" || return 1
+	sed -i 's/^MODULES=.*/MODULES=netboot/' "$c/etc/ghostbench/initramfs.conf"
+	echo "BOOT=nfs" >>"$c/etc/ghostbench/initramfs.conf"
+	mount -t proc proc "$c/proc" || return 1
+	chroot "$c" mkinitramfs -d /etc/ghostbench -o /tmp/itools.img "$rel" >"$c.mkinitramfs.log" 2>&1
+	local rc=$?
+	umount "$c/proc"
+	[ "$rc" -eq 0 ] && mkdir -p "$(dirname "$out")" && mv "$c/tmp/itools.img" "$out"
+}

@@ -7,6 +7,8 @@
 #                       (own tmpfs /run) only until Ganesha has registered; MNT on TCP 20048
 #       --ro            read-only export
 #       --clients ADDR  only ADDR may mount (others get "access denied")
+#       --keep-rpcbind  with --v3: rpcbind stays up (clients that cannot be given mountport=,
+#                       such as klibc's nfsmount in initramfs-tools, ask it for the ports)
 #   nfs_stop                     stops the server started last (TERM, then KILL)
 #
 # The export's pseudo path (NFSv4) is DIR itself, so one path mounts with v3 and v4.
@@ -63,13 +65,14 @@ EOF
 nfs_listening() { ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q LISTEN; }
 
 nfs_start() {
-	local ns=$1 export=$2 v3=0 access=RW clients="" protocols=4 i
+	local ns=$1 export=$2 v3=0 access=RW clients="" protocols=4 keep_rpcbind=0 i
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--v3) v3=1 protocols="3, 4" ;;
 		--ro) access=RO ;;
 		--clients) clients=$2; shift ;;
+		--keep-rpcbind) keep_rpcbind=1 ;;
 		*) echo "nfs_start: unknown option $1" >&2; return 2 ;;
 		esac
 		shift
@@ -105,7 +108,7 @@ nfs_start() {
 	if [ "$v3" -eq 1 ] && [ -s "$NFS_DIR/rpcbind.pid" ]; then
 		# Registered: clients never ask rpcbind (explicit ports), so it goes now.
 		track_pid "$(cat "$NFS_DIR/rpcbind.pid")"
-		kill "$(cat "$NFS_DIR/rpcbind.pid")" 2>/dev/null
+		[ "$keep_rpcbind" -eq 1 ] || kill "$(cat "$NFS_DIR/rpcbind.pid")" 2>/dev/null
 	fi
 	if ! nfs_listening "$ns" 2049; then
 		echo "nfs_start: Ganesha did not come up; see $NFS_DIR/ganesha.log" >&2
