@@ -12,6 +12,7 @@
 #   worker.write=/PATH     writes a line naming this boot into PATH (in the worker's root)
 #   worker.list=/DIR       prints "WORKER-LS /DIR: <names>"
 #   worker.sleep=N         waits N seconds before powering off (lets a second worker overlap)
+#   worker.end=ghostinit   powers off through `/run/initramfs/shutdown shutdown poweroff`
 # and prints, one per line: WORKER-INIT-REACHED pid=<pid>, WORKER-ARGS, WORKER-ROOT (the mount
 # of /), WORKER-HOSTNAME, WORKER-MACHINE-ID, WORKER-NFS4-ID, WORKER-SHUTDOWN-COPY, WORKER-WROTE, WORKER-DONE.
 
@@ -50,6 +51,11 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 echo "WORKER-DONE"
+# worker.end=ghostinit: end as a BusyBox-init system configured per docs/shutdown.md would
+# (ghostinit pivots back into /run/initramfs, unmounts the root, powers off); else at once.
+case " $(cat /proc/cmdline) " in
+*" worker.end=ghostinit "*) /run/initramfs/shutdown shutdown poweroff; echo "WORKER-SHUTDOWN-RETURNED $?" ;;
+esac
 sync
 poweroff -f
 EOS
