@@ -17,7 +17,7 @@ if [ -d build/cluster/debian-root ] && [ ! -e "$out/debian-root" ]; then
 	cp -a build/cluster/ssh "$out/ssh" 2>/dev/null && cp -a build/cluster/debian-root "$out/debian-root"
 fi
 start=$SECONDS
-CLUSTER_OUT=$out timeout 1200 netboot/cluster/up.sh --once --root debian --workers 2 --timeout 600 >"$out/up.log" 2>&1
+CLUSTER_OUT=$out timeout 1100 netboot/cluster/up.sh --once --root debian --workers 2 --timeout 540 >"$out/up.log" 2>&1
 rc=$?
 check "up.sh --once --root debian with 2 workers exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# \1/p' "$out/up.log"
