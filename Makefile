@@ -28,11 +28,13 @@ all: $(BUILD)/ghostinit $(BUILD)/initramfs.img
 help:
 	@echo "make            build ghostinit, ghostwatch and the initramfs image"
 	@echo "make deps       install/build what is missing (apt packages, musl libnl+libblkid, kernel)"
-	@echo "make run        boot one worker in QEMU and show its log"
+	@echo "make cluster    a master and 3 PXE-booting workers on this machine (CLUSTER_ARGS=--once)"
+	@echo "make run        one worker over NFS in QEMU, then what ghostwatch saw"
 	@echo "make check      every test suite; ends with 'N passed, N failed'"
 	@echo "make size       sizes against their budgets"
 	@echo "make bench      benchmarks with the anchors measured in the same run"
 	@echo "make fuzz       run every fuzz target for FUZZ_SECONDS each"
+	@echo "make kernel     a custom worker kernel from kernel-config/ (KERNEL_BASE=debian for a full one)"
 
 # --- dependencies --------------------------------------------------------------------------
 # Each script is idempotent and silent when everything is already there.
