@@ -188,6 +188,27 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 	return 0;
 }
 
+int guardian_check_once(const struct guardian_config *cfg)
+{
+	int ifindex = (int)if_nametoindex(cfg->ifname);
+	if (ifindex <= 0)
+		return -ENODEV;
+	struct link_ctx *ctx;
+	int err = link_open(&ctx);
+	if (err)
+		return err;
+	struct link_info li;
+	int was_down = link_get(ctx, ifindex, &li) == 0 && !li.up;
+	if (was_down)
+		err = link_up(ctx, ifindex);
+	if (!err)
+		err = link_add_address(ctx, ifindex, cfg->addr, cfg->prefix, 0);
+	if (!err && cfg->gateway)
+		err = link_add_default_route(ctx, ifindex, cfg->gateway);
+	link_close(ctx);
+	return err ? err : was_down;
+}
+
 static int parse_addr(const char *text, uint32_t *addr, int *prefix)
 {
 	char buf[32];

@@ -29,6 +29,11 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms);
  * resident form (argv[0] GUARDIAN_ARGV0, same arguments). Exit status 2: bad arguments. */
 int guardian_main(int argc, char *const argv[]);
 
+/* One look, for the shutdown program before sync and unmount: brings the link up if it is
+ * down and puts back address and default route (a no-op when they are there). Returns 1 when
+ * the link was down, 0 when it was up, -errno when it could not check. */
+int guardian_check_once(const struct guardian_config *cfg);
+
 /* For the boot, before switch_root: forks and execs exe (the copy of ghostinit in
  * /run/initramfs) as the resident guardian of cfg. Returns its pid or -errno. */
 int guardian_spawn(const char *exe, const struct guardian_config *cfg);

@@ -17,6 +17,7 @@
 
 #include "cmdline.h"
 #include "guardian.h"
+#include "guardian_env.h"
 #include "heartbeat.h"
 #include "log.h"
 #include "report.h"
@@ -46,6 +47,21 @@ static void tell_guardian(void)
 	long pid = strtol(buf, NULL, 10);
 	if (pid > 1 && kill((pid_t)pid, SIGUSR1) == 0)
 		log_info("shutdown: told the link guardian (pid %ld)", pid);
+}
+
+/* Once more before sync and unmount: the boot link must be there (the guardian may not be). */
+static void check_link(void)
+{
+	static char env[4096];
+	struct guardian_config g;
+	int n = shutdown_ops_real.read_file(GUARDIAN_ENV_PATH, env, sizeof(env));
+	if (n <= 0 || guardian_env_parse(env, (size_t)n, &g) != 0)
+		return;
+	int r = guardian_check_once(&g);
+	if (r == 1)
+		log_warn("shutdown: %s was down; brought it back up before sync and unmount", g.ifname);
+	else if (r < 0)
+		log_warn("shutdown: cannot check %s: %s", g.ifname, strerror(-r));
 }
 
 static bool kexec_loaded(void)
@@ -128,6 +144,7 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 	if (args.timeout_given)
 		log_debug("shutdown: caller's timeout %llu us; ghost.shutdown_timeout=%u ms rules",
 			  (unsigned long long)args.timeout_us, cfg.shutdown_timeout_ms);
+	check_link();
 	shutdown_plan_make(&args, &cfg, kexec_loaded(), prefix, &plan);
 	/* Continue the boot's reports (same boot id, next sequence): the heartbeat daemon, if
 	 * there is one, sends shutdown-begin as it exits, so that the two never interleave. */

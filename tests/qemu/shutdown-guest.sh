@@ -13,6 +13,8 @@
 # st.mode=ifdown|ifdown-noguard: before the data is written, the boot interface is flushed and
 # taken down as ifupdown's networking.service stop does; with the boot-link guardian running
 # (ifdown) or without it (ifdown-noguard: the negative control, which must hang).
+# st.mode=linkdown: no guardian; the link goes down right before the handover, and the boot's
+# /run/ghostboot/net.env tells ghostinit which link to check before sync and unmount.
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -109,6 +111,12 @@ case $mode in
 	echo "ST-DIRTY-AT-HANDOVER $(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo) kB"
 	;;
 esac
+if [ "$mode" = linkdown ]; then
+	mkdir -p /run/ghostboot
+	printf "GHOST_IFACE='eth0'\nGHOST_ADDR='10.0.2.15'\nGHOST_PREFIX='24'\nGHOST_GATEWAY='0.0.0.0'\n" >/run/ghostboot/net.env
+	ip link set eth0 down
+	echo "ST-LINKDOWN"
+fi
 # The same start mark for every variant, with the kernel's timestamp (benchmarks).
 echo "ST-HANDOVER" >/dev/kmsg
 case $mode in

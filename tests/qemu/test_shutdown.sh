@@ -171,6 +171,21 @@ else
 	qemu_wait 1 >/dev/null
 fi
 
+# 5b. No guardian, the link down right at the handover: ghostinit's own look at the boot link
+#     (from /run/ghostboot/net.env) brings it back before sync and unmount.
+log=$logs/linkdown.console
+boot "$log" poweroff "st.mode=linkdown st.file=linkdown"
+qemu_wait "$BOOT_LIMIT"
+rc=$?
+want=$(awk '/^ST-DATA / { print $2 }' "$log" | tr -d '\r')
+got=$(md5sum <"$export_dir/linkdown" 2>/dev/null | cut -d' ' -f1)
+check "link check: QEMU exited by itself (status $rc)" [ "$rc" -eq 0 ]
+check "link check: the link was down at the handover" grep -q '^ST-LINKDOWN' "$log"
+check "link check: ghostinit brought it back before sync and unmount" \
+	grep -q 'shutdown: eth0 was down; brought it back up before sync and unmount' "$log"
+check "link check: everything unmounted cleanly" grep -q 'shutdown: 2 unmounted, 0 detached, 0 hung, 0 left' "$log"
+check "link check: the data reached the server" [ -n "$want" -a "$want" = "$got" ]
+
 # 6. Negative control: the naive order (link down, then umount) hangs under the same harness,
 #    so the checks above do detect the bug they guard against.
 log=$logs/naive.console
