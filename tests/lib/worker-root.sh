@@ -12,6 +12,8 @@
 #   worker.write=/PATH     writes a line naming this boot into PATH (in the worker's root)
 #   worker.list=/DIR       prints "WORKER-LS /DIR: <names>"
 #   worker.sleep=N         waits N seconds before powering off (lets a second worker overlap)
+#   worker.flush=IF        flushes IF's addresses and takes it down (what ifupdown does)
+#   worker.ps              prints WORKER-PS with every process's command line
 #   worker.end=ghostinit   powers off through `/run/initramfs/shutdown shutdown poweroff`
 # and prints, one per line: WORKER-INIT-REACHED pid=<pid>, WORKER-ARGS, WORKER-ROOT (the mount
 # of /), WORKER-HOSTNAME, WORKER-MACHINE-ID, WORKER-NFS4-ID, WORKER-SHUTDOWN-COPY, WORKER-WROTE, WORKER-DONE.
@@ -48,6 +50,14 @@ for arg in $(cat /proc/cmdline); do
 		echo "WORKER-LS $d: $(ls "$d" 2>/dev/null | tr '\n' ' ')" ;;
 	worker.sleep=*)
 		sleep "${arg#worker.sleep=}" ;;
+	worker.flush=*)
+		# What ifupdown's networking.service does at shutdown: the boot link taken away.
+		i=${arg#worker.flush=}
+		ip addr flush dev "$i"; ip link set "$i" down
+		echo "WORKER-FLUSHED $i"
+		sleep 1 ;;
+	worker.ps)
+		echo "WORKER-PS $(ps -o args | tr '\n' '|')" ;;
 	esac
 done
 echo "WORKER-DONE"
