@@ -27,8 +27,23 @@ static int read_console_loglevel(void)
 	return sscanf(buf, "%d", &level) == 1 ? level : 0;
 }
 
+/* The kernel rate-limits /dev/kmsg writers to 10 lines per 5 s by default and drops the rest
+ * without an error: a fatal path with a few warnings lost its last lines ("resetting (pci)").
+ * As PID 1 we own the machine's console; printk.devkmsg= on the command line still wins
+ * (the kernel then refuses this write). */
+static void kmsg_no_ratelimit(void)
+{
+	int fd = open("/proc/sys/kernel/printk_devkmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	(void)!write(fd, "on\n", 3);
+	close(fd);
+}
+
 void log_init(void)
 {
+	if (getpid() == 1)
+		kmsg_no_ratelimit();
 	if (kmsg_fd < 0)
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	console_loglevel = kmsg_fd >= 0 ? read_console_loglevel() : 0;

@@ -55,7 +55,9 @@ static struct modules_result net_modules;
 
 static void load_modules(void)
 {
-	int err = modules_async_start(MODULES_LIST_PATH, &net_modules);
+	struct module_needs needs;
+	module_needs_from_config(&config, &needs);
+	int err = modules_async_start(MODULES_LIST_PATH, &needs, &net_modules);
 	if (err == -ENOENT) {
 		log_info("no module list: this image carries no modules");
 		return;
@@ -69,8 +71,11 @@ static void load_modules_finish(void)
 	struct modules_result r;
 	if (modules_async_join(&r) == -ENOENT)
 		return;
-	log_info("modules: %u loaded, %u already present, %u failed", net_modules.loaded + r.loaded,
-		 net_modules.present + r.present, net_modules.failed + r.failed);
+	unsigned skipped = net_modules.skipped + r.skipped;
+	log_info("modules: %u loaded, %u already present, %u failed, %u not needed here%s%s%s%s%s",
+		 net_modules.loaded + r.loaded, net_modules.present + r.present, net_modules.failed + r.failed,
+		 skipped, skipped ? " (" : "", net_modules.skipped_names,
+		 net_modules.skipped && r.skipped ? " " : "", r.skipped_names, skipped ? ")" : "");
 }
 
 static _Noreturn void boot(char *argv0)

@@ -1,14 +1,99 @@
-/* Loads modules with finit_module(2), in the order the image builder resolved. */
+/* Loads modules with finit_module(2), in the order the image builder resolved, skipping what
+ * this boot does not need: drivers of devices the machine does not have (their aliases
+ * against the modalias of every device in sysfs, as udev and modprobe would match them) and
+ * filesystems the command line rules out. */
 #include "modules.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
+
+#define MODALIAS_MAX 512     /* devices remembered per scan (a PC has ~100) */
+#define MODALIAS_LEN 192     /* longer modaliases (none seen) are cut and may not match */
+
+/* The devices present, rescanned after a module was loaded (it may have added devices: the
+ * virtio transport brings the virtio NIC). Loading happens in one thread at a time. */
+static struct {
+	char alias[MODALIAS_MAX][MODALIAS_LEN];
+	unsigned count;
+	int scanned; /* 0: scan before the next match (a module was loaded since) */
+	int every_driver; /* no NIC recognised: load every driver */
+} devices;
+
+static void read_modalias(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char *dst = devices.alias[devices.count];
+	ssize_t n = read(fd, dst, MODALIAS_LEN - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	dst[n] = '\0';
+	dst[strcspn(dst, "\n")] = '\0';
+	devices.count++;
+}
+
+static void scan_devices(void)
+{
+	char path[16 + 2 * sizeof(((struct dirent *)0)->d_name) + 16];
+	devices.count = 0;
+	devices.scanned = 1;
+	DIR *buses = opendir("/sys/bus");
+	if (!buses)
+		return;
+	struct dirent *bus, *dev;
+	while ((bus = readdir(buses)) && devices.count < MODALIAS_MAX) {
+		if (bus->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/%s/devices", bus->d_name);
+		DIR *devs = opendir(path);
+		if (!devs)
+			continue;
+		while ((dev = readdir(devs)) && devices.count < MODALIAS_MAX) {
+			if (dev->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/modalias", bus->d_name, dev->d_name);
+			read_modalias(path);
+		}
+		closedir(devs);
+	}
+	closedir(buses);
+}
+
+/* module_device_query: a driver is needed when a device matches one of its aliases; a driver
+ * without aliases in the image (or an image without the alias file) is always needed. */
+static bool device_needs(const char *module, size_t len, void *ctx)
+{
+	(void)ctx;
+	if (devices.every_driver)
+		return true;
+	FILE *aliases = fopen(MODULES_ALIAS_PATH, "re");
+	if (!aliases)
+		return true;
+	if (!devices.scanned)
+		scan_devices();
+	char line[512];
+	bool has_alias = false, match = false;
+	while (!match && fgets(line, sizeof(line), aliases)) {
+		const char *name = strrchr(line, ' ');
+		if (!name || strncmp(name + 1, module, len) != 0 || (name[1 + len] != '\n' && name[1 + len] != '\0'))
+			continue;
+		has_alias = true;
+		for (unsigned i = 0; i < devices.count && !match; i++)
+			match = module_alias_matches(line, module, len, devices.alias[i]);
+	}
+	fclose(aliases);
+	return match || !has_alias;
+}
 
 static int load_one(const char *path)
 {
@@ -21,7 +106,34 @@ static int load_one(const char *path)
 	return err;
 }
 
-int modules_load(const char *list_path, const char *group, struct modules_result *result)
+static void note_skipped(struct modules_result *r, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t used = strlen(r->skipped_names), len = strcspn(base, ".");
+	r->skipped++;
+	if (used + len + 2 < sizeof(r->skipped_names))
+		snprintf(r->skipped_names + used, sizeof(r->skipped_names) - used, "%s%.*s", used ? " " : "",
+			 (int)len, base);
+}
+
+static void load_line(const char *path, struct modules_result *r)
+{
+	int err = load_one(path);
+	if (err == 0) {
+		r->loaded++;
+		devices.scanned = 0;
+		log_debug("loaded %s", path);
+	} else if (err == -EEXIST) {
+		r->present++;
+	} else {
+		r->failed++;
+		log_warn("module %s not loaded: %s", path, strerror(-err));
+	}
+}
+
+int modules_load(const char *list_path, const char *group, const struct module_needs *needs,
+		 struct modules_result *result)
 {
 	char line[512];
 	memset(result, 0, sizeof(*result));
@@ -30,21 +142,38 @@ int modules_load(const char *list_path, const char *group, struct modules_result
 		return -errno;
 	while (fgets(line, sizeof(line), list)) {
 		char line_group[32], path[448];
-		if (line[0] == '#' || sscanf(line, "%31s %447s", line_group, path) != 2)
+		int tail = 0;
+		if (line[0] == '#' || sscanf(line, "%31s %447s %n", line_group, path, &tail) != 2)
 			continue;
 		if (group && strcmp(group, line_group) != 0)
 			continue;
-		int err = load_one(path);
-		if (err == 0) {
-			result->loaded++;
-			log_debug("loaded %s", path);
-		} else if (err == -EEXIST) {
-			result->present++;
-		} else {
-			result->failed++;
-			log_warn("module %s not loaded: %s", path, strerror(-err));
-		}
+		if (!module_line_needed(line + tail, needs, device_needs, NULL))
+			note_skipped(result, path);
+		else
+			load_line(path, result);
 	}
 	fclose(list);
 	return 0;
+}
+
+bool modules_no_known_nic(const char *list_path)
+{
+	char line[512];
+	const struct module_needs none = { 0 };
+	bool known = false, any = false;
+	FILE *list = fopen(list_path, "re");
+	if (!list)
+		return false;
+	while (!known && fgets(line, sizeof(line), list)) {
+		char group[32], path[448];
+		int tail = 0;
+		if (sscanf(line, "%31s %447s %n", group, path, &tail) != 2 || strcmp(group, "net") != 0 ||
+		    !strstr(line + tail, "dev:"))
+			continue;
+		any = true;
+		known = module_line_needed(line + tail, &none, device_needs, NULL);
+	}
+	fclose(list);
+	devices.every_driver = any && !known;
+	return devices.every_driver;
 }

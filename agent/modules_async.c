@@ -7,8 +7,11 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "log.h"
+
 static struct {
 	const char *list;
+	struct module_needs needs;
 	pthread_t thread;
 	int started;
 	int err;
@@ -24,20 +27,30 @@ static void *load_rest(void *arg)
 	(void)arg;
 	for (size_t i = 0; i < sizeof(rest_groups) / sizeof(rest_groups[0]); i++) {
 		struct modules_result r;
-		int err = modules_load(job.list, rest_groups[i], &r);
+		int err = modules_load(job.list, rest_groups[i], &job.needs, &r);
 		if (err && !job.err)
 			job.err = err;
 		job.result.loaded += r.loaded;
 		job.result.present += r.present;
 		job.result.failed += r.failed;
+		job.result.skipped += r.skipped;
+		size_t used = strlen(job.result.skipped_names), add = strlen(r.skipped_names);
+		if (add && used + add + 2 < sizeof(job.result.skipped_names)) {
+			if (used)
+				job.result.skipped_names[used++] = ' ';
+			memcpy(job.result.skipped_names + used, r.skipped_names, add + 1);
+		}
 	}
 	return NULL;
 }
 
-int modules_async_start(const char *list_path, struct modules_result *net)
+int modules_async_start(const char *list_path, const struct module_needs *needs, struct modules_result *net)
 {
-	int err = modules_load(list_path, "net", net);
+	if (modules_no_known_nic(list_path))
+		log_warn("no device matches the image's NIC drivers: loading them all");
+	int err = modules_load(list_path, "net", needs, net);
 	memset(&job, 0, sizeof(job));
+	job.needs = *needs;
 	if (err == -ENOENT)
 		return err;
 	job.list = list_path;

@@ -5,10 +5,10 @@
 
 #include "modules.h"
 
-/* Loads the "net" group now, then starts loading the groups "fs", "crypto" and "extra" (the
+/* Loads the needed modules of the "net" group now, then starts loading the groups "fs", "crypto" and "extra" (the
  * image builder's) in a thread. Returns the result of the net group's list read:
  * 0, or -errno (-ENOENT: no list, nothing started). */
-int modules_async_start(const char *list_path, struct modules_result *net);
+int modules_async_start(const char *list_path, const struct module_needs *needs, struct modules_result *net);
 
 /* Waits for the thread (or loads synchronously if it could not start). Returns the list
  * read result of the other groups; *rest gets their counts. */

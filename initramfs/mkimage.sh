@@ -9,7 +9,7 @@ usage() {
 usage: initramfs/mkimage.sh --output FILE --agent GHOSTINIT [options]
   --kernel-tree DIR    tree holding lib/modules/<release> (default build/kernel)
   --release R          kernel release (default: DIR/release, or the only one in DIR/lib/modules)
-  --modules FILE       module list, "<group> <module>" lines (default initramfs/modules.default)
+  --modules FILE       module list, "<group> <module> [<need>]" lines (default initramfs/modules.default)
   --add-module M[:G]   one more module (group G, default "extra"); may be repeated
   --no-modules         no kernel modules at all (a kernel with everything built in)
   --no-busybox         no rescue shell
@@ -49,18 +49,24 @@ install -m 0755 "$agent" "$stage/init"
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || echo "mkimage: cannot mknod /dev/console (not root?)" >&2
 mknod -m 666 "$stage/dev/null" c 1 3 2>/dev/null || true
 
-resolve_modules() { # prints "<group> <path relative to the module dir>" in load order, deduplicated
-	local moddir=$1 group name path seen=" "
-	while read -r group name; do
+resolve_modules() { # prints "<group> <path relative to the module dir> <need>" per module and top
+	local moddir=$1 group name need verb path
+	while read -r group name need; do
+		case ${need:-always} in dev) need=dev:${name//-/_} ;; esac
 		while read -r verb path _; do
 			[ "$verb" = insmod ] || continue # "builtin X" lines need nothing
-			path=${path#"$moddir"/}
-			case $seen in *" $path "*) continue ;; esac
-			seen="$seen$path "
-			echo "$group $path"
+			echo "$group ${path#"$moddir"/} ${need:-always}"
 		done < <(modprobe -d "$ktree" -S "$release" --show-depends "$name" 2>/dev/null ||
 			echo "mkimage: module $name not found for $release" >&2)
 	done
+}
+
+# One line per module, in first-load order, with every reason any top module pulled it in
+# (module_choice.h: ghostinit loads a line when one of its needs holds).
+merge_needs() {
+	awk '!($2 in need) { order[++n] = $2; group[$2] = $1; need[$2] = $3; next }
+		index("," need[$2] ",", "," $3 ",") == 0 { need[$2] = need[$2] "," $3 }
+		END { for (i = 1; i <= n; i++) print group[order[i]], order[i], need[order[i]] }'
 }
 
 if [ "$with_modules" -eq 1 ] && [ -d "$ktree/lib/modules" ]; then
@@ -74,12 +80,17 @@ if [ "$with_modules" -eq 1 ] && [ -d "$ktree/lib/modules" ]; then
 	list=$( { grep -v -e '^#' -e '^[[:space:]]*$' "$modlist" || true
 		for m in "${extra_modules[@]}"; do
 			case $m in *:*) echo "${m#*:} ${m%%:*}" ;; *) echo "extra $m" ;; esac
-		done; } | resolve_modules "$moddir")
-	while read -r group rel; do
+		done; } | resolve_modules "$moddir" | merge_needs)
+	while read -r group rel need; do
 		[ -n "$rel" ] || continue
 		install -D -m 0644 "$moddir/$rel" "$stage/lib/modules/$release/$rel"
-		echo "$group /lib/modules/$release/$rel" >>"$stage/etc/ghostboot/modules"
+		echo "$group /lib/modules/$release/$rel $need" >>"$stage/etc/ghostboot/modules"
 	done <<<"$list"
+	# The aliases of the drivers loaded only for their devices, to match against sysfs.
+	drivers=$( { grep -o 'dev:[^,]*' "$stage/etc/ghostboot/modules" || true; } | cut -d: -f2 | sort -u)
+	for d in $drivers; do
+		grep -E " $d\$" "$moddir/modules.alias" || true
+	done | LC_ALL=C sort >"$stage/etc/ghostboot/modules.alias"
 fi
 
 if [ "$with_busybox" -eq 1 ]; then

@@ -38,6 +38,13 @@ check "user net: lease 10.0.2.15/24 from 10.0.2.2 on the console" \
 	grep -qE "ghostinit: eth0: lease 10\.0\.2\.15/24 from 10\.0\.2\.2 in [0-9]+ ms" "$log"
 check "user net: gateway and dns line" grep -q "ghostinit: eth0: gateway 10.0.2.2, dns 10.0.2.3" "$log"
 check "user net: modules loaded around DHCP" grep -qE "ghostinit: modules: [1-9][0-9]* loaded" "$log"
+# Only the drivers of devices present: a virtio NIC leaves the Intel and Realtek drivers out;
+# no root is named, so both NFS versions load; no overlay is asked.
+skipped=$(grep -aoE 'not needed here \([^)]*\)' "$log")
+check "user net: e1000e, igb and r8169 not loaded for a virtio NIC ($skipped)" \
+	bash -c 'for m in e1000e igb r8169 overlay; do grep -qw "$m" <<<"$0" || exit 1; done' "$skipped"
+check "user net: virtio_net, nfsv3 and nfsv4 loaded" \
+	bash -c 'for m in virtio_net nfsv3 nfsv4; do grep -qw "$m" <<<"$0" && exit 1; done; exit 0' "$skipped"
 check "user net: the boot goes on to the fatal path (no root given)" grep -q "ghostinit: fatal: " "$log"
 check "user net: no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
 
@@ -87,5 +94,20 @@ log=$logs/network-nonic.console
 QEMU_NET="-nic none" qemu_boot "$log" 120 "panic=-1"
 check "no NIC: fatal 'no usable link' with the links seen" \
 	grep -q "ghostinit: fatal: no usable link: no Ethernet link among the links seen: lo (carrier)" "$log"
+check "no NIC: no driver matched, so every NIC driver was tried" \
+	grep -q "ghostinit: no device matches the image's NIC drivers: loading them all" "$log"
+
+# 7. An Intel NIC (QEMU's e1000e, an 82574L): its driver is found by its PCI alias and loaded,
+# virtio's is not; an NFSv4 root rules out NFSv3 (the server is absent: the boot ends in
+# the bounded fatal path).
+log=$logs/network-e1000e.console
+QEMU_NET="-netdev user,id=n0 -device e1000e,netdev=n0,mac=52:54:00:12:34:05" \
+	qemu_boot "$log" 120 "$common root=nfs4:10.0.2.9:/nowhere ghost.root_timeout=2"
+skipped=$(grep -aoE 'not needed here \([^)]*\)' "$log")
+check "e1000e: lease over the Intel NIC" grep -qE "ghostinit: eth0: lease 10\.0\.2\.15/24" "$log"
+check "e1000e: virtio_net, igb, r8169 and nfsv3 not loaded ($skipped)" \
+	bash -c 'for m in virtio_net igb r8169 nfsv3; do grep -qw "$m" <<<"$0" || exit 1; done' "$skipped"
+check "e1000e: e1000e and nfsv4 loaded" \
+	bash -c 'for m in e1000e nfsv4; do grep -qw "$m" <<<"$0" && exit 1; done; exit 0' "$skipped"
 
 tap_done
