@@ -146,6 +146,14 @@ enum report_reject nodes_replay_check(const struct node *n, uint64_t boot_id, ui
 	return REPORT_OK;
 }
 
+/* A report's time since the node's boot, as the table keeps it: the wire carries 64 bits, but
+ * 49 days of boot time is beyond any stage we track, and a forged huge value must not push
+ * the node's time 0 out of int64 range (status and timeline add to it). */
+static uint32_t stage_time(const struct report_msg *m)
+{
+	return m->time_ms >= NODES_STAGE_UNSEEN ? NODES_STAGE_UNSEEN - 1 : (uint32_t)m->time_ms;
+}
+
 static void new_boot(struct node *n, const struct report_msg *m, int64_t now_ms)
 {
 	if (n->boots) {
@@ -158,7 +166,7 @@ static void new_boot(struct node *n, const struct report_msg *m, int64_t now_ms)
 	n->window = 0;
 	n->error = 0;
 	n->error_text[0] = '\0';
-	n->boot_wall = now_ms - (int64_t)m->time_ms;
+	n->boot_wall = now_ms - (int64_t)stage_time(m);
 	memset(n->stage_ms, 0xff, sizeof(n->stage_ms));
 }
 
@@ -177,11 +185,10 @@ void nodes_apply(struct node *n, const struct report_msg *m, int64_t now_ms, uin
 	} else if (n->seq_top - m->seq < 64) {
 		n->window |= 1ull << (n->seq_top - m->seq);
 	}
-	n->stage_ms[m->stage] = m->time_ms >= NODES_STAGE_UNSEEN ? NODES_STAGE_UNSEEN - 1
-								 : (uint32_t)m->time_ms;
+	n->stage_ms[m->stage] = stage_time(m);
 	/* The earliest report of a boot may be late (sent once the network was up): the smallest
 	 * estimate of the node's time 0 is the one with the least network delay. */
-	int64_t zero = now_ms - (int64_t)m->time_ms;
+	int64_t zero = now_ms - (int64_t)stage_time(m);
 	if (zero < n->boot_wall)
 		n->boot_wall = zero;
 	if (now_ms > n->last_seen)

@@ -1,0 +1,66 @@
+/* libFuzzer target for ghostwatch's receive path: a run of datagrams (each prefixed by a
+ * 16-bit length) goes through validate_datagram → nodes_apply into one table, then the table
+ * is printed as text, JSON and timeline — every byte of a report's text fields reaches those
+ * printers. The fuzzer's datagrams are re-tagged before they are checked, so that it explores
+ * what lies past the HMAC (a forged tag is the unit tests' job). */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../netboot/ghostwatch/hostfile.h"
+#include "../../netboot/ghostwatch/nodes.h"
+#include "../../netboot/ghostwatch/status.h"
+#include "../../netboot/ghostwatch/timeline.h"
+#include "../../netboot/ghostwatch/validate.h"
+
+static int xor_tag(void *ctx, const uint8_t *data, size_t len, uint8_t tag[REPORT_WIRE_TAG])
+{
+	(void)ctx;
+	memset(tag, 0x5a, REPORT_WIRE_TAG);
+	for (size_t i = 0; i < len; i++)
+		tag[i % REPORT_WIRE_TAG] ^= data[i];
+	return 0;
+}
+
+static void ingest(struct validate *v, const uint8_t *data, size_t len, uint64_t now)
+{
+	uint8_t dgram[REPORT_WIRE_MAX];
+	struct report_msg m;
+	struct node *node = NULL;
+	if (len > sizeof(dgram))
+		len = sizeof(dgram);
+	memcpy(dgram, data, len);
+	if (len >= REPORT_WIRE_TAG)
+		xor_tag(NULL, dgram, len - REPORT_WIRE_TAG, dgram + len - REPORT_WIRE_TAG);
+	if (validate_datagram(v, dgram, len, 0x0a000002u + (uint32_t)(now % 7), now, &m, &node) == REPORT_OK)
+		nodes_apply(node, &m, (int64_t)now, 0x0a000002u);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *sink;
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	struct nodes *t = nodes_new(8);
+	if (!t)
+		return 0;
+	struct validate v = { .mac = xor_tag, .nodes = t };
+	uint64_t now = 1000;
+	while (size >= 2) {
+		size_t len = (size_t)data[0] | (size_t)data[1] << 8;
+		data += 2;
+		size -= 2;
+		if (len > size)
+			len = size;
+		ingest(&v, data, len, now += 250);
+		data += len;
+		size -= len;
+	}
+	const struct nodes_limits lim = { .lost_after_s = 60 };
+	status_print_table(sink, t, (int64_t)now, &lim);
+	status_print_json(sink, t, (int64_t)now, &lim);
+	timeline_print(sink, t);
+	hostfile_print(sink, t, (int64_t)now, &lim);
+	nodes_free(t);
+	return 0;
+}
