@@ -94,6 +94,14 @@ static void pack_node(const struct node *n, uint8_t *rec)
 	put_mem(p, n->inv.cpu, STR_FIELD);
 }
 
+/* A time read back from disk, in ms since the epoch: a damaged file may hold anything, and
+ * the printers subtract and add these, so what no clock can show (before 1970, after the
+ * year 35000) becomes 0 ("never"). */
+static int64_t plausible_ms(uint64_t v)
+{
+	return v < (1ull << 50) ? (int64_t)v : 0;
+}
+
 static void unpack_node(const uint8_t *rec, struct node *n)
 {
 	const uint8_t *p = rec + 6;
@@ -110,9 +118,9 @@ static void unpack_node(const uint8_t *rec, struct node *n)
 		n->prev_boots[i] = get(&p, 8);
 	n->boots = (uint32_t)get(&p, 4);
 	get_mem(&p, &n->src_ip, 4);
-	n->first_seen = (int64_t)get(&p, 8);
-	n->last_seen = (int64_t)get(&p, 8);
-	n->boot_wall = (int64_t)get(&p, 8);
+	n->first_seen = plausible_ms(get(&p, 8));
+	n->last_seen = plausible_ms(get(&p, 8));
+	n->boot_wall = plausible_ms(get(&p, 8));
 	for (int i = 0; i < REPORT_STAGE_COUNT; i++)
 		n->stage_ms[i] = (uint32_t)get(&p, 4);
 	get_str(&p, n->error_text);
@@ -176,9 +184,11 @@ static int load_log(const char *dir, uint32_t gen, struct nodes *t)
 		size_t len = (size_t)get(&p, 2);
 		uint32_t src;
 		get_mem(&p, &src, 4);
-		int64_t wall = (int64_t)get(&p, 8);
+		int64_t wall = plausible_ms(get(&p, 8));
 		if (len > sizeof(dgram) || fread(dgram, 1, len, f) != len)
 			break; /* torn last record */
+		if (!wall)
+			continue; /* damaged: no time to place it at */
 		struct report_msg m;
 		if (report_wire_decode(dgram, len, &m) != REPORT_OK || m.type != REPORT_TYPE_REPORT)
 			continue;
