@@ -10,7 +10,7 @@ host=build/host
 passed=0 failed=0
 failures=()
 
-run_one() { # suite name timeout command...
+run_one() { # suite name timeout command...: runs one test, prints its line, leaves <log>.result
 	local suite=$1 name=$2 limit=$3
 	shift 3
 	mkdir -p "$logs/$suite"
@@ -25,20 +25,35 @@ run_one() { # suite name timeout command...
 		bad=1
 		echo "not ok - $name exited with status $rc$([ "$rc" -eq 124 ] && echo ' (timeout)')" >>"$log"
 	fi
-	passed=$((passed + ok))
-	failed=$((failed + bad))
-	printf '%-6s %-40s %3d ok %3d failed  %4ds\n' "$suite" "$name" "$ok" "$bad" $((SECONDS - start))
-	if [ "$bad" -gt 0 ]; then
-		failures+=("$log")
-		grep -E '^not ok' "$log" | head -n 5 | sed 's/^/         /'
-	fi
+	echo "$ok $bad" >"$log.result"
+	# One write per test, so that lines of tests running side by side do not interleave.
+	local text
+	text=$(printf '%-6s %-40s %3d ok %3d failed  %4ds' "$suite" "$name" "$ok" "$bad" $((SECONDS - start))
+		[ "$bad" -gt 0 ] && grep -E '^not ok' "$log" | head -n 5 | sed 's/^/         /')
+	printf '%s\n' "$text"
+}
+
+collect() { # log...: adds the results of finished tests to the totals
+	local log ok bad
+	for log in "$@"; do
+		read -r ok bad <"$log.result" 2>/dev/null || { ok=0 bad=1; }
+		passed=$((passed + ok))
+		failed=$((failed + bad))
+		[ "$bad" -gt 0 ] && failures+=("$log")
+	done
+	return 0
+}
+
+run_and_collect() { # suite name timeout command...
+	run_one "$@"
+	collect "$logs/$1/$2.log"
 }
 
 suite_unit() {
 	local t
 	for t in "$host"/tests/test_*; do
 		[ -x "$t" ] || continue
-		run_one unit "$(basename "$t")" 300 "$t"
+		run_and_collect unit "$(basename "$t")" 300 "$t"
 	done
 }
 
@@ -49,17 +64,30 @@ suite_fuzz() {
 		name=$(basename "$t")
 		corpus=tests/fuzz/corpus/$name
 		mkdir -p "$corpus" "build/fuzz-corpus/$name"
-		run_one fuzz "$name" $((FUZZ_SECONDS + 120)) tests/fuzz/run-target.sh "$t" \
+		run_and_collect fuzz "$name" $((FUZZ_SECONDS + 120)) tests/fuzz/run-target.sh "$t" \
 			"build/fuzz-corpus/$name" "$corpus" "${FUZZ_SECONDS:-10}"
 	done
 }
 
-suite_scripts() { # suite
-	local t
+# Script suites run TEST_JOBS tests side by side (QEMU under TCG keeps one core busy per
+# guest and the tests mostly wait for it; the build and net suites run one at a time: they
+# measure or load the host themselves).
+suite_scripts() { # suite jobs
+	local t name logs_of=() running=0
 	for t in tests/"$1"/test_*.sh; do
 		[ -x "$t" ] || continue
-		run_one "$1" "$(basename "$t" .sh)" 1200 "$t"
+		name=$(basename "$t" .sh)
+		rm -f "$logs/$1/$name.log.result"
+		logs_of+=("$logs/$1/$name.log")
+		run_one "$1" "$name" 1200 "$t" &
+		running=$((running + 1))
+		if [ "$running" -ge "$2" ]; then
+			wait -n
+			running=$((running - 1))
+		fi
 	done
+	wait
+	collect "${logs_of[@]}"
 }
 
 [ $# -gt 0 ] || set -- build unit fuzz net qemu
@@ -67,7 +95,8 @@ for suite in "$@"; do
 	case $suite in
 	unit) suite_unit ;;
 	fuzz) suite_fuzz ;;
-	build | net | qemu) suite_scripts "$suite" ;;
+	build | net) suite_scripts "$suite" 1 ;;
+	qemu) suite_scripts "$suite" "${TEST_JOBS:-$(nproc)}" ;;
 	*) echo "run.sh: unknown suite $suite" >&2; failed=$((failed + 1)) ;;
 	esac
 done

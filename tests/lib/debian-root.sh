@@ -40,7 +40,16 @@ UNIT
 	systemctl --root="$d" set-default multi-user.target >/dev/null 2>&1 || true
 }
 
+# Tests run side by side (tests/run.sh): one prepares the root, the others wait for it.
 debian_root_prepare() {
+	mkdir -p "$(dirname "$DEBIAN_ROOT")"
+	(
+		flock -w 1200 9 || { echo "debian root: lock not obtained in 20 min" >&2; exit 1; }
+		debian_root_prepare_locked
+	) 9>"$DEBIAN_ROOT.lock"
+}
+
+debian_root_prepare_locked() {
 	if [ -f "$DEBIAN_ROOT.stamp" ] && [ -x "$DEBIAN_ROOT/lib/systemd/systemd" ]; then
 		debian_root_configure "$DEBIAN_ROOT" # idempotent: a cached root follows this file
 		return 0
