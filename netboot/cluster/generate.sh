@@ -7,6 +7,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/cluster.sh"
+. "$here/../ganesha-conf.sh"
 
 usage() { echo "usage: $0 CLUSTER_FILE OUTDIR [--state DIR]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
@@ -142,46 +143,10 @@ fi
 
 protocols=4
 [ "$CL_NFS_VERSION" != 3 ] || protocols="3, 4"
-# Rules from RECIPES: never Bind_addr = 0.0.0.0 (fatal where only lo exists), Graceless (no
-# 90 s of refused OPENs after each start), a recovery directory of our own.
-cat >"$out/ganesha.conf" <<EOF
-# $header
-NFS_CORE_PARAM {
-	Bind_addr = $CL_MASTER;
-	Protocols = $protocols;
-	NFS_Port = 2049;
-	MNT_Port = 20048;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-	Enable_UDP = false;
-	Plugins_Dir = /usr/lib/x86_64-linux-gnu/ganesha;
-}
-NFSv4 {
-	Graceless = true;
-	Lease_Lifetime = 15;
-	RecoveryRoot = $state/ganesha/recovery;
-	Only_Numeric_Owners = true;
-}
-EXPORT {
-	Export_Id = 1;
-	Path = $CL_ROOT;
-	Pseudo = $CL_ROOT;
-	Protocols = $protocols;
-	Access_Type = None;
-	Squash = No_Root_Squash;
-	SecType = sys;
-	Transports = TCP;
-	CLIENT {
-		Clients = $CL_SUBNET/$CL_PREFIX;
-		Protocols = $protocols;
-		Access_Type = RO;
-	}
-	FSAL { Name = VFS; }
-}
-LOG {
-	Default_Log_Level = EVENT;
-}
-EOF
+{
+	echo "# $header"
+	ganesha_conf "$CL_ROOT" "$protocols" RO "$CL_SUBNET/$CL_PREFIX" "$state/ganesha/recovery" "$CL_MASTER"
+} >"$out/ganesha.conf"
 
 {
 	echo "# $header"

@@ -19,46 +19,10 @@ GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 NFS_PID=
 NFS_DIR=
 
+. "$GB_TOP/netboot/ganesha-conf.sh"
+
 nfs_write_config() { # conf export protocols access clients recovery
-	local conf=$1 export=$2 protocols=$3 access=$4 clients=$5 recovery=$6 client_block=""
-	if [ -n "$clients" ]; then
-		client_block="CLIENT { Clients = $clients; Access_Type = $access; }"
-		access=None
-	fi
-	# Never Bind_addr = 0.0.0.0: in a namespace with only lo, getaddrinfo fails and Ganesha
-	# exits. Graceless: no 90 s grace period after each start.
-	cat >"$conf" <<EOF
-NFS_CORE_PARAM {
-	Protocols = $protocols;
-	NFS_Port = 2049;
-	MNT_Port = 20048;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-	Enable_UDP = false;
-	Plugins_Dir = /usr/lib/x86_64-linux-gnu/ganesha;
-}
-NFSv4 {
-	Graceless = true;
-	Lease_Lifetime = 15;
-	RecoveryRoot = $recovery;
-	Only_Numeric_Owners = true;
-}
-EXPORT {
-	Export_Id = 1;
-	Path = $export;
-	Pseudo = $export;
-	Protocols = $protocols;
-	Access_Type = $access;
-	Squash = No_Root_Squash;
-	SecType = sys;
-	Transports = TCP;
-	$client_block
-	FSAL { Name = VFS; }
-}
-LOG {
-	Default_Log_Level = EVENT;
-}
-EOF
+	ganesha_conf "$2" "$3" "$4" "$5" "$6" >"$1"
 }
 
 # nfs_listening NS PORT: true when something listens on TCP PORT in the namespace.
