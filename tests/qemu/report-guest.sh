@@ -4,7 +4,7 @@
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-while read -r group path; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
 echo "GUEST: modules loaded"
 ip link set lo up
 ip addr add 10.0.2.15/24 dev eth0

@@ -32,7 +32,7 @@ done
 mnt=/oldroot
 if [ "$mode" = otherinit ]; then
 	if [ ! -e /.stage2 ]; then
-		while read -r group path; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+		while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
 		mkdir -p /realroot
 		mount -t tmpfs tmpfs /realroot
 		mkdir -p /realroot/proc /realroot/sys /realroot/dev /realroot/run /realroot/tmp /realroot/mnt/nfs
@@ -50,7 +50,7 @@ if [ "$mode" = otherinit ]; then
 	mnt=/mnt/nfs
 	echo "ST-STAGE2 pid=$$"
 else
-	while read -r group path; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+	while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
 fi
 ip link set lo up
 ip link set eth0 up
