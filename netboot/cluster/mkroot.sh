@@ -5,6 +5,7 @@
 # name unset (ghostinit writes both into each node's overlay), no network configuration (the
 # boot interface is ghostinit's), journal in RAM. Rebuilt only when its inputs change.
 # GB_MIRROR: the Debian mirror (default: the one apt uses here, else deb.debian.org).
+# GB_CACHE: where the bare debootstrap is kept (default /var/cache/ghostboot).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 2 ] || { echo "usage: $0 DIR SSH_PUBKEY" >&2; exit 2; }
@@ -24,11 +25,20 @@ done
 tmp=$dir.tmp
 rm -rf "$tmp"
 mkdir -p "$(dirname "$dir")"
-echo "mkroot: debootstrap $suite ($pkgs) from $mirror: a few minutes"
-if ! debootstrap --variant=minbase --include="$pkgs" "$suite" "$tmp" "$mirror" >"$dir.debootstrap.log" 2>&1; then
-	echo "mkroot: debootstrap failed; see $dir.debootstrap.log" >&2
-	exit 1
+# The debootstrap itself (minutes) is kept per suite and package list in GB_CACHE, shared by
+# every checkout on this machine; what follows (keys, units, the MPI program) is quick.
+cache=${GB_CACHE:-/var/cache/ghostboot}/cluster-debootstrap-$(echo "$suite $pkgs" | sha256sum | cut -c1-16)
+if [ ! -x "$cache/lib/systemd/systemd" ]; then
+	echo "mkroot: debootstrap $suite ($pkgs) from $mirror: a few minutes"
+	rm -rf "$cache.tmp"
+	mkdir -p "$(dirname "$cache")"
+	if ! debootstrap --variant=minbase --include="$pkgs" "$suite" "$cache.tmp" "$mirror" >"$dir.debootstrap.log" 2>&1; then
+		echo "mkroot: debootstrap failed; see $dir.debootstrap.log" >&2
+		exit 1
+	fi
+	rm -rf "$cache" && mv "$cache.tmp" "$cache"
 fi
+cp -a "$cache" "$tmp" || exit 1
 
 # Per-node identity comes from the overlay; an empty machine-id is what systemd expects then.
 : >"$tmp/etc/machine-id"
