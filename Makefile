@@ -60,6 +60,7 @@ include kernel-config/kernel.mk
 -include netboot/cluster.mk
 include tests/tests.mk
 include tests/bench/bench.mk
+include tests/storm/storm.mk
 
 clean:
 	rm -rf $(BUILD)/agent $(HOST) $(BUILD)/ghostinit $(BUILD)/initramfs*.img $(BUILD)/test-logs

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot_report.h"
 #include "clock.h"
 #include "cmdline.h"
 #include "dhcp_client.h"
@@ -19,6 +20,7 @@
 #include "link.h"
 #include "log.h"
 #include "net_apply.h"
+#include "report_cmd.h"
 
 static int stage_error(struct net_result *r, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -354,6 +356,8 @@ bool net_stage_required(const struct boot_config *cfg)
 
 int net_stage_cli(int argc, char **argv)
 {
+	struct boot_times times = { .started = clock_ms() };
+	bool report = false;
 	static char text[8192];
 	static struct boot_config cfg;
 	struct cmdline_warnings warnings;
@@ -368,8 +372,10 @@ int net_stage_cli(int argc, char **argv)
 			opt.root = argv[++i];
 		else if (!strcmp(argv[i], "--hostname"))
 			opt.set_hostname = true;
+		else if (!strcmp(argv[i], "--report"))
+			report = true;
 		else {
-			fprintf(stderr, "usage: ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname]\n");
+			fprintf(stderr, "usage: ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n");
 			return 2;
 		}
 	}
@@ -392,6 +398,7 @@ int net_stage_cli(int argc, char **argv)
 		log_warn("%s", warnings.text[i]);
 	log_set_debug(cfg.debug);
 	static struct net_result r;
+	times.modules = times.net_started = clock_ms();
 	int err = net_stage_run_with(&cfg, &opt, &r);
 	if (err) {
 		log_error("%s", r.error);
@@ -403,5 +410,5 @@ int net_stage_cli(int argc, char **argv)
 		fwrite(buf, 1, (size_t)n, stdout);
 	printf("GHOST_DISCOVERS='%u'\nGHOST_NAKS='%u'\nGHOST_REJECTED='%u'\n", r.discovers, r.naks,
 	       dhcp_counters_total(&r.rejected));
-	return 0;
+	return report ? report_cmd_boot(&cfg, &r, &times, argv[0], opt.root) : 0;
 }

@@ -60,8 +60,9 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
  * nfsroot=). A block root without ip= boots on when the network fails. */
 bool net_stage_required(const struct boot_config *cfg);
 
-/* `ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname]`: argv[0] is
- * "net-up". Prints the lease as net.env lines; returns the exit status. */
+/* `ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]`:
+ * argv[0] is "net-up". Prints the lease as net.env lines; returns the exit status. --report
+ * then sends the boot's reports as PID 1 would (report_cmd_boot): a simulated node. */
 int net_stage_cli(int argc, char **argv);
 
 #endif

@@ -1,0 +1,21 @@
+# `make storm N=256`: N simulated workers (ghostinit's network stage and reporter, each in its
+# own namespace) against one dnsmasq and one ghostwatch, klibc's ipconfig as the anchor in the
+# same run; figures to the terminal and build/bench/storm.txt (tests/storm/storm.sh).
+# The simulated nodes run $(BUILD)/storm/ghostinit: ghostinit's code built for the host, with
+# the report tag from OpenSSL instead of the kernel's AF_ALG (tests/storm/report_hmac_openssl.c),
+# which this machine's kernel lacks. -Os as the agent (fewer false string warnings too).
+N ?= 256
+STORM_AGENT := $(BUILD)/storm/ghostinit
+STORM_SRCS  := $(filter-out agent/report_hmac.c,$(AGENT_SRCS)) tests/storm/report_hmac_openssl.c
+
+$(STORM_AGENT): $(STORM_SRCS) $(AGENT_HDRS) | $(BUILD)/.packages
+	@mkdir -p $(dir $@)
+	gcc -std=gnu11 -Os -Wall -Wextra -Iagent -I/usr/include/libnl3 $(STORM_SRCS) $(HOST_LIBS) -lcrypto -o $@
+
+test-build: $(STORM_AGENT)
+
+.PHONY: storm
+storm: deps
+	@$(MAKE) --no-print-directory $(STORM_AGENT) $(BUILD)/ghostwatch
+	@mkdir -p $(BUILD)/bench
+	@tests/storm/storm.sh $(N) 2>&1 | tee $(BUILD)/bench/storm.txt; exit $${PIPESTATUS[0]}
