@@ -15,11 +15,12 @@ dhcp_tmpdir() {
 	rm -rf "$d" && mkdir -p "$d" && echo "$d"
 }
 
-# dhcp_master NS: the master namespace with br0 = 10.77.0.1/24.
+# dhcp_master NS [PREFIX]: the master namespace with br0 = 10.77.0.1/PREFIX (default 24; a
+# storm of more than 250 clients needs a larger subnet, with DHCP_RANGE to match).
 dhcp_master() {
 	netns_add "$1" || return 1
 	ip -n "$1" link add br0 type bridge stp_state 0 forward_delay 0 &&
-		ip -n "$1" addr add 10.77.0.1/24 dev br0 &&
+		ip -n "$1" addr add "10.77.0.1/${2:-24}" dev br0 &&
 		ip -n "$1" link set br0 up
 }
 
@@ -34,13 +35,13 @@ dhcp_client_ns() {
 }
 
 # dnsmasq_start MASTER DIR [dnsmasq options...]: DHCP only (port=0) on br0, log in DIR/dnsmasq.log;
-# returns once dnsmasq listens.
+# returns once dnsmasq listens. DHCP_RANGE replaces the default range (10.77.0.100-250/24).
 dnsmasq_start() {
 	local master=$1 dir=$2
 	shift 2
 	: >"$dir/dnsmasq.log"
 	ip netns exec "$master" dnsmasq -k --port=0 --conf-file=/dev/null --interface=br0 --bind-interfaces \
-		--dhcp-range=10.77.0.100,10.77.0.250,255.255.255.0,1h --dhcp-leasefile="$dir/leases" \
+		--dhcp-range="${DHCP_RANGE:-10.77.0.100,10.77.0.250,255.255.255.0,1h}" --dhcp-leasefile="$dir/leases" \
 		--dhcp-option=option:router,10.77.0.1 --dhcp-option=option:dns-server,10.77.0.1 \
 		--log-facility="$dir/dnsmasq.log" --log-dhcp "$@" &
 	DNSMASQ_PID=$!

@@ -1,0 +1,126 @@
+# Boot storm harness: one master namespace (bridge, dnsmasq, ghostwatch) and N client
+# namespaces with a veth into its bridge; N clients started at once behind a barrier; per
+# node start, end, exit status and output kept for tests/storm/analyse.py. Source after
+# tests/lib/{tap,netns,dhcp,ghostwatch}.sh.
+#
+#   storm_setup N DIR          namespaces, key, dnsmasq (fresh), ghostwatch (state DIR/gw/state)
+#   storm_fresh_dhcp           a new dnsmasq with no leases, client addresses flushed
+#   storm_launch KIND [ARGS]   KIND ghostboot (ARGS: more command-line words) or ipconfig; all
+#                              N at once; returns when every client ended (each is bounded)
+#   storm_analyse KIND         prints the figures of the last launch of KIND (key=value lines
+#                              in DIR/KIND/summary)
+STORM_AGENT=${STORM_AGENT:-$GB_TOP/build/storm/ghostinit}
+IPCONFIG=${IPCONFIG:-/usr/lib/klibc/bin/ipconfig}
+STORM_CLIENT_LIMIT=${STORM_CLIENT_LIMIT:-120} # s: a client still running then is stuck
+STORM_N=0 STORM_DIR= STORM_MASTER=
+
+storm_client_ns() { echo "gb-s$1-$$"; }
+storm_mac() { printf '02:57:00:00:%02x:%02x' $(($1 >> 8)) $(($1 & 255)); }
+
+storm_setup() {
+	STORM_N=$1 STORM_DIR=$2
+	STORM_MASTER=$(netns_name smaster)
+	# More than 250 clients need more than a /24: 10.77.0.0/16, leases from 10.77.1.0 on.
+	dhcp_master "$STORM_MASTER" 16 || return 1
+	local i
+	for i in $(seq 1 "$STORM_N"); do
+		dhcp_client_ns "$STORM_MASTER" "$(storm_client_ns "$i")" "s$i" veth0 "$(storm_mac "$i")" || return 1
+	done
+	mkdir -p "$STORM_DIR/gw"
+	gw_key "$STORM_DIR/key"
+	storm_fresh_dhcp || return 1
+	# Every address, so that acks leave from 10.77.0.1, where the nodes sent (the DHCP server).
+	gw_start "$STORM_MASTER" "$STORM_DIR/gw" --key "$STORM_DIR/key" --bind 0.0.0.0
+}
+
+# --no-ping: dnsmasq would otherwise hold each new address's OFFER about 3 s for an ICMP
+# check, which measures dnsmasq's caution, not the clients.
+storm_fresh_dhcp() {
+	if [ -n "$DNSMASQ_PID" ]; then
+		kill -TERM "$DNSMASQ_PID" 2>/dev/null
+		wait "$DNSMASQ_PID" 2>/dev/null
+	fi
+	rm -f "$STORM_DIR/leases"
+	local i ns
+	for i in $(seq 1 "$STORM_N"); do
+		ns=$(storm_client_ns "$i")
+		ip -n "$ns" addr flush dev veth0
+		ip -n "$ns" link set veth0 up
+	done
+	DHCP_RANGE=10.77.1.0,10.77.254.254,255.255.0.0,1h \
+		dnsmasq_start "$STORM_MASTER" "$STORM_DIR" --no-ping --dhcp-lease-max=65000
+}
+
+# STORM_CMD: the command of a client of KIND with its directory D (run after
+# `ip netns exec NS sh -c 'mount /run; exec "$@"'`); ARGS: more kernel command-line words.
+storm_command() {
+	local kind=$1 d=$2
+	shift 2
+	case $kind in
+	ghostboot) STORM_CMD=("$STORM_AGENT" net-up --iface veth0 --root "$d/root" --report
+		--cmdline "ip=dhcp ghost.key=$(cat "$STORM_DIR/key") $*") ;;
+	ipconfig) STORM_CMD=("$IPCONFIG" -t 60 veth0) ;;
+	esac
+}
+
+storm_launch() {
+	local kind=$1 i d ns go=$STORM_DIR/$1.go pids=()
+	shift
+	rm -rf "${STORM_DIR:?}/$kind" && mkdir -p "$STORM_DIR/$kind"
+	rm -f "$go" && mkfifo "$go"
+	exec 9<>"$go" # the barrier: readers see end-of-file when this, the last writer, closes
+	for i in $(seq 1 "$STORM_N"); do
+		d=$STORM_DIR/$kind/$i
+		ns=$(storm_client_ns "$i")
+		mkdir -p "$d/root" "$d/run"
+		storm_command "$kind" "$d" "$@"
+		(
+			exec 9>&- 8<"$go"
+			: >"$d/ready"
+			read -r -u 8 _
+			exec 8<&-
+			start=$EPOCHREALTIME
+			# A private /run: ipconfig writes /run/net-veth0.conf, and must not touch the host's.
+			timeout -k 5 "$STORM_CLIENT_LIMIT" ip netns exec "$ns" \
+				sh -c 'mount --bind "$0" /run && exec "$@"' "$d/run" "${STORM_CMD[@]}" \
+				>"$d/out" 2>"$d/err"
+			echo "$start $EPOCHREALTIME $?" >"$d/times"
+		) &
+		pids+=($!)
+		track_pid "$!"
+	done
+	local waited=0
+	while [ "$(find "$STORM_DIR/$kind" -name ready | wc -l)" -lt "$STORM_N" ] && [ "$waited" -lt 600 ]; do
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	echo "$EPOCHREALTIME" >"$STORM_DIR/$kind/released"
+	exec 9>&-
+	for i in "${pids[@]}"; do wait "$i"; done
+	# Heartbeat daemons (ghost.heartbeat=) outlive net-up: stopped at exit by PID.
+	local pid
+	for pid in $(sed -n "s/^GHOST_HEARTBEAT_PID='\([1-9][0-9]*\)'$/\1/p" "$STORM_DIR/$kind"/*/out); do
+		track_pid "$pid"
+	done
+}
+
+# Wall-clock ms minus CLOCK_BOOTTIME ms now: converts the nodes' report times (boottime).
+storm_clock_offset() {
+	python3 -c 'import time; print(round(time.time() * 1000 - time.clock_gettime(time.CLOCK_BOOTTIME) * 1000))'
+}
+
+storm_analyse() {
+	local kind=$1
+	if [ "$kind" = ghostboot ]; then
+		"$GW" status --json --state "$STORM_DIR/gw/state" >"$STORM_DIR/$kind/status.json"
+		gw_metric "$STORM_DIR/gw" ghostwatch_reports_accepted_total >"$STORM_DIR/$kind/accepted"
+		gw_metric "$STORM_DIR/gw" 'ghostwatch_rejected_total{reason="replayed"}' >"$STORM_DIR/$kind/replayed"
+		gw_metric "$STORM_DIR/gw" 'ghostwatch_rejected_total{reason="rate_limited"}' >"$STORM_DIR/$kind/rate_limited"
+	fi
+	cp "$STORM_DIR/dnsmasq.log" "$STORM_DIR/$kind/dnsmasq.log"
+	python3 "$GB_TOP/tests/storm/analyse.py" "$STORM_DIR/$kind" "$kind" "$STORM_N" "$(storm_clock_offset)" \
+		>"$STORM_DIR/$kind/summary"
+}
+
+# storm_value KIND KEY: one figure of the last analysis.
+storm_value() { sed -n "s/^$2=//p" "$STORM_DIR/$1/summary"; }
