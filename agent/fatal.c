@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bounded.h"
 #include "clock.h"
 #include "log.h"
 #include "report.h"
@@ -62,13 +63,22 @@ _Noreturn void fatal(const char *fmt, ...)
 	reset_machine(fatal_cfg.reset, RESET_ACTION_REBOOT);
 }
 
-/* Only async-signal-safe calls: the process state is unknown. */
+static int sync_job(void *arg)
+{
+	(void)arg;
+	sync();
+	return 0;
+}
+
+/* Only async-signal-safe calls (fork, waitpid, kill, clock_gettime, nanosleep): the process
+ * state is unknown. The sync runs in a child with a deadline like every other one: on a dead
+ * NFS server it would block forever, and a crashed PID 1 must still reset. */
 static void on_crash(int sig)
 {
 	static const char msg[] = "ghostinit: crashed, resetting\n";
 	(void)sig;
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	sync();
+	(void)bounded_run(sync_job, NULL, deadline_in(RESET_SYNC_MS));
 	reboot(RB_AUTOBOOT);
 	_exit(127);
 }
