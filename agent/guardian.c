@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "boot_config.h"
@@ -26,18 +27,37 @@
 #include "log.h"
 #include "rtnl_event.h"
 
-static volatile sig_atomic_t arm_requested;
+static volatile sig_atomic_t arm_requested, arm_timeout_s;
 
-static void on_usr1(int sig)
+/* SIGUSR1 from kill(): the default timeout; from sigqueue(): the timeout it carries. */
+static void on_usr1(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
+	(void)uc;
+	arm_timeout_s = si->si_code == SI_QUEUE && si->si_value.sival_int > 0 ? si->si_value.sival_int : 0;
 	arm_requested = 1;
 }
 
-/* Shutdown has begun: from now on even a freeze ends in a reset. Never fed again. */
-static void arm_watchdog(uint32_t timeout_s)
+/* Shutdown has begun: from now on even a freeze ends in a reset. Never fed again; a later
+ * request (systemd's phase first, then the shutdown program's own) sets a new timeout. */
+/* The guardian's root is the initramfs it was started from: switch_root moved /dev away from
+ * under it. The node is made here, in RAM (misc major 10, minor 130: the first watchdog). */
+static int open_watchdog(void)
 {
 	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	(void)mkdir("/dev", 0755);
+	if (mknod("/dev/watchdog", S_IFCHR | 0600, makedev(10, 130)) != 0 && errno != EEXIST)
+		return -1;
+	return open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+}
+
+static void arm_watchdog(uint32_t timeout_s)
+{
+	static int fd = -1;
+	if (fd < 0)
+		fd = open_watchdog();
 	if (fd < 0) {
 		log_info("guardian: shutdown begins; no watchdog to arm (%s)", strerror(errno));
 		return;
@@ -47,6 +67,23 @@ static void arm_watchdog(uint32_t timeout_s)
 	(void)ioctl(fd, WDIOC_KEEPALIVE, 0);
 	log_info("guardian: shutdown begins; watchdog armed, resets in %d s unless the machine does", t);
 	/* fd stays open: closing without the magic 'V' would keep it armed anyway. */
+}
+
+int guardian_request_arm(const char *pidfile, uint32_t timeout_s)
+{
+	char buf[16] = "";
+	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+	if (pid <= 1)
+		return -ESRCH;
+	union sigval v = { .sival_int = (int)timeout_s };
+	if (sigqueue((pid_t)pid, SIGUSR1, v) != 0)
+		return -errno;
+	return (int)pid;
 }
 
 static int open_events(void)
@@ -136,7 +173,8 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_usr1;
+	sa.sa_sigaction = on_usr1;
+	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* Nothing of ours may page in from the NFS root once the link is in doubt. */
@@ -155,12 +193,12 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 		(void)link_add_default_route(ctx, ifindex, cfg->gateway);
 
 	uint64_t end = run_ms ? deadline_in(run_ms) : UINT64_MAX, next_check = deadline_in(GUARDIAN_POLL_MS);
-	int armed = 0;
 	while (!run_ms || !deadline_passed(end)) {
-		if (arm_requested && !armed) {
-			uint32_t t = cfg->watchdog_s ? cfg->watchdog_s : GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000 + 10;
+		if (arm_requested) {
+			uint32_t t = arm_timeout_s ? (uint32_t)arm_timeout_s
+				   : cfg->watchdog_s ? cfg->watchdog_s : GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000 + 10;
+			arm_requested = 0;
 			arm_watchdog(t);
-			armed = 1;
 		}
 		uint64_t wait = deadline_left(next_check);
 		if (run_ms && deadline_left(end) < wait)
@@ -233,12 +271,26 @@ static int parse_addr(const char *text, uint32_t *addr, int *prefix)
 	return 0;
 }
 
+/* `guardian --arm [S]`: what the systemd unit's ExecStop runs (link_protect.h) when shutdown
+ * begins. Never fails the caller's shutdown: status 0 even without a guardian. */
+static int request_arm_cli(const char *seconds)
+{
+	int r = guardian_request_arm(GUARDIAN_PIDFILE, (uint32_t)strtoul(seconds, NULL, 10));
+	if (r < 0)
+		fprintf(stderr, "ghostinit: no guardian to arm the watchdog: %s\n", strerror(-r));
+	else
+		printf("ghostinit: told the link guardian (pid %d) to arm the watchdog\n", r);
+	return 0;
+}
+
 int guardian_main(int argc, char *const argv[])
 {
 	struct guardian_config cfg;
 	uint64_t run_ms = 0;
 	int have_addr = 0;
 	memset(&cfg, 0, sizeof(cfg));
+	if (argc >= 2 && !strcmp(argv[1], "--arm"))
+		return request_arm_cli(argc > 2 ? argv[2] : "0");
 	for (int i = 1; i < argc; i += 2) { /* --option value pairs */
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = !val;
@@ -267,15 +319,6 @@ int guardian_main(int argc, char *const argv[])
 		return 2;
 	}
 	log_init();
-	if (argv[0][0] == '@') {
-		/* Resident: leave a pid where the shutdown program finds it. */
-		(void)mkdir("/run/ghostboot", 0755);
-		FILE *f = fopen(GUARDIAN_PIDFILE, "we");
-		if (f) {
-			fprintf(f, "%d\n", (int)getpid());
-			fclose(f);
-		}
-	}
 	int err = guardian_run(&cfg, run_ms);
 	if (err)
 		log_error("guardian: cannot watch %s: %s", cfg.ifname, strerror(-err));
@@ -301,6 +344,14 @@ int guardian_spawn(const char *exe, const struct guardian_config *cfg)
 		setsid();
 		execv(exe, argv);
 		_exit(127);
+	}
+	/* The pid where the shutdown program finds it, written here: the child may only run after
+	 * switch_root has moved /run. */
+	(void)mkdir("/run/ghostboot", 0755);
+	FILE *f = fopen(GUARDIAN_PIDFILE, "we");
+	if (f) {
+		fprintf(f, "%d\n", (int)pid);
+		fclose(f);
 	}
 	return pid;
 }

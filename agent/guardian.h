@@ -25,14 +25,18 @@ struct guardian_config {
  * start (no such interface, no netlink), else 0 after run_ms. */
 int guardian_run(const struct guardian_config *cfg, uint64_t run_ms);
 
-/* `ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]`, and the
- * resident form (argv[0] GUARDIAN_ARGV0, same arguments). Exit status 2: bad arguments. */
+/* `ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]`,
+ * `ghostinit guardian --arm [S]` (asks the resident guardian to arm), and the resident form (argv[0] GUARDIAN_ARGV0, same arguments). Exit status 2: bad arguments. */
 int guardian_main(int argc, char *const argv[]);
 
 /* One look, for the shutdown program before sync and unmount: brings the link up if it is
  * down and puts back address and default route (a no-op when they are there). Returns 1 when
  * the link was down, 0 when it was up, -errno when it could not check. */
 int guardian_check_once(const struct guardian_config *cfg);
+
+/* Tells the guardian whose pid is in pidfile that shutdown begins: SIGUSR1 through sigqueue,
+ * carrying timeout_s (0: the guardian's default). Returns its pid or -errno. */
+int guardian_request_arm(const char *pidfile, uint32_t timeout_s);
 
 /* For the boot, before switch_root: forks and execs exe (the copy of ghostinit in
  * /run/initramfs) as the resident guardian of cfg. Returns its pid or -errno. */

@@ -1,4 +1,5 @@
-/* Runtime drop-ins that keep network managers off the boot interface (see link_protect.h).
+/* Runtime drop-ins that keep network managers off the boot interface, and the unit that arms the
+ * watchdog when systemd's shutdown begins (see link_protect.h).
  * Everything is under /run: gone at the next boot, nothing written to the NFS root. */
 #include "link_protect.h"
 
@@ -46,6 +47,17 @@ int link_protect_format(enum link_protect_kind kind, const char *ifname, char *b
 		n = snprintf(buf, cap,
 			     "%s[Service]\nExecStop=\nExecStop=/sbin/ifdown -a --read-environment --exclude=lo --exclude=%s\n",
 			     head, ifname);
+		break;
+	case LINK_PROTECT_KIND_WATCHDOG_UNIT:
+		/* Stop order is the reverse of start order: ordered after multi-user.target (no
+		 * default dependencies, so no cycle), its stop comes before every other unit's. */
+		n = snprintf(buf, cap,
+			     "%s[Unit]\nDescription=ghostboot: arm the watchdog when shutdown begins\n"
+			     "DefaultDependencies=no\nAfter=multi-user.target sysinit.target basic.target "
+			     "network.target remote-fs.target\nConflicts=shutdown.target\nBefore=shutdown.target\n\n"
+			     "[Service]\nType=oneshot\nRemainAfterExit=yes\n"
+			     "ExecStop=/run/initramfs/shutdown guardian --arm %d\n",
+			     head, LINK_PROTECT_WATCHDOG_S);
 		break;
 	default:
 		return -EINVAL;
@@ -96,7 +108,8 @@ int link_protect_write(const char *run_dir, const char *ifname)
 		const char *rel;
 	} files[] = { { LINK_PROTECT_KIND_NETWORKD, LINK_PROTECT_NETWORKD },
 		      { LINK_PROTECT_KIND_NM, LINK_PROTECT_NM },
-		      { LINK_PROTECT_KIND_IFUPDOWN, LINK_PROTECT_IFUPDOWN } };
+		      { LINK_PROTECT_KIND_IFUPDOWN, LINK_PROTECT_IFUPDOWN },
+		      { LINK_PROTECT_KIND_WATCHDOG_UNIT, LINK_PROTECT_WATCHDOG_UNIT } };
 	int first = 0;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char text[512];
@@ -105,5 +118,10 @@ int link_protect_write(const char *run_dir, const char *ifname)
 		if (err && !first)
 			first = err;
 	}
-	return first;
+	char wants[512];
+	snprintf(wants, sizeof(wants), "%s/%s", run_dir, LINK_PROTECT_WATCHDOG_WANTS);
+	int err = mkdirs(wants);
+	if (!err && symlink("../ghostboot-watchdog.service", wants) != 0 && errno != EEXIST)
+		err = -errno;
+	return first ? first : err;
 }

@@ -10,15 +10,27 @@
 #define LINK_PROTECT_NETWORKD "systemd/network/00-ghostboot-boot.network"
 #define LINK_PROTECT_NM "NetworkManager/conf.d/00-ghostboot-boot.conf"
 #define LINK_PROTECT_IFUPDOWN "systemd/system/networking.service.d/ghostboot-keep-boot-link.conf"
+/* A systemd unit whose stop is among the first jobs of any shutdown: it asks the guardian to
+ * arm the watchdog (with systemd's budget, LINK_PROTECT_WATCHDOG_S), so that a freeze anywhere
+ * in systemd's shutdown still ends in a reset. Runs only /run/initramfs/shutdown (in RAM). */
+#define LINK_PROTECT_WATCHDOG_UNIT "systemd/system/ghostboot-watchdog.service"
+#define LINK_PROTECT_WATCHDOG_WANTS "systemd/system/multi-user.target.wants/ghostboot-watchdog.service"
+#define LINK_PROTECT_WATCHDOG_S 120 /* systemd's default stop timeout (90 s) and a margin */
 
-enum link_protect_kind { LINK_PROTECT_KIND_NETWORKD, LINK_PROTECT_KIND_NM, LINK_PROTECT_KIND_IFUPDOWN };
+enum link_protect_kind {
+	LINK_PROTECT_KIND_NETWORKD,
+	LINK_PROTECT_KIND_NM,
+	LINK_PROTECT_KIND_IFUPDOWN,
+	LINK_PROTECT_KIND_WATCHDOG_UNIT
+};
 
 /* Pure: the text of one file for ifname. Returns its length, -EINVAL for a name that is not a
  * plain interface name (it goes into config files and a command line), -ENOSPC. */
 int link_protect_format(enum link_protect_kind kind, const char *ifname, char *buf, size_t cap);
 
-/* Writes the three files under run_dir ("/run" at switch_root, before /run moves), creating
- * directories; each to a temporary name, then renamed. Returns 0 or the first -errno. */
+/* Writes the four files under run_dir ("/run" at switch_root, before /run moves), creating
+ * directories; each to a temporary name, then renamed; and the unit's .wants link. Returns 0
+ * or the first -errno. */
 int link_protect_write(const char *run_dir, const char *ifname);
 
 #endif

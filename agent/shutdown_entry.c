@@ -39,14 +39,13 @@ static void read_config(struct boot_config *cfg)
 }
 
 /* The boot-link guardian arms the watchdog when told that shutdown begins. */
+/* The boot-link guardian arms the watchdog with its own default (ghost.shutdown_timeout + 10 s):
+ * under systemd it was armed already when shutdown began, with systemd's longer budget. */
 static void tell_guardian(void)
 {
-	char buf[16];
-	if (shutdown_ops_real.read_file(GUARDIAN_PIDFILE, buf, sizeof(buf)) <= 0)
-		return;
-	long pid = strtol(buf, NULL, 10);
-	if (pid > 1 && kill((pid_t)pid, SIGUSR1) == 0)
-		log_info("shutdown: told the link guardian (pid %ld)", pid);
+	int pid = guardian_request_arm(GUARDIAN_PIDFILE, 0);
+	if (pid > 0)
+		log_info("shutdown: told the link guardian (pid %d)", pid);
 }
 
 /* Once more before sync and unmount: the boot link must be there (the guardian may not be). */

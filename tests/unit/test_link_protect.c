@@ -26,6 +26,13 @@ static void test_format(void **state)
 	assert_true(link_protect_format(LINK_PROTECT_KIND_IFUPDOWN, "eth0", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "[Service]\nExecStop=\nExecStop=/sbin/ifdown -a --read-environment --exclude=lo --exclude=eth0\n"));
 	assert_int_equal(buf[0], '#');
+	/* The watchdog unit: stopped first at shutdown, nothing run from the NFS root. */
+	assert_true(link_protect_format(LINK_PROTECT_KIND_WATCHDOG_UNIT, "eth0", buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "DefaultDependencies=no\nAfter=multi-user.target "));
+	assert_non_null(strstr(buf, "Conflicts=shutdown.target\n"));
+	assert_non_null(strstr(buf, "Type=oneshot\nRemainAfterExit=yes\n"));
+	assert_non_null(strstr(buf, "\nExecStop=/run/initramfs/shutdown guardian --arm 120\n"));
+	assert_null(strstr(buf, "ExecStart"));
 	/* Names that would break a config file or a command line. */
 	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "", buf, sizeof(buf)), -EINVAL);
 	assert_int_equal(link_protect_format(LINK_PROTECT_KIND_NM, "eth0 x", buf, sizeof(buf)), -EINVAL);
@@ -58,6 +65,8 @@ static void test_write(void **state)
 	assert_true(has_file(dir, LINK_PROTECT_NETWORKD, "Name=eth0"));
 	assert_true(has_file(dir, LINK_PROTECT_NM, "interface-name:eth0"));
 	assert_true(has_file(dir, LINK_PROTECT_IFUPDOWN, "--exclude=eth0"));
+	assert_true(has_file(dir, LINK_PROTECT_WATCHDOG_UNIT, "guardian --arm"));
+	assert_true(has_file(dir, LINK_PROTECT_WATCHDOG_WANTS, "guardian --arm")); /* the link resolves */
 	/* Again (idempotent, another interface): replaced, no temporary left. */
 	assert_int_equal(link_protect_write(dir, "eth1"), 0);
 	assert_true(has_file(dir, LINK_PROTECT_NM, "interface-name:eth1"));
