@@ -41,6 +41,7 @@ help:
 deps:
 	@deps/install-packages.sh
 	@deps/build-musl-libs.sh $(DEPS)
+	@deps/build-busybox.sh $(BUILD)/busybox
 	@deps/fetch-kernel.sh $(KERNEL)
 
 $(BUILD)/.packages: deps/packages.txt deps/install-packages.sh
@@ -49,6 +50,10 @@ $(BUILD)/.packages: deps/packages.txt deps/install-packages.sh
 
 $(DEPS)/.key: | $(BUILD)/.packages
 	@deps/build-musl-libs.sh $(DEPS)
+
+# The rescue shell's BusyBox; .key is touched so that the image follows a changed config.
+$(BUILD)/busybox/.key: deps/build-busybox.sh deps/debian-source.sh initramfs/busybox-rescue.config | $(BUILD)/.packages
+	@deps/build-busybox.sh $(BUILD)/busybox && touch $@
 
 $(KERNEL)/.key: | $(BUILD)/.packages
 	@deps/fetch-kernel.sh $(KERNEL)
