@@ -1,5 +1,5 @@
 # The worker image and its size budgets.
-IMAGE_INPUTS := initramfs/mkimage.sh initramfs/modules.default
+IMAGE_INPUTS := initramfs/mkimage.sh initramfs/modules.default $(BUILD)/busybox/.key
 
 $(BUILD)/initramfs.img: $(BUILD)/ghostinit $(IMAGE_INPUTS) | $(KERNEL)/.key
 	initramfs/mkimage.sh --output $@ --agent $(BUILD)/ghostinit --kernel-tree $(KERNEL)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds the worker's initramfs: ghostinit as /init, the kernel modules it needs with an
-# ordered load list resolved here (no modprobe at boot), BusyBox for the rescue shell.
+# ordered load list resolved here (no modprobe at boot), BusyBox for the rescue shell (by default
+# the small one deps/build-busybox.sh builds; --busybox /bin/busybox for Debian's full one).
 # Output is deterministic: sorted cpio newc, owner 0:0, mtime 0, zstd -19 single-threaded.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ usage: initramfs/mkimage.sh --output FILE --agent GHOSTINIT [options]
   --modules FILE       module list, "<group> <module> [<need>]" lines (default initramfs/modules.default)
   --add-module M[:G]   one more module (group G, default "extra"); may be repeated
   --no-modules         no kernel modules at all (a kernel with everything built in)
+  --busybox PATH       the rescue shell's static BusyBox, linked as its own applet list
+                       (default build/busybox/busybox, built by deps/build-busybox.sh)
   --no-busybox         no rescue shell
   --file SRC:DST       copy a file into the image (e.g. a cluster key); may be repeated
 TXT
@@ -20,7 +23,7 @@ TXT
 
 here=$(cd "$(dirname "$0")" && pwd)
 output="" agent="" ktree=build/kernel release="" modlist="$here/modules.default"
-with_modules=1 with_busybox=1
+with_modules=1 with_busybox=1 busybox="$here/../build/busybox/busybox"
 extra_modules=() extra_files=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -31,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--modules) modlist=$2; shift ;;
 	--add-module) extra_modules+=("$2"); shift ;;
 	--no-modules) with_modules=0 ;;
+	--busybox) busybox=$2; shift ;;
 	--no-busybox) with_busybox=0 ;;
 	--file) extra_files+=("$2"); shift ;;
 	*) usage ;;
@@ -39,6 +43,10 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$output" ] && [ -n "$agent" ] || usage
 [ -x "$agent" ] || { echo "mkimage: $agent is not an executable" >&2; exit 1; }
+if [ "$with_busybox" -eq 1 ] && [ ! -x "$busybox" ]; then
+	echo "mkimage: no BusyBox at $busybox (make deps builds it; or --busybox /bin/busybox, --no-busybox)" >&2
+	exit 1
+fi
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/ghostboot-image.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -94,8 +102,8 @@ if [ "$with_modules" -eq 1 ] && [ -d "$ktree/lib/modules" ]; then
 fi
 
 if [ "$with_busybox" -eq 1 ]; then
-	install -m 0755 /bin/busybox "$stage/bin/busybox"
-	for applet in $(/bin/busybox --list | LC_ALL=C sort); do
+	install -m 0755 "$busybox" "$stage/bin/busybox"
+	for applet in $("$busybox" --list | LC_ALL=C sort); do
 		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
 	done
 fi

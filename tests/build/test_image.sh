@@ -13,14 +13,41 @@ out=$(initramfs/size.sh "$agent" build/initramfs.img build/kernel 2>&1)
 echo "$out" | sed 's/^/# /'
 check "make size: every size within its budget" bash -c "! grep -q OVER <<<\"\$0\"" "$out"
 check "make size: ghostinit row present" grep -q 'ghostinit (static, stripped)' <<<"$out"
+check "make size: the rescue BusyBox's own row present" grep -q 'rescue BusyBox in the image' <<<"$out"
 
 initramfs/mkimage.sh --output "$tmp/a.img" --agent "$agent" --kernel-tree build/kernel
 sleep 1.1 # a different wall clock must not change the archive
 initramfs/mkimage.sh --output "$tmp/b.img" --agent "$agent" --kernel-tree build/kernel
 check "two builds of the image are identical" cmp -s "$tmp/a.img" "$tmp/b.img"
 
+# The rescue shell: the small BusyBox of deps/build-busybox.sh by default, with its own applets.
+rescue=build/busybox/busybox
+mkdir "$tmp/a"
+(cd "$tmp/a" && zstd -dc ../a.img | cpio --quiet -id 'bin/*')
+check "the default image carries the rescue BusyBox" cmp -s "$rescue" "$tmp/a/bin/busybox"
+check "its applets are linked, and only its own" bash -c \
+	'[ "$(ls "$1/bin" | grep -vx busybox)" = "$("$0" --list | LC_ALL=C sort)" ]' "$rescue" "$tmp/a"
+rescue_applets="sh ash ls cat cp mv rm mkdir rmdir ln chmod chown touch df du find grep head tail
+	wc sed more vi hexdump mount umount ip ping ps kill top free dmesg insmod rmmod lsmod sync
+	reboot poweroff sleep echo printf test [ mknod chroot cpio stat uname env true false cut sort
+	tr xargs dd which"
+check "the rescue BusyBox has every applet the rescue shell promises" bash -c \
+	'l=$("$0" --list); for a in $1; do grep -qxF "$a" <<<"$l" || { echo "# missing $a"; exit 1; }; done' \
+	"$rescue" "$rescue_applets"
+check "its shell does arithmetic, tests and pipes" bash -c \
+	'[ "$("$0" sh -c "[ 6 -gt 5 ] && echo \$((6*7)) | tr 4 x")" = x2 ]' "$rescue"
+initramfs/mkimage.sh --output "$tmp/full.img" --agent "$agent" --kernel-tree build/kernel --busybox /bin/busybox
+files=$(zstd -dc "$tmp/full.img" | cpio -t --quiet)
+check "--busybox /bin/busybox: Debian's full BusyBox with its applets (udhcpc)" bash -c \
+	'grep -qx bin/udhcpc <<<"$0" && zstd -dc "$1" | cpio --quiet -i --to-stdout bin/busybox | cmp -s - /bin/busybox' \
+	"$files" "$tmp/full.img"
+msg=$(initramfs/mkimage.sh --output "$tmp/x.img" --agent "$agent" --no-modules --busybox "$tmp/none" 2>&1)
+rc=$?
+check "a missing --busybox is refused by name" bash -c '[ "$0" -ne 0 ] && grep -q "no BusyBox at $2" <<<"$1"' "$rc" "$msg" "$tmp/none"
+
 list=$(zstd -dc "$tmp/a.img" | cpio --quiet -i --to-stdout etc/ghostboot/modules)
-line_of() { grep -n "/$1.ko\$" <<<"$list" | head -n 1 | cut -d: -f1; }
+# A load-list line is "<group> <path> <needs>".
+line_of() { awk -v m="/$1.ko" 'substr($2, length($2) - length(m) + 1) == m { print NR; exit }' <<<"$list"; }
 before() { [ -n "$(line_of "$1")" ] && [ -n "$(line_of "$2")" ] && [ "$(line_of "$1")" -lt "$(line_of "$2")" ]; }
 check "virtio_ring is loaded before virtio_net" before virtio_ring virtio_net
 check "sunrpc is loaded before nfs" before sunrpc nfs
@@ -35,7 +62,7 @@ initramfs/mkimage.sh --output "$tmp/c.img" --agent "$agent" --kernel-tree build/
 files=$(zstd -dc "$tmp/c.img" | cpio -t --quiet)
 check "--no-busybox leaves BusyBox out" bash -c "! grep -qx 'bin/busybox' <<<\"\$0\"" "$files"
 list=$(zstd -dc "$tmp/c.img" | cpio --quiet -i --to-stdout etc/ghostboot/modules)
-check "--add-module ext4:block adds ext4 in its group" grep -qE '^block .*/ext4.ko$' <<<"$list"
+check "--add-module ext4:block adds ext4 in its group" grep -qE '^block [^ ]*/ext4.ko( |$)' <<<"$list"
 check "and its dependencies before it" before jbd2 ext4
 initramfs/mkimage.sh --output "$tmp/d.img" --agent "$agent" --kernel-tree build/kernel --no-modules
 files=$(zstd -dc "$tmp/d.img" | cpio -t --quiet)
