@@ -20,6 +20,7 @@
 #include "link.h"
 #include "log.h"
 #include "net_apply.h"
+#include "nic_undriven.h"
 #include "report_cmd.h"
 
 static int stage_error(struct net_result *r, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -291,6 +292,7 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 		(void)link_list(ctx, links, LINK_MAX, &n); /* lo is up now */
 		link_describe(links, n, seen, sizeof(seen));
 		link_close(ctx);
+		(void)nic_undriven_log("/sys");
 		return stage_error(r, -ENODEV, "no usable link: no %s among the links seen: %s", what, seen);
 	}
 
