@@ -16,6 +16,9 @@
 #define REPORT_RUN_DIR "/run/ghostboot"
 
 static char *heartbeat_argv0;
+static const struct cmdline_warnings *cmdline_warnings;
+
+void boot_report_keep_warnings(const struct cmdline_warnings *w) { cmdline_warnings = w; }
 
 void boot_report_start(const struct boot_config *cfg, const struct net_result *net,
 		       const struct boot_times *times, char *argv0)
@@ -35,6 +38,9 @@ void boot_report_start(const struct boot_config *cfg, const struct net_result *n
 	uint64_t lease_at = times->net_started + net->stage_ms;
 	uint64_t link_at = lease_at - (net->dhcp_ms < net->stage_ms ? net->dhcp_ms : 0);
 	(void)report_stage_at(REPORT_STAGE_BOOT, 0, "ghostinit", times->started);
+	/* A bad value on the command line is seen on the master too, not only on a console. */
+	for (unsigned i = 0; cmdline_warnings && i < cmdline_warnings->count; i++)
+		(void)report_stage_at(REPORT_STAGE_BOOT, 0, cmdline_warnings->text[i], times->started);
 	(void)report_stage_at(REPORT_STAGE_MODULES, 0, NULL, times->modules);
 	(void)report_stage_at(REPORT_STAGE_LINK, 0, net->ifname, link_at);
 	(void)report_stage_at(REPORT_STAGE_LEASE, 0, net->proto == NET_PROTO_DHCP ? "dhcp" : "static", lease_at);
@@ -44,6 +50,9 @@ void boot_report_switch_root(const struct boot_config *cfg, const char *init)
 {
 	if (report_stage(REPORT_STAGE_SWITCH_ROOT, 0, init) < 0)
 		return; /* reporting is off: nothing to hand over */
+	/* What reporting cost this boot, on its own clock (a dead master must cost <= 200 ms). */
+	struct report_stats st = report_get_stats();
+	log_info("reports: %u sent, %u acked, %u ms waiting for acks", st.sent, st.acked, (unsigned)st.waited_ms);
 	(void)mkdir(REPORT_RUN_DIR, 0755);
 	if (cfg->heartbeat_s && heartbeat_argv0) {
 		int pid = heartbeat_start(heartbeat_argv0, REPORT_RUN_DIR, cfg->heartbeat_s * 1000u);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "boot_config.h"
+#include "cmdline.h"
 #include "net_stage.h"
 
 /* When each early stage ended, on clock_ms(). */
@@ -20,6 +21,10 @@ struct boot_times {
  * heartbeat daemon. Reporting problems are logged once and never stop the boot. */
 void boot_report_start(const struct boot_config *cfg, const struct net_result *net,
 		       const struct boot_times *times, char *argv0);
+
+/* The command line's warnings, each sent in a boot report (text cut at REPORT_TEXT_MAX) by
+ * boot_report_start; w must stay valid until then. */
+void boot_report_keep_warnings(const struct cmdline_warnings *w);
 
 /* Right before exec of the real init: reports switch-root, then starts the heartbeat daemon
  * (ghost.heartbeat=) or saves the report state in /run/ghostboot for the shutdown program. */

@@ -29,7 +29,7 @@ static struct boot_config config; /* written once by read_boot_config(), then re
 static void read_boot_config(void)
 {
 	static char text[8192];
-	struct cmdline_warnings warnings;
+	static struct cmdline_warnings warnings; /* kept for the boot report */
 	ssize_t n = -1;
 	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -46,6 +46,7 @@ static void read_boot_config(void)
 		log_warn("%s", warnings.text[i]);
 	if (warnings.dropped)
 		log_warn("%u more command-line warnings not shown", warnings.dropped);
+	boot_report_keep_warnings(&warnings);
 	log_set_debug(config.debug);
 	fatal_configure(&config);
 }
