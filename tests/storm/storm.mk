@@ -3,14 +3,17 @@
 # same run; figures to the terminal and build/bench/storm.txt (tests/storm/storm.sh).
 # The simulated nodes run $(BUILD)/storm/ghostinit: ghostinit's code built for the host, with
 # the report tag from OpenSSL instead of the kernel's AF_ALG (tests/storm/report_hmac_openssl.c),
-# which this machine's kernel lacks. -Os as the agent (fewer false string warnings too).
+# which this machine's kernel lacks. Static and -Os like the agent (a dynamic libcrypto costs
+# each of N processes ~5 ms more to start); --no-warnings silences glibc's notices that
+# libnl/libcrypto's name lookups need NSS at run time: a storm node looks no name up.
 N ?= 256
 STORM_AGENT := $(BUILD)/storm/ghostinit
 STORM_SRCS  := $(filter-out agent/report_hmac.c,$(AGENT_SRCS)) tests/storm/report_hmac_openssl.c
 
 $(STORM_AGENT): $(STORM_SRCS) $(AGENT_HDRS) | $(BUILD)/.packages
 	@mkdir -p $(dir $@)
-	gcc -std=gnu11 -Os -Wall -Wextra -Iagent -I/usr/include/libnl3 $(STORM_SRCS) $(HOST_LIBS) -lcrypto -o $@
+	gcc -std=gnu11 -Os -Wall -Wextra -Iagent -I/usr/include/libnl3 -static -ffunction-sections -fdata-sections -Wl,--gc-sections,--no-warnings \
+		$(STORM_SRCS) $(HOST_LIBS) -lcrypto -o $@
 
 test-build: $(STORM_AGENT)
 
