@@ -14,64 +14,28 @@ cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
 . tests/lib/qemu.sh
 . tests/lib/nfs.sh
+. tests/lib/soak.sh
 
-CYCLES=${SHUTDOWN_CYCLES:-20}
-BOOT_LIMIT=120 # a hard limit per VM; the bounds asserted below are much tighter
+CYCLES=${SHUTDOWN_CYCLES:-10} # make soak runs the same cycles 100 times
+BOOT_LIMIT=$SOAK_BOOT_LIMIT # a hard limit per VM; the bounds asserted below are much tighter
 work=build/test-shutdown
 logs=build/test-logs/qemu/shutdown
-mkdir -p "$work" "$logs"
-make -s build/ghostinit >/dev/null || exit 1
-initramfs/mkimage.sh --output "$work/initramfs.img" --agent build/ghostinit \
-	--file tests/qemu/shutdown-guest.sh:/shutdown-guest || exit 1
-
-QEMU_NETNS=$(netns_name shutdown)
-netns_add "$QEMU_NETNS" || exit 1
-QEMU_NET="-nic user,model=virtio-net-pci"
-QEMU_INITRD=$work/initramfs.img
-export_dir=$work/export-$$
-rm -rf "$export_dir"
-mkdir -p "$export_dir/scratch"
-trap 'netns_cleanup; rm -rf "$export_dir"' EXIT
-nfs_start "$QEMU_NETNS" "$export_dir" || { not_ok "NFS-Ganesha started"; exit 1; }
-export_path=$(realpath "$export_dir")
+mkdir -p "$logs"
+trap 'netns_cleanup; rm -rf "$SOAK_EXPORT"' EXIT
+soak_setup shutdown "$work" || { not_ok "guest image, namespace and NFS-Ganesha set up"; exit 1; }
+export_dir=$SOAK_EXPORT
 
 # secs_since T0: seconds (2 decimals) from a `date +%s.%N` value to now.
 secs_since() { echo "$(date +%s.%N) $1" | awk '{ printf "%.2f", $1 - $2 }'; }
-
-# boot LOG VERB EXTRA-CMDLINE: starts the guest in the background; it writes st.file=NAME.
-# (Each boot its own name: files changed behind Ganesha's back confuse its cache.)
-boot() {
-	qemu_start "$1" "rdinit=/bin/sh st.export=$export_path st.verb=$2 $3 -- /shutdown-guest"
-}
-
-# shutdown_secs LOG: guest seconds from the shutdown program's first line to the kernel's last.
-shutdown_secs() {
-	awk -F'[][]' '/ghostinit: shutdown: .* within/ && a == "" { a = $2 } /reboot: / { b = $2 }
-		END { if (a != "" && b != "") printf "%.2f", b - a }' "$1"
-}
+boot() { soak_boot "$@"; }
+shutdown_secs() { soak_shutdown_secs "$1"; }
 
 # 1. Data written without fsync right before poweroff is complete on the server (the writer
-#    still has its file open at the handover; ST-DIRTY says how much the kernel had not yet
-#    written back by then: NFS writes back eagerly, so often nothing).
-lost=0 times="" min_dirty=""
-for i in $(seq 1 "$CYCLES"); do
-	log=$logs/data-$i.console
-	boot "$log" poweroff "st.file=data-$i"
-	qemu_wait "$BOOT_LIMIT"
-	rc=$?
-	want=$(awk '/^ST-DATA / { print $2 }' "$log" | tr -d '\r')
-	got=$(md5sum <"$export_dir/data-$i" 2>/dev/null | cut -d' ' -f1)
-	if [ "$rc" -ne 0 ] || [ -z "$want" ] || [ "$want" != "$got" ] || ! grep -q 'reboot: Power down' "$log"; then
-		lost=$((lost + 1))
-		echo "# cycle $i: status $rc, guest md5 '${want}', server md5 '${got}' (log $log)"
-	fi
-	times="$times $(shutdown_secs "$log")"
-	dirty=$(awk '/^ST-DIRTY / { print $2 }' "$log" | tr -d '\r')
-	if [ -z "$min_dirty" ] || [ "${dirty:-0}" -lt "$min_dirty" ]; then min_dirty=${dirty:-0}; fi
-done
-echo "# dirty kB at the handover, least over the cycles: ${min_dirty}"
-check "$CYCLES power-offs, file written without fsync complete on the server every time ($lost lost)" [ "$lost" -eq 0 ]
-echo "# shutdown program start to power down (guest s):$times"
+#    still has its file open at the handover), every cycle, each within its bound.
+soak_cycles "$CYCLES" "$logs"
+check "$CYCLES power-offs, file written without fsync complete on the server every time ($SOAK_LOST lost)" [ "$SOAK_LOST" -eq 0 ]
+check "$CYCLES power-offs, each over within ${SOAK_SHUTDOWN_LIMIT} s of its start ($SOAK_HANGS hangs)" [ "$SOAK_HANGS" -eq 0 ]
+echo "# shutdown program start to power down (guest): $(soak_stats $SOAK_TIMES)"
 
 # 2. Every reset method ends the VM (-no-reboot makes QEMU exit), and poweroff powers off.
 for method in pci acpi kbd; do
@@ -116,9 +80,12 @@ if log_wait "$log" '^ST-READY' "$BOOT_LIMIT"; then
 		grep -qE 'shutdown: sync given up .*; [1-9][0-9]* kB still dirty' "$log"
 	check "server gone: says what it could not unmount" grep -qE 'not cleanly unmounted: .*/oldroot \(nfs4: ' "$log"
 	check "server gone: the kernel restarted the machine" grep -q 'reboot: Restarting system' "$log"
+	grep -q 'reboot: Restarting system' "$log" && outcome="reset, unmount failure named" || outcome="FAILED"
+	fault_line="# fault: NFS server gone before shutdown | $outcome | ${guest:-?}"
 else
 	not_ok "server gone: the guest got ready ($log)"
 	qemu_wait 1 >/dev/null
+	fault_line="# fault: NFS server gone before shutdown | FAILED (guest never ready) | -"
 fi
 kill -CONT "$NFS_PID" 2>/dev/null
 nfs_stop
@@ -201,4 +168,5 @@ else
 	not_ok "negative control: the guest reached the naive unmount ($log)"
 	qemu_wait 1 >/dev/null
 fi
+echo "$fault_line" # one case of make faults (tests/faults/faults.mk)
 tap_done
