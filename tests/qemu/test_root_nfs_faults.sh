@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/qemu.sh
 . tests/lib/nfs.sh
 . tests/lib/worker-root.sh
+. tests/lib/fault.sh
 logs=build/test-logs/qemu
 ns=$(netns_name rootflt)
 netns_add "$ns"
@@ -31,12 +32,16 @@ qemu_start "$log" "root=nfs4:10.0.2.2:$exp rw ghost.root_timeout=120 panic=-1"
 check "late: the worker tried before the server existed" log_wait "$log" 'failed \(attempt 1\)' 120
 sleep 20
 if nfs_start "$ns" "$exp"; then ok "late: Ganesha started 20 s after the first attempt"; else not_ok "late: Ganesha started"; fi
+t0=$(date +%s.%N)
+late=$(log_wait "$log" 'ghostinit: root: mounted' 120 && echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
 qemu_wait 200
 rc=$?
 check "late: QEMU powered off by itself (status $rc, $((SECONDS - start))s)" [ "$rc" -eq 0 ]
 check "late: the failures were retried, in words" grep -q 'ghostinit: root: mount 10.0.2.2:.* failed (attempt [0-9]*): server not answering; retrying in [0-9]* ms' "$log"
 check "late: mounted after several attempts" grep -qE 'ghostinit: root: mounted 10.0.2.2:.* after ([3-9]|[1-9][0-9]+) attempts' "$log"
 check "late: the worker's init runs as PID 1" grep -q 'WORKER-INIT-REACHED pid=1[[:space:]]*$' "$log"
+grep -q 'WORKER-INIT-REACHED pid=1' "$log" && outcome="retried, mounted ${late:-?} s after the server appeared, booted" || outcome=FAILED
+fault_line "NFS server absent, started after 20 s" "$outcome" "${late:--}"
 
 # fatal_case NAME APPEND WORDS VERSION: the mount must fail with WORDS, then a bounded reset.
 fatal_case() {
@@ -56,6 +61,8 @@ fatal_case() {
 nfs_stop
 if nfs_start "$ns" "$exp" --v3; then ok "Ganesha restarted with NFSv3"; else not_ok "Ganesha restarted with NFSv3"; fi
 fatal_case wrong-path-v4 "root=nfs4:10.0.2.2:/no/such/export" "export not found" 4.2
+grep -q 'reboot: Restarting system' "$log" && grep -qF 'export not found' "$log" && outcome="named ('export not found'), fatal path, reset" || outcome=FAILED
+fault_line "wrong export path (NFSv4)" "$outcome" "$(fault_secs "$log" 'ghostboot .* starting' 'reboot: Restarting')"
 fatal_case wrong-path-v3 "root=nfs:10.0.2.2:/no/such/export:port=2049,mountport=20048" "access denied by the server" 3
 
 # 3. A client the export refuses (only 10.255.0.1 may mount; QEMU's NAT comes from 127.0.0.1).
