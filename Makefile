@@ -66,6 +66,8 @@ include kernel-config/kernel.mk
 include tests/tests.mk
 include tests/bench/bench.mk
 include tests/storm/storm.mk
+include tests/soak/soak.mk
+include tests/faults/faults.mk
 
 clean:
 	rm -rf $(BUILD)/agent $(HOST) $(BUILD)/ghostinit $(BUILD)/initramfs*.img $(BUILD)/test-logs
