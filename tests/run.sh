@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs the test suites named as arguments (build unit fuzz net qemu), each test with a hard timeout,
+# Runs the test suites named as arguments (build unit fuzz net qemu faults), each test with a hard timeout,
 # its output kept in build/test-logs/<suite>/<test>.log, and prints one closing line:
 # "N passed, N failed". Every test speaks TAP ("ok ..." / "not ok ..."); a test that exits
 # non-zero without a "not ok" line counts as one failure.
@@ -90,13 +90,13 @@ suite_scripts() { # suite jobs
 	collect "${logs_of[@]}"
 }
 
-[ $# -gt 0 ] || set -- build unit fuzz net qemu
+[ $# -gt 0 ] || set -- build unit fuzz net qemu faults
 for suite in "$@"; do
 	case $suite in
 	unit) suite_unit ;;
 	fuzz) suite_fuzz ;;
 	build | net) suite_scripts "$suite" 1 ;;
-	qemu) suite_scripts "$suite" "${TEST_JOBS:-$(nproc)}" ;;
+	qemu | faults) suite_scripts "$suite" "${TEST_JOBS:-$(nproc)}" ;;
 	*) echo "run.sh: unknown suite $suite" >&2; failed=$((failed + 1)) ;;
 	esac
 done

@@ -6,6 +6,7 @@
 #   tests/build/test_*.sh the build itself: size budgets, determinism, module list
 #   tests/net/test_*.sh   network-namespace tests with real servers (TAP output)
 #   tests/qemu/test_*.sh  the real kernel in QEMU (TAP output)
+#   tests/faults/test_*.sh the quick fault cases, also in QEMU (make faults runs them all)
 # tests/run.sh runs them and prints one summary line: "N passed, N failed".
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -31,7 +32,7 @@ $(HOST)/fuzz/%: tests/fuzz/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB)
 test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(HOST)/ghostinit $(BUILD)/initramfs-custom.img
 
 # SUITES=unit make check, or SUITES="unit qemu", runs a subset.
-SUITES ?= build unit fuzz net qemu
+SUITES ?= build unit fuzz net qemu faults
 check: deps
 	@$(MAKE) --no-print-directory test-build
 	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/run.sh $(SUITES)
