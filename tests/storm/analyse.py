@@ -2,13 +2,14 @@
 """Figures of one storm launch (tests/storm/lib.sh), as key=value lines.
 
 usage: analyse.py DIR KIND N OFFSET_MS
-DIR/<i>/times holds "start end status" (wall-clock seconds) of client i; DIR/<i>/out its
-output. A ghostboot client's lease time is its own (GHOST_LEASE_AT_MS, CLOCK_BOOTTIME ms,
+DIR/<i>/times holds "released end status" (wall-clock seconds) of client i, DIR/<i>/run/
+exec_start the moment right before its exec (past `ip netns exec`); DIR/<i>/out its output.
+A ghostboot client's lease time is its own (GHOST_LEASE_AT_MS, CLOCK_BOOTTIME ms,
 + OFFSET_MS to wall clock); an ipconfig client's is its exit (it exits once configured).
 When ghostwatch saw a node comes from ghostwatch's own state (status --json: last_seen_ms, the
 receipt of its last report, which is the lease when no heartbeat follows). DHCP packets are
 counted in dnsmasq's log (--log-dhcp: one line per packet). Times are ms from the node's own
-start; percentiles are nearest-rank.
+exec; percentiles are nearest-rank. Spreads: of the releases (barrier) and of the execs.
 """
 import json
 import math
@@ -44,7 +45,7 @@ def read(path, default=""):
 
 def main():
     d, kind, n, offset = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    starts, lease_ms, seen_ms, ends = [], [], [], []
+    releases, starts, lease_ms, seen_ms, ends, last = [], [], [], [], [], []
     leased = stuck = failed = 0
     rep = dict(reports=0, sent=0, retransmits=0, acked=0, given_up=0, waited_max=0)
     nodes = {}
@@ -57,7 +58,10 @@ def main():
         if len(t) != 3:
             stuck += 1
             continue
-        start, end, status = float(t[0]) * 1000, float(t[1]) * 1000, int(t[2])
+        released, end, status = float(t[0]) * 1000, float(t[1]) * 1000, int(t[2])
+        exec_start = read(os.path.join(d, str(i), "run", "exec_start")).strip()
+        start = float(exec_start) * 1000 if exec_start else released
+        releases.append(released)
         starts.append(start)
         ends.append(end)
         if status in TIMEOUT_STATUS:
@@ -88,17 +92,18 @@ def main():
         else:
             leased += 1
             lease_ms.append(at - start)
+            last.append(at)
     print("clients=%d" % n)
-    print("spread_ms=%.0f" % ((max(starts) - min(starts)) if starts else float("nan")))
+    print("spread_ms=%.0f" % ((max(releases) - min(releases)) if releases else float("nan")))
+    print("exec_spread_ms=%.0f" % ((max(starts) - min(starts)) if starts else float("nan")))
     print("leased=%d" % leased)
     print("failed=%d" % failed)
     print("stuck=%d" % stuck)
     for name, values in (("lease", lease_ms), ("seen", seen_ms)):
         for p in (50, 99, 100):
             print("%s_p%s=%s" % (name, "max" if p == 100 else p, pct(values, p)))
-    last = [s + v for s, v in zip(starts, lease_ms)]
-    print("storm_ms=%.0f" % ((max(ends) - min(starts)) if starts else float("nan")))
-    print("all_leased_ms=%.0f" % ((max(last) - min(starts)) if last else float("nan")))
+    print("storm_ms=%.0f" % ((max(ends) - min(releases)) if releases else float("nan")))
+    print("all_leased_ms=%.0f" % ((max(last) - min(releases)) if last else float("nan")))
     log = read(os.path.join(d, "dnsmasq.log"))
     count = {k: len(re.findall(r" DHCP%s\(br0\)" % k, log)) for k in ("DISCOVER", "OFFER", "REQUEST", "ACK", "NAK")}
     for k, v in count.items():

@@ -25,6 +25,10 @@ storm_setup() {
 	local i
 	for i in $(seq 1 "$STORM_N"); do
 		dhcp_client_ns "$STORM_MASTER" "$(storm_client_ns "$i")" "s$i" veth0 "$(storm_mac "$i")" || return 1
+		# No IPv6 link-local on the clients: N links coming up at once would flood the bridge
+		# with DAD, router solicitations and MLD (N x N deliveries) during the first round
+		# only; both DHCP clients here are IPv4.
+		ip -n "$(storm_client_ns "$i")" link set veth0 addrgenmode none || return 1
 	done
 	mkdir -p "$STORM_DIR/gw"
 	gw_key "$STORM_DIR/key"
@@ -48,7 +52,8 @@ storm_fresh_dhcp() {
 		ip -n "$ns" link set veth0 up
 	done
 	DHCP_RANGE=10.77.1.0,10.77.254.254,255.255.0.0,1h \
-		dnsmasq_start "$STORM_MASTER" "$STORM_DIR" --no-ping --dhcp-lease-max=65000
+		dnsmasq_start "$STORM_MASTER" "$STORM_DIR" --no-ping --dhcp-lease-max=65000 || return 1
+	sleep 2 # carrier and bridge ports settled: every round starts from the same quiet state
 }
 
 # STORM_CMD: the command of a client of KIND with its directory D (run after
@@ -81,9 +86,11 @@ storm_launch() {
 			exec 8<&-
 			start=$EPOCHREALTIME
 			# A private /run: ipconfig writes /run/net-veth0.conf, and must not touch the host's.
+			# exec_start: right before the client's exec, past `ip netns exec` and the mount,
+			# which the kernel serialises across namespaces (seconds for 256 at once here).
 			timeout -k 5 "$STORM_CLIENT_LIMIT" ip netns exec "$ns" \
-				sh -c 'mount --bind "$0" /run && exec "$@"' "$d/run" "${STORM_CMD[@]}" \
-				>"$d/out" 2>"$d/err"
+				sh -c 'mount --bind "$0" /run && date +%s.%N >"$0/exec_start" && exec "$@"' "$d/run" \
+				"${STORM_CMD[@]}" >"$d/out" 2>"$d/err"
 			echo "$start $EPOCHREALTIME $?" >"$d/times"
 		) &
 		pids+=($!)
