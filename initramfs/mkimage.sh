@@ -103,9 +103,11 @@ fi
 
 if [ "$with_busybox" -eq 1 ]; then
 	install -m 0755 "$busybox" "$stage/bin/busybox"
-	for applet in $("$busybox" --list | LC_ALL=C sort); do
+	# Run as "busybox": under another name BusyBox looks for an applet of that name.
+	for applet in $("$stage/bin/busybox" --list | LC_ALL=C sort); do
 		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
 	done
+	[ -e "$stage/bin/sh" ] || { echo "mkimage: $busybox lists no sh applet" >&2; exit 1; }
 fi
 
 for f in "${extra_files[@]}"; do

@@ -41,6 +41,12 @@ files=$(zstd -dc "$tmp/full.img" | cpio -t --quiet)
 check "--busybox /bin/busybox: Debian's full BusyBox with its applets (udhcpc)" bash -c \
 	'grep -qx bin/udhcpc <<<"$0" && zstd -dc "$1" | cpio --quiet -i --to-stdout bin/busybox | cmp -s - /bin/busybox' \
 	"$files" "$tmp/full.img"
+cp "$rescue" "$tmp/rescue-bb" # under another name BusyBox would not answer --list
+initramfs/mkimage.sh --output "$tmp/renamed.img" --agent "$agent" --no-modules --busybox "$tmp/rescue-bb"
+check "--busybox with a file not named busybox still links its applets" bash -c \
+	'zstd -dc "$0" | cpio -t --quiet | grep -qx bin/sh' "$tmp/renamed.img"
+check "a binary that lists no sh applet is refused" bash -c \
+	'! initramfs/mkimage.sh --output "$0/y.img" --agent "$1" --no-modules --busybox /bin/true 2>/dev/null' "$tmp" "$agent"
 msg=$(initramfs/mkimage.sh --output "$tmp/x.img" --agent "$agent" --no-modules --busybox "$tmp/none" 2>&1)
 rc=$?
 check "a missing --busybox is refused by name" bash -c '[ "$0" -ne 0 ] && grep -q "no BusyBox at $2" <<<"$1"' "$rc" "$msg" "$tmp/none"
