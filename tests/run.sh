@@ -72,9 +72,20 @@ suite_fuzz() {
 # Script suites run TEST_JOBS tests side by side (QEMU under TCG keeps one core busy per
 # guest and the tests mostly wait for it; the build and net suites run one at a time: they
 # measure or load the host themselves).
+# Tests marked "# heavy:" (a line of their own, saying why) start first, so that the pool
+# does not end with one long test running alone.
+ordered_tests() { # suite
+	local heavy
+	heavy=$(grep -l '^# heavy:' tests/"$1"/test_*.sh 2>/dev/null)
+	printf '%s\n' $heavy
+	for t in tests/"$1"/test_*.sh; do
+		grep -qxF "$t" <<<"$heavy" || echo "$t"
+	done
+}
+
 suite_scripts() { # suite jobs
 	local t name logs_of=() running=0
-	for t in tests/"$1"/test_*.sh; do
+	for t in $(ordered_tests "$1"); do
 		[ -x "$t" ] || continue
 		name=$(basename "$t" .sh)
 		rm -f "$logs/$1/$name.log.result"

@@ -7,7 +7,8 @@
 #   tests/net/test_*.sh   network-namespace tests with real servers (TAP output)
 #   tests/qemu/test_*.sh  the real kernel in QEMU (TAP output)
 #   tests/faults/test_*.sh the quick fault cases, also in QEMU (make faults runs them all)
-# tests/run.sh runs them and prints one summary line: "N passed, N failed".
+# tests/run.sh runs them and prints one summary line: "N passed, N failed". QEMU and fault
+# tests run TEST_JOBS at a time; a script with a line "# heavy: <why>" starts first.
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))

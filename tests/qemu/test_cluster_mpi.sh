@@ -1,4 +1,5 @@
 #!/bin/bash
+# heavy: two Debian workers PXE-booting with systemd and an MPI job, 4–6 minutes
 # `make cluster`'s whole story with 2 workers: the debootstrap'd Debian root (systemd, sshd,
 # Open MPI) exported read-only by the master, both workers PXE-booted through iPXE onto it under
 # their own overlays, ready in ghostwatch, an MPI job over ssh from ghostwatch's hostfile, then a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# heavy: one Debian boot with systemd under TCG, 4–8 minutes
 # systemd's shutdown through ghostinit on a real Debian root: a private read-write copy of the
 # cached Debian root (tests/lib/debian-root.sh) exported over NFSv4, booted by ghostinit
 # without overlay. A oneshot unit writes 8 MiB of random bytes into the NFS root without fsync,
