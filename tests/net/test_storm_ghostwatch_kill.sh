@@ -17,7 +17,7 @@ N=${STORM_CLIENTS:-32}
 D=$(dhcp_tmpdir test_storm_gwkill)
 # The restarted ghostwatch is started by the killer below; its PID file is read here as well,
 # so that an interrupted run stops it too.
-trap 'kill -TERM "$(cat "$D/gw2.pid" 2>/dev/null)" 2>/dev/null; netns_cleanup' EXIT
+trap 'kill -TERM "$(cat "$D/gw2.pid" 2>/dev/null)" 2>/dev/null; storm_stop_heartbeats; netns_cleanup' EXIT
 
 check "$N client namespaces, dnsmasq and ghostwatch" storm_setup "$N" "$D"
 # -v: one line per accepted report, the trigger below counts lease reports in it.

@@ -90,7 +90,12 @@ storm_launch() {
 			# which the kernel serialises across namespaces (seconds for 256 at once here).
 			timeout -k 5 "$STORM_CLIENT_LIMIT" ip netns exec "$ns" \
 				sh -c 'mount --bind "$0" /run && date +%s.%N >"$0/exec_start" && exec "$@"' "$d/run" \
-				"${STORM_CMD[@]}" >"$d/out" 2>"$d/err"
+				"${STORM_CMD[@]}" >"$d/out" 2>"$d/err" &
+			# The cleanup stops this subshell by PID: the client (timeout passes the signal
+			# on to it) goes with it.
+			client=$!
+			trap 'kill -TERM "$client" 2>/dev/null' TERM INT
+			wait "$client"
 			echo "$start $EPOCHREALTIME $?" >"$d/times"
 		) &
 		pids+=($!)
@@ -109,6 +114,18 @@ storm_launch() {
 	for pid in $(sed -n "s/^GHOST_HEARTBEAT_PID='\([1-9][0-9]*\)'$/\1/p" "$STORM_DIR/$kind"/*/out); do
 		track_pid "$pid"
 	done
+}
+
+# Heartbeat daemons named in the nodes' state files (root/run/ghostboot/report, last field),
+# for an exit that came before storm_launch tracked them.
+storm_stop_heartbeats() {
+	local f pid
+	for f in "$STORM_DIR"/*/*/root/run/ghostboot/report; do
+		[ -f "$f" ] || continue
+		pid=$(awk '{ print $NF }' "$f")
+		[ "${pid:-0}" -gt 1 ] && kill -TERM "$pid" 2>/dev/null
+	done
+	return 0
 }
 
 # Wall-clock ms minus CLOCK_BOOTTIME ms now: converts the nodes' report times (boottime).
