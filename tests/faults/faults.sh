@@ -25,8 +25,8 @@ for t in "${cases[@]}"; do
 	echo "$name: status $rc, $(grep -c '^ok' "$log") ok, $(grep -c '^not ok' "$log") not ok, $((SECONDS - start)) s"
 	[ "$rc" -eq 0 ] || { failed=$((failed + 1)); grep '^not ok' "$log" | head -n 5 | sed 's/^/    /'; }
 	lines=$(sed -n 's/^# fault: //p' "$log")
-	[ -n "$lines" ] || lines="$name | FAILED (status $rc, no fault line) | -"
-	[ "$rc" -eq 0 ] || lines=$(echo "$lines" | sed "s/ | \([^|]*\) | / | \1 (test failed, see $log) | /")
+	[ -n "$lines" ] || lines="$name | no fault line; the script $([ "$rc" -eq 0 ] && echo passed || echo "FAILED (status $rc)") | -"
+	[ "$rc" -eq 0 ] || lines=$(echo "$lines" | sed "s# | \([^|]*\) | # | \1 (test failed, see $log) | #")
 	while IFS= read -r l; do rows+=("$l"); done <<<"$lines"
 done
 {
