@@ -34,6 +34,9 @@ help:
 	@echo "make size       sizes against their budgets"
 	@echo "make bench      benchmarks with the anchors measured in the same run"
 	@echo "make fuzz       run every fuzz target for FUZZ_SECONDS each"
+	@echo "make storm      N simulated workers leasing and reporting at once (N=256), klibc ipconfig beside"
+	@echo "make faults     the fault matrix in QEMU: case, outcome, time to it"
+	@echo "make soak       SOAK_CYCLES power-offs of a worker writing unsynced data (default 100)"
 	@echo "make kernel     a custom worker kernel from kernel-config/ (KERNEL_BASE=debian for a full one)"
 
 # --- dependencies --------------------------------------------------------------------------
