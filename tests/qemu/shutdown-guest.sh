@@ -100,15 +100,14 @@ case $mode in
 *serverdown)
 	# A second writer with its file open while the server is up; the test freezes the server
 	# on ST-READY, then this one dirties pages that can never reach it.
-	# 5 s leave a loaded host time to see ST-READY and freeze the server before the write.
 	(
 		exec 3>"$mnt/late"
 		echo "ST-READY"
-		sleep 5
+		sleep 2
 		head -c 1048576 /dev/urandom >&3
 		exec sleep 100000
 	) &
-	sleep 7
+	sleep 4
 	echo "ST-DIRTY-AT-HANDOVER $(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo) kB"
 	;;
 esac
