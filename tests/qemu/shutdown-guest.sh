@@ -72,8 +72,10 @@ ifdown*)
 		# Started by its name through PATH, so that argv[0] is "@ghostinit-guardian".
 		ln -s /init /bin/@ghostinit-guardian
 		@ghostinit-guardian --iface eth0 --addr 10.0.2.15/24 --gateway 10.0.2.2 &
+		# Its pid where the shutdown program looks, written by the parent as the boot does.
+		mkdir -p /run/ghostboot && echo $! >/run/ghostboot/guardian.pid
 		i=0
-		while [ ! -s /run/ghostboot/guardian.pid ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+		until dmesg | grep -q 'guardian: watching eth0' || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 	fi
 	echo "ST-IFDOWN"
 	ip addr flush dev eth0
@@ -103,11 +105,23 @@ case $mode in
 	(
 		exec 3>"$mnt/late"
 		echo "ST-READY"
-		sleep 2
+		# Write only once the server is silent (a busy host may take seconds to freeze it): a
+		# lookup of a new name then gets no answer and is killed after 1 s (status 137).
+		i=0
+		while [ $i -lt 60 ]; do
+			timeout -s KILL 1 stat "$mnt/.probe-$i" >/dev/null 2>&1
+			[ $? -eq 137 ] && break
+			i=$((i + 1))
+			sleep 0.2
+		done
+		echo "ST-SERVER-SILENT after $i lookups"
+		: >/tmp/silent
 		head -c 1048576 /dev/urandom >&3
 		exec sleep 100000
 	) &
-	sleep 4
+	i=0
+	until [ -e /tmp/silent ] || [ $i -ge 150 ]; do sleep 0.2; i=$((i + 1)); done
+	sleep 2 # the late megabyte into the page cache
 	echo "ST-DIRTY-AT-HANDOVER $(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo) kB"
 	;;
 esac
