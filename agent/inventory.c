@@ -11,20 +11,7 @@
 #include <unistd.h>
 
 #include "cpuinfo.h"
-
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, size - 1);
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
-	buf[n] = '\0';
-	return n;
-}
+#include "small_file.h"
 
 /* A decimal number from a sysfs file; -1 when absent or not a number (speed is -1 without
  * carrier on many drivers). */
@@ -32,7 +19,7 @@ static long read_number(const char *ifname, const char *attr)
 {
 	char path[96], buf[32];
 	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
-	if (read_small(path, buf, sizeof(buf)) <= 0)
+	if (small_file_read(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	long v = 0;
 	const char *p = buf;
@@ -67,7 +54,7 @@ int inventory_collect(const char *ifname, uint32_t ipv4, struct report_inventory
 			copy_text(inv->hostname, u.nodename);
 	}
 	struct cpuinfo ci;
-	ssize_t n = read_small("/proc/cpuinfo", cpu, sizeof(cpu));
+	ssize_t n = small_file_read("/proc/cpuinfo", cpu, sizeof(cpu));
 	if (n < 0)
 		first_err = (int)n;
 	else if (cpuinfo_parse(cpu, (size_t)n, &ci) == 0) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "small_file.h"
 
 #define MODALIAS_MAX 512     /* devices remembered per scan (a PC has ~100) */
 #define MODALIAS_LEN 192     /* longer modaliases (none seen) are cut and may not match */
@@ -29,15 +30,9 @@ static struct {
 
 static void read_modalias(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
 	char *dst = devices.alias[devices.count];
-	ssize_t n = read(fd, dst, MODALIAS_LEN - 1);
-	close(fd);
-	if (n <= 0)
+	if (small_file_read(path, dst, MODALIAS_LEN) <= 0)
 		return;
-	dst[n] = '\0';
 	dst[strcspn(dst, "\n")] = '\0';
 	devices.count++;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "small_file.h"
 
 #define UNIQUE_ID_PARAM "/sys/module/nfs/parameters/nfs4_unique_id"
 #define BACKOFF_FIRST_MS 250u
@@ -143,19 +144,12 @@ int nfs_mount(const struct nfs_mount_request *req, nfs_mount_failed_fn *failed, 
 	return err;
 }
 
+/* A one-line file without its trailing newline or blanks. */
 static ssize_t read_small(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	int err = errno;
-	close(fd);
-	if (n < 0)
-		return -err;
+	ssize_t n = small_file_read(path, buf, len);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		n--;
-	buf[n] = '\0';
+		buf[--n] = '\0';
 	return n;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "small_file.h"
 
 int nic_undriven_pci_is_network(const char *class_text)
 {
@@ -24,13 +25,8 @@ static void read_attr(const char *dir, const char *dev, const char *name, char *
 {
 	char path[600];
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, dev, name);
-	buf[0] = '\0';
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
+	if (small_file_read(path, buf, size) < 0)
+		buf[0] = '\0';
 	buf[strcspn(buf, " \n")] = '\0';
 }
 
