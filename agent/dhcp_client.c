@@ -3,10 +3,14 @@
  * to 255.255.255.255 from 0.0.0.0 on an interface without an address; setting the broadcast
  * flag makes servers broadcast their answers, which such a socket receives (with rp_filter
  * off, the kernel's default in an initramfs). A server that ignores the flag and unicasts to
- * the offered address would not be heard: documented in docs/network.md. */
+ * the offered address would not be heard: documented in docs/network.md.
+ * Broadcast answers reach every client on the segment; a socket filter on our chaddr drops
+ * the other nodes' answers in the kernel, so a boot storm of N nodes does not wake each
+ * client N times per exchange (docs/reliability.md). */
 #include "dhcp_client.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -69,6 +73,33 @@ uint64_t dhcp_backoff_ms(unsigned attempt, uint32_t r)
 	return base / 2 + (base * (r % 1024u)) / 1024u;
 }
 
+/* Offsets from the UDP header, where a UDP socket's filter starts. */
+#define FILTER_CHADDR (8 + 28)
+#define FILTER_SHORTEST (FILTER_CHADDR + 6)
+
+/* Accept only answers whose chaddr is this Ethernet interface's MAC. Datagrams too short to
+ * hold a chaddr pass, so that the parser still counts them as truncated. */
+static int attach_chaddr_filter(int fd, const struct dhcp_iface *ifc)
+{
+	if (ifc->htype != 1 || ifc->hwaddr_len != 6)
+		return 0; /* other link types: the parser's chaddr check alone */
+	const uint8_t *m = ifc->hwaddr;
+	uint32_t head = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+	uint32_t tail = (uint32_t)m[4] << 8 | m[5];
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FILTER_SHORTEST, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, FILTER_CHADDR),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, head, 0, 3),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, FILTER_CHADDR + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, tail, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
 static int open_socket(const struct dhcp_iface *ifc)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP);
@@ -79,6 +110,7 @@ static int open_socket(const struct dhcp_iface *ifc)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name, (socklen_t)strlen(ifc->name) + 1) < 0 ||
+	    attach_chaddr_filter(fd, ifc) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int err = -errno;
 		close(fd);

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Malformed DHCP answers (truncated, oversized, wrong magic, wrong xid, wrong chaddr, option
-# overrun, unterminated, no message type) are ignored and counted, each by its reason; the
-# real dnsmasq that starts afterwards still gives the lease.
+# Malformed DHCP answers (truncated, oversized, wrong magic, wrong xid, option overrun,
+# unterminated, no message type) are ignored and counted, each by its reason; an answer for
+# another client's MAC never reaches the client (its socket filter drops it in the kernel);
+# the real dnsmasq that starts afterwards still gives the lease.
 cd "$(dirname "$0")/../.." || exit 1
 source tests/lib/tap.sh
 source tests/lib/netns.sh
@@ -33,11 +34,13 @@ check "the lease is dnsmasq's, not the bad packets' 10.77.0.66 ($addr)" sh -c "[
 check "address configured" has_addr "$C" veth0 "$addr/24"
 line=$(grep "ignored" "$D/err")
 echo "# $line"
-for reason in "1 truncated" "1 oversized" "1 wrong magic" "1 option overrun" "1 unterminated" "1 malformed" "1 wrong chaddr"; do
+for reason in "1 truncated" "1 oversized" "1 wrong magic" "1 option overrun" "1 unterminated" "1 malformed"; do
 	check "counted: $reason" sh -c "echo '$line' | grep -q ', $reason\\|: $reason'"
 done
 check "counted: wrong xid" sh -c "echo '$line' | grep -qE '[1-9][0-9]* wrong xid'"
-check "GHOST_REJECTED at least 8" [ "$(env_value "$D/out" GHOST_REJECTED)" -ge 8 ]
+check "another MAC's answer dropped before the client read it (0 wrong chaddr)" \
+	sh -c "echo '$line' | grep -q ', 0 wrong chaddr'"
+check "GHOST_REJECTED at least 7" [ "$(env_value "$D/out" GHOST_REJECTED)" -ge 7 ]
 
 [ "$tap_failures" -eq 0 ] && rm -rf "$D"
 tap_done

@@ -52,7 +52,7 @@ def main():
     if kind == "ghostboot":
         doc = json.loads(read(os.path.join(d, "status.json"), '{"nodes": []}'))
         nodes = {x["node"]: x for x in doc["nodes"]}
-    in_table = lease_seen = 0
+    in_table = lease_seen = ignored = 0
     for i in range(1, n + 1):
         t = read(os.path.join(d, str(i), "times")).split()
         if len(t) != 3:
@@ -73,6 +73,7 @@ def main():
             if e.get("GHOST_ADDR") and e.get("GHOST_LEASE_AT_MS"):
                 at = int(e["GHOST_LEASE_AT_MS"]) + offset
             rep["reports"] += int(e.get("GHOST_REPORT_SEQ", 0))
+            ignored += int(e.get("GHOST_REJECTED", 0))
             for k in ("sent", "retransmits", "acked", "given_up"):
                 rep[k] += int(e.get("GHOST_REPORT_" + k.upper(), 0))
             rep["waited_max"] = max(rep["waited_max"], int(e.get("GHOST_REPORT_WAITED_MS", 0)))
@@ -113,6 +114,9 @@ def main():
     if kind == "ghostboot":
         accepted = int(read(os.path.join(d, "accepted"), "0").strip() or 0)
         replayed = int(read(os.path.join(d, "replayed"), "0").strip() or 0)
+        # DHCP answers a client read and ignored (another node's, malformed...): its socket
+        # filter keeps the other nodes' broadcast answers out, so this stays near 0, not N.
+        print("dhcp_ignored_per_node=%.2f" % (ignored / n))
         print("in_table=%d" % in_table)
         print("lease_seen=%d" % lease_seen)
         for k, v in rep.items():

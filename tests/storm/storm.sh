@@ -84,6 +84,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	row "time to lease max (ms)" "$(g lease_pmax)" "$(k lease_pmax)"
 	row "all leased, from first start (ms)" "$(g all_leased_ms)" "$(k all_leased_ms)"
 	row "DHCP exchanges (DISCOVERs) / node" "$(g exchanges_per_node)" "$(k exchanges_per_node)"
+	row "DHCP answers read, not its own / node" "$(g dhcp_ignored_per_node)" "-" "-"
 	row "DHCP packets / lease" "$(g dhcp_packets_per_lease)" "$(k dhcp_packets_per_lease)"
 	row "DHCP NAKs" "$(g dhcp_nak)" "$(k dhcp_nak)" -
 	row "seen by ghostwatch (lease stage)" "$(g lease_seen)/$N" "n/a" -
