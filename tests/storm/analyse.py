@@ -2,8 +2,9 @@
 """Figures of one storm launch (tests/storm/lib.sh), as key=value lines.
 
 usage: analyse.py DIR KIND N OFFSET_MS
-DIR/<i>/times holds "released end status" (wall-clock seconds) of client i, DIR/<i>/run/
-exec_start the moment right before its exec (past `ip netns exec`); DIR/<i>/out its output.
+DIR/<i>/times holds "start end status" (wall-clock seconds) of client i, DIR/<i>/run/
+exec_start the moment right before its exec (the client waits for the release inside its
+namespace, so this is when the release reached it); DIR/<i>/out its output.
 A ghostboot client's lease time is its own (GHOST_LEASE_AT_MS, CLOCK_BOOTTIME ms,
 + OFFSET_MS to wall clock); an ipconfig client's is its exit (it exits once configured).
 When ghostwatch saw a node comes from ghostwatch's own state (status --json: last_seen_ms, the

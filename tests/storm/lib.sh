@@ -6,7 +6,8 @@
 #   storm_setup N DIR          namespaces, key, dnsmasq (fresh), ghostwatch (state DIR/gw/state)
 #   storm_fresh_dhcp           a new dnsmasq with no leases, client addresses flushed
 #   storm_launch KIND [ARGS]   KIND ghostboot (ARGS: more command-line words) or ipconfig; all
-#                              N at once; returns when every client ended (each is bounded)
+#                              N at once (each waits inside its namespace for the release);
+#                              returns when every client ended (each is bounded)
 #   storm_analyse KIND         prints the figures of the last launch of KIND (key=value lines
 #                              in DIR/KIND/summary)
 STORM_AGENT=${STORM_AGENT:-$GB_TOP/build/storm/ghostinit}
@@ -29,6 +30,11 @@ storm_setup() {
 		# with DAD, router solicitations and MLD (N x N deliveries) during the first round
 		# only; both DHCP clients here are IPv4.
 		ip -n "$(storm_client_ns "$i")" link set veth0 addrgenmode none || return 1
+		# Isolated bridge ports: a node's broadcasts reach the master only, not the N - 1 other
+		# simulated nodes. On real hardware each node drops the others' DISCOVERs on its own
+		# CPU; here all N would share this host's cores (N x N deliveries queued in front of
+		# the master's copy). The master's broadcasts still reach every node.
+		bridge -n "$STORM_MASTER" link set dev "s$i" isolated on || return 1
 	done
 	mkdir -p "$STORM_DIR/gw"
 	gw_key "$STORM_DIR/key"
@@ -80,23 +86,28 @@ storm_launch() {
 		mkdir -p "$d/root" "$d/run"
 		storm_command "$kind" "$d" "$@"
 		(
-			exec 9>&- 8<"$go"
-			: >"$d/ready"
-			read -r -u 8 _
-			exec 8<&-
-			start=$EPOCHREALTIME
-			# A private /run: ipconfig writes /run/net-veth0.conf, and must not touch the host's.
-			# exec_start: right before the client's exec, past `ip netns exec` and the mount,
-			# which the kernel serialises across namespaces (seconds for 256 at once here).
-			timeout -k 5 "$STORM_CLIENT_LIMIT" ip netns exec "$ns" \
-				sh -c 'mount --bind "$0" /run && date +%s.%N >"$0/exec_start" && exec "$@"' "$d/run" \
-				"${STORM_CMD[@]}" >"$d/out" 2>"$d/err" &
+			exec 9>&-
+			# Each client is inside its namespace, /run mounted, before the barrier opens:
+			# `ip netns exec` and the mount are serialised by the kernel across namespaces
+			# (seconds for 256), so done after the release they would spread the starts and
+			# load the host with N launchers while the first clients run. The release is then
+			# one read() returning and one exec per node. bash for $EPOCHREALTIME (no fork).
+			timeout -k 5 "$STORM_CLIENT_LIMIT" ip netns exec "$ns" bash -c '
+				d=$0
+				mount --bind "$d/run" /run || exit 97
+				: >"$d/ready"
+				read -r -u 8 _
+				exec 8<&-
+				echo "$EPOCHREALTIME" >"$d/run/exec_start"
+				exec "$@"' "$d" "${STORM_CMD[@]}" 8<"$go" >"$d/out" 2>"$d/err" &
 			# The cleanup stops this subshell by PID: the client (timeout passes the signal
 			# on to it) goes with it.
 			client=$!
 			trap 'kill -TERM "$client" 2>/dev/null' TERM INT
 			wait "$client"
-			echo "$start $EPOCHREALTIME $?" >"$d/times"
+			status=$?
+			start=$(cat "$d/run/exec_start" 2>/dev/null)
+			echo "${start:-$EPOCHREALTIME} $EPOCHREALTIME $status" >"$d/times"
 		) &
 		pids+=($!)
 		track_pid "$!"
