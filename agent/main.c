@@ -113,6 +113,7 @@ static int usage(void)
 	fprintf(stderr, "usage: ghostinit cmdline [TEXT]   show what a kernel command line means\n"
 			"       ghostinit report ...       send stage reports to ghostwatch (--help)\n"
 			"       ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n"
+			"                        [--broadcast]\n"
 			"                                  bring the network up as the boot would\n"
 			"       ghostinit shutdown reboot|poweroff|halt\n"
 			"                                  from another init: unmount the root safely, reset\n"
