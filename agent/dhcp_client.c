@@ -1,16 +1,19 @@
-/* DHCP state machine over one UDP socket per interface (SO_BINDTODEVICE, port 68).
- * Why UDP and not AF_PACKET: the kernel builds and checks the IP/UDP headers, and Linux sends
- * to 255.255.255.255 from 0.0.0.0 on an interface without an address; setting the broadcast
- * flag makes servers broadcast their answers, which such a socket receives (with rp_filter
- * off, the kernel's default in an initramfs). A server that ignores the flag and unicasts to
- * the offered address would not be heard: documented in docs/network.md.
- * Broadcast answers reach every client on the segment; a socket filter on our chaddr drops
- * the other nodes' answers in the kernel, so a boot storm of N nodes does not wake each
- * client N times per exchange (docs/reliability.md). */
+/* DHCP state machine per interface. Requests leave through a UDP socket (SO_BINDTODEVICE,
+ * port 68): the kernel builds the IP/UDP headers, and Linux sends to 255.255.255.255 from
+ * 0.0.0.0 on an interface without an address. Answers are read from a packet socket, which
+ * hears a unicast frame to our MAC for the offered address before the interface has it, so
+ * requests leave without the broadcast flag (RFC 2131 4.1: a client that can receive unicast
+ * clears it): the server answers this node alone instead of every node on the segment. The
+ * packet socket's filter keeps only UDP to port 68 with our chaddr; a server that broadcasts
+ * anyway is still heard. Interfaces that are not Ethernet, or a kernel without packet
+ * sockets, fall back to the broadcast flag and the UDP socket, whose filter then drops the
+ * other nodes' answers in the kernel (docs/network.md, docs/reliability.md). */
 #include "dhcp_client.h"
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -30,7 +33,8 @@
 enum state { ST_REBOOTING, ST_SELECTING, ST_REQUESTING };
 
 struct client {
-	int fd;
+	int fd;     /* UDP: sends, and receives when there is no packet socket */
+	int raw_fd; /* packet socket for answers, -1: none */
 	enum state state;
 	uint32_t xid;
 	unsigned attempt;   /* sends in the current state */
@@ -73,34 +77,97 @@ uint64_t dhcp_backoff_ms(unsigned attempt, uint32_t r)
 	return base / 2 + (base * (r % 1024u)) / 1024u;
 }
 
-/* Offsets from the UDP header, where a UDP socket's filter starts. */
-#define FILTER_CHADDR (8 + 28)
-#define FILTER_SHORTEST (FILTER_CHADDR + 6)
+#define FILTER_ACCEPT BPF_STMT(BPF_RET | BPF_K, 0xffff)
+#define FILTER_DROP BPF_STMT(BPF_RET | BPF_K, 0)
+#define UDP_CHADDR (8 + 28) /* chaddr's offset from the UDP header */
 
-/* Accept only answers whose chaddr is this Ethernet interface's MAC. Datagrams too short to
- * hold a chaddr pass, so that the parser still counts them as truncated. */
-static int attach_chaddr_filter(int fd, const struct dhcp_iface *ifc)
+static bool is_ethernet(const struct dhcp_iface *ifc)
 {
-	if (ifc->htype != 1 || ifc->hwaddr_len != 6)
-		return 0; /* other link types: the parser's chaddr check alone */
+	return ifc->htype == 1 && ifc->hwaddr_len == 6;
+}
+
+static uint32_t mac_head(const struct dhcp_iface *ifc)
+{
 	const uint8_t *m = ifc->hwaddr;
-	uint32_t head = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
-	uint32_t tail = (uint32_t)m[4] << 8 | m[5];
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FILTER_SHORTEST, 0, 4),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, FILTER_CHADDR),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, head, 0, 3),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, FILTER_CHADDR + 4),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, tail, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0xffff),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	return (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+}
+
+static uint32_t mac_tail(const struct dhcp_iface *ifc)
+{
+	return (uint32_t)ifc->hwaddr[4] << 8 | ifc->hwaddr[5];
+}
+
+static int attach_filter(int fd, struct sock_filter *code, unsigned short len)
+{
+	struct sock_fprog prog = { .len = len, .filter = code };
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
-static int open_socket(const struct dhcp_iface *ifc)
+/* UDP socket (the filter starts at the UDP header): answers whose chaddr is our MAC only;
+ * datagrams too short to hold a chaddr pass, so that the parser counts them as truncated.
+ * With a packet socket reading the answers, this socket reads nothing. */
+static int attach_udp_filter(int fd, const struct dhcp_iface *ifc, bool packet_socket)
+{
+	if (packet_socket) {
+		struct sock_filter none[] = { FILTER_DROP };
+		return attach_filter(fd, none, 1);
+	}
+	if (!is_ethernet(ifc))
+		return 0; /* other link types: the parser's chaddr check alone */
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, UDP_CHADDR + 6, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, UDP_CHADDR),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mac_head(ifc), 0, 3),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, UDP_CHADDR + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mac_tail(ifc), 0, 1),
+		FILTER_ACCEPT,
+		FILTER_DROP,
+	};
+	return attach_filter(fd, code, sizeof(code) / sizeof(code[0]));
+}
+
+/* Packet socket (SOCK_DGRAM: the filter starts at the IP header): unfragmented UDP to port
+ * 68 whose chaddr is our MAC. */
+static int attach_packet_filter(int fd, const struct dhcp_iface *ifc)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9), /* protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 10),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6), /* flags, fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x3fff, 8, 0),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), /* X = IP header length */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),  /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PORT_CLIENT, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_IND, UDP_CHADDR),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mac_head(ifc), 0, 3),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, UDP_CHADDR + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, mac_tail(ifc), 0, 1),
+		FILTER_ACCEPT,
+		FILTER_DROP,
+	};
+	return attach_filter(fd, code, sizeof(code) / sizeof(code[0]));
+}
+
+/* The filter is attached before the bind that starts reception: nothing unfiltered queues. */
+static int open_packet_socket(const struct dhcp_iface *ifc)
+{
+	if (!is_ethernet(ifc))
+		return -EPROTONOSUPPORT;
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+				   .sll_ifindex = ifc->ifindex };
+	if (attach_packet_filter(fd, ifc) < 0 || bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int open_udp_socket(const struct dhcp_iface *ifc, bool packet_socket)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_UDP);
 	if (fd < 0)
@@ -110,7 +177,7 @@ static int open_socket(const struct dhcp_iface *ifc)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifc->name, (socklen_t)strlen(ifc->name) + 1) < 0 ||
-	    attach_chaddr_filter(fd, ifc) < 0 ||
+	    attach_udp_filter(fd, ifc, packet_socket) < 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int err = -errno;
 		close(fd);
@@ -139,6 +206,7 @@ static void send_one(struct client *c, const struct dhcp_iface *ifc, const struc
 		.secs = (uint16_t)((now - c->round_start) / 1000u),
 		.htype = ifc->htype,
 		.chaddr_len = ifc->hwaddr_len,
+		.broadcast = c->raw_fd < 0,
 	};
 	memcpy(req.chaddr, ifc->hwaddr, ifc->hwaddr_len);
 	if (c->state == ST_REBOOTING)
@@ -200,6 +268,64 @@ static bool receive_one(struct client *c, const struct dhcp_iface *ifc, const ui
 	}
 }
 
+/* The answer in one datagram read from the client's reading socket; false when the frame
+ * around it is not IPv4/UDP to port 68 (counted as truncated). */
+static bool answer_of(const struct client *c, const uint8_t *buf, size_t len, const uint8_t **answer,
+		      size_t *answer_len, struct dhcp_iface_stats *st)
+{
+	if (c->raw_fd < 0) {
+		*answer = buf;
+		*answer_len = len;
+		return true;
+	}
+	if (dhcp_udp_payload(buf, len, answer, answer_len) == 0)
+		return true;
+	st->rejected.truncated++;
+	return false;
+}
+
+/* Reads every queued datagram; returns true when one bound the interface. */
+static bool drain(struct client *c, const struct dhcp_iface *ifc, struct dhcp_iface_stats *st,
+		  struct dhcp_msg *ack, uint64_t now)
+{
+	int fd = c->raw_fd >= 0 ? c->raw_fd : c->fd;
+	for (;;) {
+		uint8_t buf[2048];
+		const uint8_t *answer;
+		size_t answer_len;
+		ssize_t got = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+		if (got < 0)
+			return false; /* EAGAIN: drained */
+		if ((size_t)got > sizeof(buf)) {
+			st->rejected.oversized++;
+			continue;
+		}
+		if (answer_of(c, buf, (size_t)got, &answer, &answer_len, st) &&
+		    receive_one(c, ifc, answer, answer_len, st, ack, now))
+			return true;
+	}
+}
+
+static void open_client(struct client *c, const struct dhcp_iface *ifc, bool broadcast)
+{
+	c->raw_fd = broadcast ? -1 : open_packet_socket(ifc);
+	if (c->raw_fd < 0)
+		c->raw_fd = -1;
+	c->fd = open_udp_socket(ifc, c->raw_fd >= 0);
+	if (c->fd < 0 && c->raw_fd >= 0) {
+		close(c->raw_fd);
+		c->raw_fd = -1;
+	}
+}
+
+static void close_client(struct client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->raw_fd >= 0)
+		close(c->raw_fd);
+}
+
 int dhcp_client_run(const struct dhcp_iface *ifs, unsigned n, const struct dhcp_options *opt,
 		    struct dhcp_lease *lease, struct dhcp_iface_stats *stats)
 {
@@ -214,12 +340,13 @@ int dhcp_client_run(const struct dhcp_iface *ifs, unsigned n, const struct dhcp_
 	memset(lease, 0, sizeof(*lease));
 	rnd_seed(ifs, n);
 	for (unsigned i = 0; i < n; i++) {
-		cl[i].fd = open_socket(&ifs[i]);
+		open_client(&cl[i], &ifs[i], opt->broadcast);
 		if (cl[i].fd < 0 && !first_err)
 			first_err = cl[i].fd;
 		open += cl[i].fd >= 0;
 		new_round(&cl[i], opt->requested_ip ? ST_REBOOTING : ST_SELECTING, start);
-		pfd[i].fd = cl[i].fd; /* poll ignores negative fds */
+		/* poll ignores negative fds */
+		pfd[i].fd = cl[i].raw_fd >= 0 ? cl[i].raw_fd : cl[i].fd;
 		pfd[i].events = POLLIN;
 	}
 	if (open == 0)
@@ -256,27 +383,16 @@ int dhcp_client_run(const struct dhcp_iface *ifs, unsigned n, const struct dhcp_
 		for (unsigned i = 0; i < n; i++) {
 			if (cl[i].fd < 0 || !(pfd[i].revents & POLLIN))
 				continue;
-			for (;;) {
-				uint8_t buf[2048];
-				ssize_t got = recv(cl[i].fd, buf, sizeof(buf), MSG_TRUNC);
-				if (got < 0)
-					break; /* EAGAIN: drained */
-				if ((size_t)got > sizeof(buf)) {
-					stats[i].rejected.oversized++;
-					continue;
-				}
-				if (receive_one(&cl[i], &ifs[i], buf, (size_t)got, &stats[i], &lease->ack, now)) {
-					lease->iface = i;
-					lease->elapsed_ms = clock_ms() - start;
-					result = 0;
-					goto done;
-				}
+			if (drain(&cl[i], &ifs[i], &stats[i], &lease->ack, now)) {
+				lease->iface = i;
+				lease->elapsed_ms = clock_ms() - start;
+				result = 0;
+				goto done;
 			}
 		}
 	}
 done:
 	for (unsigned i = 0; i < n; i++)
-		if (cl[i].fd >= 0)
-			close(cl[i].fd);
+		close_client(&cl[i]);
 	return result;
 }

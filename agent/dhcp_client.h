@@ -3,6 +3,7 @@
 #ifndef GHOST_DHCP_CLIENT_H
 #define GHOST_DHCP_CLIENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dhcp_wire.h"
@@ -26,6 +27,7 @@ struct dhcp_iface_stats {
 struct dhcp_options {
 	uint64_t deadline;     /* absolute clock_ms() */
 	uint32_t requested_ip; /* ask for this address first (INIT-REBOOT); 0: plain DISCOVER */
+	bool broadcast;        /* no packet socket: broadcast answers read from the UDP socket */
 };
 
 struct dhcp_lease {

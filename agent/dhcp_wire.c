@@ -71,6 +71,11 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -110,9 +115,9 @@ int dhcp_wire_build(const struct dhcp_request *req, uint8_t *buf, size_t cap)
 	buf[OFF_HLEN] = req->chaddr_len;
 	put32(buf + OFF_XID, req->xid);
 	put16(buf + OFF_SECS, req->secs);
-	/* The interface has no address yet: ask servers to broadcast their answers, so a
-	 * plain UDP socket receives them (see dhcp_client.c). */
-	put16(buf + OFF_FLAGS, FLAG_BROADCAST);
+	/* Without a packet socket the interface, which has no address yet, hears only
+	 * broadcast answers (see dhcp_client.c). */
+	put16(buf + OFF_FLAGS, req->broadcast ? FLAG_BROADCAST : 0);
 	memcpy(buf + OFF_CHADDR, req->chaddr, req->chaddr_len);
 	put32(buf + OFF_MAGIC, MAGIC);
 
@@ -215,7 +220,7 @@ static int take_option(struct dhcp_msg *msg, uint8_t code, const uint8_t *p, siz
 	case OPT_MTU:
 		if (n != 2)
 			return WALK_MALFORMED;
-		msg->mtu = (uint16_t)(p[0] << 8 | p[1]);
+		msg->mtu = get16(p);
 		break;
 	case OPT_HOSTNAME:
 		take_string(msg->hostname, p, n);
@@ -322,4 +327,30 @@ unsigned dhcp_counters_total(const struct dhcp_counters *c)
 {
 	return c->truncated + c->oversized + c->wrong_xid + c->wrong_magic + c->option_overrun +
 	       c->unterminated + c->wrong_chaddr + c->malformed;
+}
+
+#define IPV4_MIN_HEADER 20
+#define UDP_HEADER 8
+#define IPV4_PROTO_UDP 17
+#define IPV4_FRAGMENT_BITS 0x3fffu /* more-fragments flag and fragment offset */
+#define DHCP_CLIENT_PORT 68
+
+int dhcp_udp_payload(const uint8_t *pkt, size_t len, const uint8_t **payload, size_t *payload_len)
+{
+	if (len < IPV4_MIN_HEADER || pkt[0] >> 4 != 4)
+		return -EBADMSG;
+	size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
+	size_t total = get16(pkt + 2);
+	/* Ethernet pads short frames: the IP total length, not the read length, ends the packet. */
+	if (ihl < IPV4_MIN_HEADER || total > len || total < ihl + UDP_HEADER)
+		return -EBADMSG;
+	if (pkt[9] != IPV4_PROTO_UDP || (get16(pkt + 6) & IPV4_FRAGMENT_BITS))
+		return -EBADMSG;
+	const uint8_t *udp = pkt + ihl;
+	size_t udp_len = get16(udp + 4);
+	if (get16(udp + 2) != DHCP_CLIENT_PORT || udp_len < UDP_HEADER || udp_len > total - ihl)
+		return -EBADMSG;
+	*payload = udp + UDP_HEADER;
+	*payload_len = udp_len - UDP_HEADER;
+	return 0;
 }

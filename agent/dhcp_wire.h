@@ -4,6 +4,7 @@
 #define GHOST_DHCP_WIRE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define DHCP_HEADER_LEN 236   /* fixed BOOTP header, before the magic cookie */
@@ -35,6 +36,7 @@ struct dhcp_request {
 	uint8_t htype;         /* ARP hardware type, 1 for Ethernet */
 	uint32_t requested_ip; /* option 50 */
 	uint32_t server_id;    /* option 54 (REQUEST after an OFFER) */
+	bool broadcast;        /* ask for broadcast answers: the client cannot hear unicast */
 };
 
 /* Why a received packet was dropped; one counter each. */
@@ -88,6 +90,11 @@ int dhcp_wire_build(const struct dhcp_request *req, uint8_t *buf, size_t cap);
  * reason in *counters (which may be NULL). expect may be NULL to skip the xid/chaddr check. */
 int dhcp_wire_parse(const uint8_t *buf, size_t len, const struct dhcp_expect *expect,
 		    struct dhcp_msg *msg, struct dhcp_counters *counters);
+
+/* The DHCP payload of an IPv4 packet read from a packet socket (starting at the IP header):
+ * checks the IPv4 and UDP headers (version, lengths, UDP, not a fragment, destination port
+ * 68) and points *payload at the UDP data. Returns 0, or -EBADMSG. */
+int dhcp_udp_payload(const uint8_t *pkt, size_t len, const uint8_t **payload, size_t *payload_len);
 
 /* Sum of all rejection counters. */
 unsigned dhcp_counters_total(const struct dhcp_counters *c);

@@ -127,7 +127,7 @@ static void dhcp_timeout_error(struct net_result *r, const struct dhcp_iface *if
 		stage_error(r, err, "DHCP on %s failed: %s", names, strerror(-err));
 }
 
-static int run_dhcp(const struct boot_config *cfg, const struct ipconf *ip,
+static int run_dhcp(const struct boot_config *cfg, const struct ipconf *ip, bool broadcast,
 		    const struct link_info *links, const unsigned *chosen, unsigned n, struct net_result *r)
 {
 	struct dhcp_iface ifs[DHCP_CLIENT_MAX_IFACES];
@@ -147,7 +147,8 @@ static int run_dhcp(const struct boot_config *cfg, const struct ipconf *ip,
 	}
 	if (count == 0)
 		return stage_error(r, -ENODEV, "no link with a hardware address to run DHCP on");
-	struct dhcp_options opt = { .deadline = deadline_in(cfg->dhcp_timeout_ms), .requested_ip = ip->client };
+	struct dhcp_options opt = { .deadline = deadline_in(cfg->dhcp_timeout_ms), .requested_ip = ip->client,
+				    .broadcast = broadcast };
 	struct dhcp_lease lease;
 	int err = dhcp_client_run(ifs, count, &opt, &lease, st);
 	for (unsigned i = 0; i < count; i++) {
@@ -321,7 +322,7 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 	if (ip.method == IPCONF_STATIC) {
 		/* A static address goes on the named link, else the first with carrier. */
 		static_result(&ip, &links[chosen[first]], r);
-	} else if ((err = run_dhcp(cfg, &ip, links, chosen, up, r))) {
+	} else if ((err = run_dhcp(cfg, &ip, opt->dhcp_broadcast, links, chosen, up, r))) {
 		link_close(ctx);
 		return err;
 	}
@@ -376,8 +377,11 @@ int net_stage_cli(int argc, char **argv)
 			opt.set_hostname = true;
 		else if (!strcmp(argv[i], "--report"))
 			report = true;
+		else if (!strcmp(argv[i], "--broadcast"))
+			opt.dhcp_broadcast = true;
 		else {
-			fprintf(stderr, "usage: ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n");
+			fprintf(stderr, "usage: ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n"
+					"                        [--broadcast]\n");
 			return 2;
 		}
 	}

@@ -47,6 +47,7 @@ struct net_stage_options {
 	const char *iface;  /* only this interface (net-up --iface); NULL: choose */
 	const char *root;   /* prefix of the files written; "" for the real / */
 	bool set_hostname;
+	bool dhcp_broadcast; /* net-up --broadcast: the DHCP client's fallback (docs/network.md) */
 };
 
 /* Runs the stage with the boot defaults (files under /, hostname set). Returns 0, or -errno
@@ -60,9 +61,12 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
  * nfsroot=). A block root without ip= boots on when the network fails. */
 bool net_stage_required(const struct boot_config *cfg);
 
-/* `ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]`:
+/* `ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]
+ * [--broadcast]`:
  * argv[0] is "net-up". Prints the lease as net.env lines; returns the exit status. --report
- * then sends the boot's reports as PID 1 would (report_cmd_boot): a simulated node. */
+ * then sends the boot's reports as PID 1 would (report_cmd_boot): a simulated node.
+ * --broadcast: answers asked by broadcast and read from the UDP socket, as on a link without
+ * packet sockets. */
 int net_stage_cli(int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 /* libFuzzer target: the DHCP reply parser must never read past the buffer, whatever arrives.
- * Every input is parsed twice: with the xid/chaddr check, and without it (deeper paths). */
+ * Every input is parsed twice: with the xid/chaddr check, and without it (deeper paths); and
+ * once more as a packet socket reads it (IPv4 and UDP headers unwrapped first). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -27,6 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (dhcp_counters_total(&counters) > 2)
 		__builtin_trap();
+	const uint8_t *payload;
+	size_t payload_len;
+	if (dhcp_udp_payload(copy, size, &payload, &payload_len) == 0) {
+		if (payload < copy || payload + payload_len > copy + size)
+			__builtin_trap();
+		(void)dhcp_wire_parse(payload, payload_len, NULL, &msg, NULL);
+	}
 	__builtin_free(copy);
 	return 0;
 }

@@ -276,8 +276,13 @@ static void test_build_discover(void **state)
 {
 	(void)state;
 	uint8_t buf[DHCP_MAX_LEN];
-	struct dhcp_request r = { .type = DHCP_DISCOVER, .xid = 0xdeadbeef, .secs = 3, .chaddr_len = 6 };
+	struct dhcp_request r = { .type = DHCP_DISCOVER, .xid = 0xdeadbeef, .secs = 3, .chaddr_len = 6,
+				  .broadcast = true };
 	memcpy(r.chaddr, mac, 6);
+	r.broadcast = false;
+	assert_true(dhcp_wire_build(&r, buf, sizeof(buf)) >= 300);
+	assert_int_equal(buf[10], 0); /* a client that hears unicast leaves the flag clear */
+	r.broadcast = true;
 	int len = dhcp_wire_build(&r, buf, sizeof(buf));
 	assert_true(len >= 300);
 	assert_int_equal(buf[0], 1);
@@ -340,6 +345,73 @@ static void test_build_request(void **state)
 	assert_int_equal(dhcp_wire_build(&r, buf, sizeof(buf)), -EINVAL);
 }
 
+/* An IPv4/UDP packet to port 68 around a 4-byte payload, as a packet socket reads it. */
+static size_t udp_packet(uint8_t *p, size_t ihl_words)
+{
+	size_t ihl = ihl_words * 4, total = ihl + 8 + 4;
+	memset(p, 0, total + 16);
+	p[0] = (uint8_t)(0x40 | ihl_words);
+	p[2] = 0, p[3] = (uint8_t)total;
+	p[9] = 17;
+	uint8_t *u = p + ihl;
+	u[0] = 0, u[1] = 67, u[2] = 0, u[3] = 68, u[4] = 0, u[5] = 12;
+	memcpy(u + 8, "DHCP", 4);
+	return total;
+}
+
+static void test_udp_payload(void **state)
+{
+	(void)state;
+	uint8_t p[128];
+	const uint8_t *pl;
+	size_t n;
+	size_t len = udp_packet(p, 5);
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), 0);
+	assert_int_equal(n, 4);
+	assert_memory_equal(pl, "DHCP", 4);
+	/* Ethernet padding after the IP packet is not payload. */
+	assert_int_equal(dhcp_udp_payload(p, len + 10, &pl, &n), 0);
+	assert_int_equal(n, 4);
+	/* IP options: the UDP header moves. */
+	len = udp_packet(p, 6);
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), 0);
+	assert_memory_equal(pl, "DHCP", 4);
+	assert_ptr_equal(pl, p + 24 + 8);
+}
+
+static void test_udp_payload_refused(void **state)
+{
+	(void)state;
+	uint8_t p[128];
+	const uint8_t *pl;
+	size_t n;
+	size_t len = udp_packet(p, 5);
+	assert_int_equal(dhcp_udp_payload(p, len - 1, &pl, &n), -EBADMSG); /* cut short */
+	assert_int_equal(dhcp_udp_payload(p, 19, &pl, &n), -EBADMSG);
+	p[0] = 0x65; /* IPv6 */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+	p[0] = 0x44; /* header length 16 */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+	len = udp_packet(p, 5);
+	p[9] = 6; /* TCP */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+	len = udp_packet(p, 5);
+	p[6] = 0x20; /* more fragments */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+	len = udp_packet(p, 5);
+	p[7] = 0x01; /* a later fragment */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+	len = udp_packet(p, 5);
+	p[23] = 67; /* to the server port */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+	len = udp_packet(p, 5);
+	p[25] = 13; /* UDP length past the IP packet */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+	len = udp_packet(p, 5);
+	p[25] = 7; /* UDP length shorter than its header */
+	assert_int_equal(dhcp_udp_payload(p, len, &pl, &n), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +428,8 @@ int main(void)
 		cmocka_unit_test(test_unprintable_string_dropped),
 		cmocka_unit_test(test_build_discover),
 		cmocka_unit_test(test_build_request),
+		cmocka_unit_test(test_udp_payload),
+		cmocka_unit_test(test_udp_payload_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
