@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,7 +14,7 @@
 #include "log.h"
 #include "switch_root.h"
 
-void boot_link_protect(void)
+void boot_link_protect(const char *key)
 {
 	char text[2048];
 	struct guardian_config g;
@@ -26,6 +27,7 @@ void boot_link_protect(void)
 		log_warn("boot link: no usable %s; the link is not guarded", GUARDIAN_ENV_PATH);
 		return;
 	}
+	snprintf(g.key, sizeof(g.key), "%s", key ? key : "");
 	int err = link_protect_write("/run", g.ifname);
 	if (err)
 		log_warn("boot link: drop-ins for the network managers not written: %s", strerror(-err));

@@ -23,6 +23,7 @@
 
 #include "boot_config.h"
 #include "clock.h"
+#include "guardian_report.h"
 #include "link.h"
 #include "log.h"
 #include "rtnl_event.h"
@@ -125,7 +126,7 @@ static unsigned read_events(int fd, const struct rtnl_watch *w)
 }
 
 static void restore(struct link_ctx *ctx, const struct guardian_config *cfg, int ifindex, unsigned bits,
-		    const char *how)
+		    const char *how, struct guardian_report *rep)
 {
 	char what[64] = "";
 	int err = 0, r;
@@ -149,12 +150,14 @@ static void restore(struct link_ctx *ctx, const struct guardian_config *cfg, int
 		if (bits & RTNL_EVENT_ROUTE_GONE)
 			strcat(what, " route");
 	}
-	if (err)
+	uint64_t took = clock_ms() - t0;
+	if (err) {
 		log_error("guardian: %s lost%s (%s); restoring failed: %s", cfg->ifname, what, how, strerror(-err));
-	else
-		log_warn("guardian: %s lost%s (%s); restored in %llu ms", cfg->ifname, what, how,
-			 (unsigned long long)(clock_ms() - t0));
-	/* SEAM (Reports issue): a "guardian restored" report to the master goes here. */
+		return;
+	}
+	log_warn("guardian: %s lost%s (%s); restored in %llu ms", cfg->ifname, what, how, (unsigned long long)took);
+	guardian_report_note(rep, cfg->ifname, what, how[0] == 'n' ? "notified" : "polled", took);
+	guardian_report_flush(rep, clock_ms());
 }
 
 int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
@@ -180,6 +183,8 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 	/* Nothing of ours may page in from the NFS root once the link is in doubt. */
 	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
 
+	struct guardian_report rep;
+	guardian_report_init(&rep, cfg->run_fd, cfg->key);
 	struct rtnl_watch w = { .ifindex = ifindex, .addr = cfg->addr, .gateway = cfg->gateway };
 	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN] = "none";
 	inet_ntop(AF_INET, &cfg->addr, a, sizeof(a));
@@ -216,10 +221,11 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 				how = "found by the periodic check";
 			}
 			next_check = deadline_in(GUARDIAN_POLL_MS);
+			guardian_report_flush(&rep, clock_ms()); /* what the rate limit held back */
 		}
 		bits &= RTNL_EVENT_LINK_DOWN | RTNL_EVENT_ADDR_GONE | RTNL_EVENT_ROUTE_GONE;
 		if (bits)
-			restore(ctx, cfg, ifindex, bits, how);
+			restore(ctx, cfg, ifindex, bits, how, &rep);
 	}
 	close(fd);
 	link_close(ctx);
@@ -289,6 +295,7 @@ int guardian_main(int argc, char *const argv[])
 	uint64_t run_ms = 0;
 	int have_addr = 0;
 	memset(&cfg, 0, sizeof(cfg));
+	cfg.run_fd = -1;
 	if (argc >= 2 && !strcmp(argv[1], "--arm"))
 		return request_arm_cli(argc > 2 ? argv[2] : "0");
 	for (int i = 1; i < argc; i += 2) { /* --option value pairs */
@@ -306,10 +313,15 @@ int guardian_main(int argc, char *const argv[])
 			cfg.watchdog_s = (uint32_t)strtoul(val, NULL, 10);
 		else if (!bad && !strcmp(opt, "--for"))
 			run_ms = strtoull(val, NULL, 10);
+		else if (!bad && !strcmp(opt, "--run-fd"))
+			cfg.run_fd = (int)strtol(val, NULL, 10);
+		else if (!bad && !strcmp(opt, "--key") && strlen(val) < sizeof(cfg.key))
+			strcpy(cfg.key, val);
 		else
 			bad = 1;
 		if (bad) {
 			fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n"
+					"                         [--run-fd FD] [--key SPEC]\n"
 					"bad or missing value at '%s'\n", opt);
 			return 2;
 		}
@@ -327,24 +339,39 @@ int guardian_main(int argc, char *const argv[])
 
 int guardian_spawn(const char *exe, const struct guardian_config *cfg)
 {
-	char addr[40], gw[INET_ADDRSTRLEN], wd[16];
+	char addr[40], gw[INET_ADDRSTRLEN], wd[16], runfd[16];
 	char a[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &cfg->addr, a, sizeof(a));
 	snprintf(addr, sizeof(addr), "%s/%d", a, cfg->prefix);
 	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
 	snprintf(wd, sizeof(wd), "%u", cfg->watchdog_s);
+	/* Inherited (no O_CLOEXEC): the guardian's way to /run/ghostboot once /run has moved. */
+	int run_fd = open("/run", O_RDONLY | O_DIRECTORY);
+	snprintf(runfd, sizeof(runfd), "%d", run_fd);
 	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int err = -errno;
+		if (run_fd >= 0)
+			close(run_fd);
+		return err;
+	}
 	if (pid == 0) {
-		char *argv[] = { GUARDIAN_ARGV0, "--iface", (char *)cfg->ifname, "--addr", addr,
-				 "--watchdog", wd, "--gateway", gw, NULL };
-		if (!cfg->gateway)
-			argv[7] = NULL;
+		char *argv[16] = { GUARDIAN_ARGV0, "--iface", (char *)cfg->ifname, "--addr", addr,
+				   "--watchdog", wd };
+		int n = 7;
+		if (run_fd >= 0)
+			argv[n++] = "--run-fd", argv[n++] = runfd;
+		if (cfg->key[0])
+			argv[n++] = "--key", argv[n++] = (char *)cfg->key;
+		if (cfg->gateway)
+			argv[n++] = "--gateway", argv[n++] = gw;
+		argv[n] = NULL;
 		setsid();
 		execv(exe, argv);
 		_exit(127);
 	}
+	if (run_fd >= 0)
+		close(run_fd);
 	/* The pid where the shutdown program finds it, written here: the child may only run after
 	 * switch_root has moved /run. */
 	(void)mkdir("/run/ghostboot", 0755);

@@ -19,13 +19,16 @@ struct guardian_config {
 	int prefix;
 	uint32_t gateway; /* network byte order; 0: no default route to guard */
 	uint32_t watchdog_s; /* timeout armed on SIGUSR1; 0: the default (ghost.shutdown_timeout + 10 s) */
+	int run_fd;          /* /run opened before switch_root, for reports; -1: none */
+	char key[128];       /* ghost.key= of the boot, for its own reports */
 };
 
 /* Watches and restores until run_ms has passed (0: forever). Returns -errno when it cannot
  * start (no such interface, no netlink), else 0 after run_ms. */
 int guardian_run(const struct guardian_config *cfg, uint64_t run_ms);
 
-/* `ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]`,
+/* `ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]
+ * [--run-fd FD] [--key SPEC]` (FD: /run, for the reports of guardian_report.h),
  * `ghostinit guardian --arm [S]` (asks the resident guardian to arm), and the resident form (argv[0] GUARDIAN_ARGV0, same arguments). Exit status 2: bad arguments. */
 int guardian_main(int argc, char *const argv[]);
 
@@ -39,7 +42,8 @@ int guardian_check_once(const struct guardian_config *cfg);
 int guardian_request_arm(const char *pidfile, uint32_t timeout_s);
 
 /* For the boot, before switch_root: forks and execs exe (the copy of ghostinit in
- * /run/initramfs) as the resident guardian of cfg. Returns its pid or -errno. */
+ * /run/initramfs) as the resident guardian of cfg, handing it /run as an open directory
+ * (switch_root moves /run away from under it) and cfg->key. Returns its pid or -errno. */
 int guardian_spawn(const char *exe, const struct guardian_config *cfg);
 
 #endif

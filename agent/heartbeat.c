@@ -13,11 +13,12 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "guardian_report.h"
 #include "report.h"
 
 #define STATE_NAME "report"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, guardian_event;
 
 static void on_term(int sig)
 {
@@ -25,19 +26,50 @@ static void on_term(int sig)
 	stop_requested = 1;
 }
 
+/* SIGUSR1: the guardian left an event for us to send (guardian_report.h). */
+static void on_usr1(int sig)
+{
+	(void)sig;
+	guardian_event = 1;
+}
+
+/* Sends the guardian's event with our own next sequence number, then forgets it. */
+static void send_guardian_event(int dirfd)
+{
+	char text[REPORT_TEXT_MAX + 1];
+	int fd = openat(dirfd, GUARDIAN_EVENT_NAME, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	(void)unlinkat(dirfd, GUARDIAN_EVENT_NAME, 0);
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	report_refill_budget();
+	(void)report_guardian(text);
+	(void)report_save_at(dirfd, STATE_NAME, getpid());
+}
+
 static _Noreturn void daemon_loop(int dirfd, uint32_t interval_ms)
 {
 	struct sigaction sa = { .sa_handler = on_term };
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	struct sigaction usr = { .sa_handler = on_usr1 };
+	sigaction(SIGUSR1, &usr, NULL);
 	signal(SIGHUP, SIG_IGN);
 	/* Our own session: the real init's process-group signals are not for us. */
 	(void)setsid();
 	uint64_t next = deadline_in(interval_ms);
 	while (!stop_requested) {
+		if (guardian_event) {
+			guardian_event = 0;
+			send_guardian_event(dirfd);
+		}
 		uint64_t left = deadline_left(next);
 		if (left) {
-			/* One nanosleep, not sleep_ms: SIGTERM (no SA_RESTART) must end the wait. */
+			/* One nanosleep, not sleep_ms: SIGTERM or SIGUSR1 (no SA_RESTART) must end the wait. */
 			struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
 			(void)nanosleep(&ts, NULL);
 			continue;

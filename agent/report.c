@@ -230,7 +230,7 @@ static struct pending *free_slot(void)
 	return oldest;
 }
 
-int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms)
+static int send_report(unsigned stage, unsigned flags, int err, const char *text, uint64_t time_ms)
 {
 	if (!rs.is_open)
 		return -ENOTCONN;
@@ -262,6 +262,7 @@ int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms)
 		strncpy(m.text, text, REPORT_TEXT_MAX);
 		m.text[REPORT_TEXT_MAX] = '\0';
 	}
+	m.flags = (uint8_t)(flags & REPORT_FLAG_GUARDIAN);
 	if (rs.inventory_set && (!rs.inventory_acked || stage == REPORT_STAGE_SWITCH_ROOT)) {
 		m.flags |= REPORT_FLAG_INVENTORY;
 		m.inv = rs.inventory;
@@ -291,6 +292,16 @@ int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms)
 	}
 	drain_acks();
 	return is_pending(m.seq) ? 0 : 1;
+}
+
+int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms)
+{
+	return send_report(stage, 0, err, text, time_ms);
+}
+
+int report_guardian(const char *text)
+{
+	return send_report(REPORT_STAGE_HEARTBEAT, REPORT_FLAG_GUARDIAN, 0, text, clock_ms());
 }
 
 int report_stage(unsigned stage, int err, const char *text)
@@ -324,10 +335,15 @@ int report_save_at(int dirfd, const char *name, int daemon_pid)
 
 int report_load_state(const char *path, struct report_setup *s, int *daemon_pid)
 {
+	return report_load_state_at(AT_FDCWD, path, s, daemon_pid);
+}
+
+int report_load_state_at(int dirfd, const char *name, struct report_setup *s, int *daemon_pid)
+{
 	char line[200], node[13], ip[INET_ADDRSTRLEN];
 	unsigned version, port, seq, heartbeat;
 	unsigned long long boot_id;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ssize_t n = read(fd, line, sizeof(line) - 1);

@@ -64,6 +64,8 @@ void report_set_inventory(const struct report_inventory *inv);
  * the master acked it, 0 when not (yet), -errno when reporting is off. */
 int report_stage(unsigned stage, int err, const char *text);
 int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms);
+/* A heartbeat flagged REPORT_FLAG_GUARDIAN: the boot-link guardian restored the link. */
+int report_guardian(const char *text);
 
 /* The boot's reporting state for whoever reports next in this boot (the heartbeat daemon, the
  * shutdown program): one text line "ghostboot-report 1 <node> <master> <port> <boot id>
@@ -77,6 +79,11 @@ int report_save_at(int dirfd, const char *name, int daemon_pid);
 int report_resume(const char *path, const struct boot_config *cfg, int *daemon_pid);
 /* Its first half: parses the file into a setup (no key, kernel HMAC) without opening. */
 int report_load_state(const char *path, struct report_setup *s, int *daemon_pid);
+int report_load_state_at(int dirfd, const char *name, struct report_setup *s, int *daemon_pid);
+/* Whoever sends from the saved state without being the heartbeat daemon (the shutdown
+ * program, the guardian when there is no daemon) holds this flock while it does: one owner
+ * of the sequence at a time. */
+#define REPORT_LOCK_NAME "report.lock"
 /* A new REPORT_BUDGET_MS of ack waits (the heartbeat daemon, outside the boot path). */
 void report_refill_budget(void);
 

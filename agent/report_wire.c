@@ -115,7 +115,7 @@ int report_wire_encode(const struct report_msg *msg, uint8_t *buf, size_t cap, r
 	put_u64(&w, msg->boot_id);
 	put_u32(&w, msg->seq);
 	if (msg->type == REPORT_TYPE_REPORT) {
-		uint8_t flags = msg->flags & REPORT_FLAG_INVENTORY;
+		uint8_t flags = msg->flags & REPORT_FLAGS_KNOWN;
 		put_u8(&w, msg->stage);
 		put_u8(&w, flags);
 		put_u16(&w, msg->heartbeat_s);
@@ -274,7 +274,7 @@ enum report_reject report_wire_decode(const uint8_t *buf, size_t len, struct rep
 		return r.short_read ? REPORT_REJECT_TRUNCATED : REPORT_REJECT_MALFORMED;
 	/* Flag bits this version does not know are ignored, as are bytes after the last known
 	 * field: that is how a compatible revision adds fields without a new version. */
-	msg->flags &= REPORT_FLAG_INVENTORY;
+	msg->flags &= REPORT_FLAGS_KNOWN;
 	if (msg->flags & REPORT_FLAG_INVENTORY) {
 		struct report_inventory *inv = &msg->inv;
 		get_bytes(&r, inv->ip, sizeof(inv->ip));

@@ -39,6 +39,11 @@ enum report_stage {
 };
 
 #define REPORT_FLAG_INVENTORY 0x01u
+/* On a HEARTBEAT: the boot-link guardian had to restore the link; the text says
+ * "<restores this boot> restored: <what>" (docs/protocol.md). Receivers that do not know the
+ * bit see a plain heartbeat with a text. */
+#define REPORT_FLAG_GUARDIAN 0x02u
+#define REPORT_FLAGS_KNOWN (REPORT_FLAG_INVENTORY | REPORT_FLAG_GUARDIAN)
 #define REPORT_LINK_SPEED_UNKNOWN 0xffffffffu
 
 struct report_inventory {

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cmdline.h"
 #include "guardian.h"
 #include "guardian_env.h"
@@ -61,6 +63,20 @@ static void check_link(void)
 		log_warn("shutdown: %s was down; brought it back up before sync and unmount", g.ifname);
 	else if (r < 0)
 		log_warn("shutdown: cannot check %s: %s", g.ifname, strerror(-r));
+}
+
+/* From here on we own the boot's report sequence: the guardian, which sends its own reports
+ * when no heartbeat daemon runs, waits (guardian_report.h). Held until the reset; a holder
+ * that does not let go within max_ms is not waited for. */
+static void take_report_lock(uint32_t max_ms)
+{
+	int fd = open("/run/ghostboot/" REPORT_LOCK_NAME, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	uint64_t deadline = deadline_in(max_ms);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0 && !deadline_passed(deadline))
+		sleep_ms(5);
+	/* fd stays open: the lock lasts as long as this process. */
 }
 
 static bool kexec_loaded(void)
@@ -147,6 +163,7 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 	shutdown_plan_make(&args, &cfg, kexec_loaded(), prefix, &plan);
 	/* Continue the boot's reports (same boot id, next sequence): the heartbeat daemon, if
 	 * there is one, sends shutdown-begin as it exits, so that the two never interleave. */
+	take_report_lock(300);
 	int hb = heartbeat_stop(REPORT_STATE_PATH, 300);
 	plan.begin_reported = hb == 0;
 	int daemon_pid, rr = report_resume(REPORT_STATE_PATH, &cfg, &daemon_pid);

@@ -13,11 +13,12 @@ static const double boot_buckets[] = { 1, 2, 5, 10, 20, 30, 60, 120, 300 };
 void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c, int64_t now_ms,
 		   const struct nodes_limits *lim)
 {
-	uint64_t states[NODE_STATE_COUNT] = { 0 }, buckets[NBUCKETS] = { 0 }, booted = 0;
+	uint64_t states[NODE_STATE_COUNT] = { 0 }, buckets[NBUCKETS] = { 0 }, booted = 0, restores = 0;
 	double boot_sum = 0;
 	for (uint32_t i = 0; i < nodes_count(t); i++) {
 		const struct node *n = nodes_at(t, i);
 		states[nodes_state(n, now_ms, lim)]++;
+		restores += n->guardian_restores;
 		uint32_t sw = n->stage_ms[REPORT_STAGE_SWITCH_ROOT];
 		if (sw == NODES_STAGE_UNSEEN)
 			continue;
@@ -32,6 +33,9 @@ void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c,
 	for (unsigned s = 0; s < NODE_STATE_COUNT; s++)
 		fprintf(out, "ghostwatch_nodes{state=\"%s\"} %llu\n", nodes_state_name(s),
 			(unsigned long long)states[s]);
+	fprintf(out, "# HELP ghostwatch_guardian_restores Boot-link restores by the nodes' guardians, current boots.\n"
+		     "# TYPE ghostwatch_guardian_restores gauge\nghostwatch_guardian_restores %llu\n",
+		(unsigned long long)restores);
 	fprintf(out, "# HELP ghostwatch_boot_seconds Kernel start to switch_root, current boot of each node.\n"
 		     "# TYPE ghostwatch_boot_seconds histogram\n");
 	for (unsigned b = 0; b < NBUCKETS; b++)

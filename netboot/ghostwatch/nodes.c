@@ -166,8 +166,26 @@ static void new_boot(struct node *n, const struct report_msg *m, int64_t now_ms)
 	n->window = 0;
 	n->error = 0;
 	n->error_text[0] = '\0';
+	n->guardian_restores = 0;
+	n->guardian_text[0] = '\0';
 	n->boot_wall = now_ms - (int64_t)stage_time(m);
 	memset(n->stage_ms, 0xff, sizeof(n->stage_ms));
+}
+
+/* "<restores this boot> restored: ...": the count is the node's, reports may come late or
+ * out of order (the largest wins), and the rate limit folds several restores into one. */
+static void apply_guardian(struct node *n, const struct report_msg *m)
+{
+	uint32_t count = 0;
+	const char *p = m->text;
+	while (*p >= '0' && *p <= '9' && count < 100000000u)
+		count = count * 10 + (uint32_t)(*p++ - '0');
+	if (count == 0)
+		count = n->guardian_restores + 1; /* a sender without the count: one more */
+	if (count >= n->guardian_restores) {
+		n->guardian_restores = count;
+		memcpy(n->guardian_text, m->text, sizeof(n->guardian_text));
+	}
 }
 
 void nodes_apply(struct node *n, const struct report_msg *m, int64_t now_ms, uint32_t src_ip)
@@ -203,6 +221,8 @@ void nodes_apply(struct node *n, const struct report_msg *m, int64_t now_ms, uin
 		n->inv = m->inv;
 		n->has_inventory = 1;
 	}
+	if (m->flags & REPORT_FLAG_GUARDIAN)
+		apply_guardian(n, m);
 }
 
 enum node_state nodes_state(const struct node *n, int64_t now_ms, const struct nodes_limits *lim)

@@ -39,6 +39,8 @@ struct node {
 	uint32_t stage_ms[REPORT_STAGE_COUNT]; /* node time of each stage, this boot */
 	char error_text[REPORT_TEXT_MAX + 1];
 	struct report_inventory inv;
+	uint32_t guardian_restores; /* this boot: the boot-link guardian put the link back */
+	char guardian_text[REPORT_TEXT_MAX + 1]; /* its last report */
 };
 
 struct nodes_limits {

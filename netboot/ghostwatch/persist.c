@@ -11,13 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SNAP_MAGIC "GWSTATE1"
+#define SNAP_MAGIC "GWSTATE2"
+#define SNAP_MAGIC_V1 "GWSTATE1" /* read (without the guardian fields), never written */
 #define SNAP_HEADER 16 /* magic, next log generation, node count */
 #define LOG_RECORD_HEADER 14 /* length u16, source u32, wall ms u64 */
 #define QUEUE_SIZE (256 * 1024)
 #define STR_FIELD (REPORT_TEXT_MAX + 1)
 #define NODE_RECORD (6 + 1 + 1 + 2 + 2 + 4 + 8 + 8 + 8 * NODES_PREV_BOOTS + 4 + 4 + 8 * 3 + \
 		     4 * REPORT_STAGE_COUNT + STR_FIELD + 16 + 2 + 2 + 4 + 4 + 2 + 3 * STR_FIELD)
+#define NODE_RECORD_V2 (NODE_RECORD + 4 + STR_FIELD) /* + guardian restores and text */
 
 struct persist {
 	char dir[PATH_MAX - 32];
@@ -91,7 +93,9 @@ static void pack_node(const struct node *n, uint8_t *rec)
 	p = put(p, n->inv.mtu, 2);
 	p = put_mem(p, n->inv.hostname, STR_FIELD);
 	p = put_mem(p, n->inv.kernel, STR_FIELD);
-	put_mem(p, n->inv.cpu, STR_FIELD);
+	p = put_mem(p, n->inv.cpu, STR_FIELD);
+	p = put(p, n->guardian_restores, 4);
+	put_mem(p, n->guardian_text, STR_FIELD);
 }
 
 /* A time read back from disk, in ms since the epoch: a damaged file may hold anything, and
@@ -102,7 +106,7 @@ static int64_t plausible_ms(uint64_t v)
 	return v < (1ull << 50) ? (int64_t)v : 0;
 }
 
-static void unpack_node(const uint8_t *rec, struct node *n)
+static void unpack_node(const uint8_t *rec, struct node *n, int version)
 {
 	const uint8_t *p = rec + 6;
 	n->last_stage = (uint8_t)get(&p, 1);
@@ -133,6 +137,10 @@ static void unpack_node(const uint8_t *rec, struct node *n)
 	get_str(&p, n->inv.hostname);
 	get_str(&p, n->inv.kernel);
 	get_str(&p, n->inv.cpu);
+	if (version >= 2) {
+		n->guardian_restores = (uint32_t)get(&p, 4);
+		get_str(&p, n->guardian_text);
+	}
 }
 
 /* Reads the snapshot into t; *next_log gets the generation of the log that follows it
@@ -145,17 +153,20 @@ static int load_snapshot(const char *dir, struct nodes *t, uint32_t *next_log)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
-	uint8_t head[SNAP_HEADER], rec[NODE_RECORD];
-	int err = 0;
-	if (fread(head, 1, SNAP_HEADER, f) != SNAP_HEADER || memcmp(head, SNAP_MAGIC, 8)) {
+	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V2];
+	int err = 0, version = 0;
+	if (fread(head, 1, SNAP_HEADER, f) == SNAP_HEADER)
+		version = !memcmp(head, SNAP_MAGIC, 8) ? 2 : !memcmp(head, SNAP_MAGIC_V1, 8) ? 1 : 0;
+	if (!version) {
 		fclose(f);
 		return -EINVAL;
 	}
+	size_t record = version == 2 ? NODE_RECORD_V2 : NODE_RECORD;
 	const uint8_t *p = head + 8;
 	*next_log = (uint32_t)get(&p, 4);
 	uint32_t count = (uint32_t)get(&p, 4);
 	for (uint32_t i = 0; i < count; i++) {
-		if (fread(rec, 1, NODE_RECORD, f) != NODE_RECORD) {
+		if (fread(rec, 1, record, f) != record) {
 			err = -EINVAL;
 			break;
 		}
@@ -164,7 +175,7 @@ static int load_snapshot(const char *dir, struct nodes *t, uint32_t *next_log)
 			err = -ENOSPC;
 			break;
 		}
-		unpack_node(rec, n);
+		unpack_node(rec, n, version);
 	}
 	fclose(f);
 	return err;
@@ -281,7 +292,7 @@ int persist_compact(struct persist *p, struct nodes *t)
 		close(fd);
 		return err;
 	}
-	uint8_t head[SNAP_HEADER], rec[NODE_RECORD];
+	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V2];
 	uint8_t *q = put_mem(head, SNAP_MAGIC, 8);
 	q = put(q, p->gen + 1, 4);
 	put(q, nodes_count(t), 4);
@@ -313,7 +324,7 @@ int persist_compact(struct persist *p, struct nodes *t)
 	p->log_fd = fd;
 	p->gen++;
 	p->log_size = 0;
-	p->snapshot_size = SNAP_HEADER + (uint64_t)nodes_count(t) * NODE_RECORD;
+	p->snapshot_size = SNAP_HEADER + (uint64_t)nodes_count(t) * NODE_RECORD_V2;
 	return 0;
 }
 

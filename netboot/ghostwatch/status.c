@@ -62,7 +62,7 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 	fprintf(out, "%-17s %-16s %-15s %-13s %-9s", "NODE", "HOSTNAME", "IP", "STATE", "SINCE");
 	for (unsigned s = 0; s < NTABLE_STAGES; s++)
 		fprintf(out, " %6s", table_stage_heads[s]);
-	fprintf(out, " %-7s %s\n", "LINK", "LAST ERROR");
+	fprintf(out, " %-7s %5s %s\n", "LINK", "GUARD", "LAST ERROR");
 	for (uint32_t i = 0; i < nodes_count(t); i++) {
 		const struct node *n = nodes_at(t, i);
 		char mac[18], ip[48], age[24], speed[16];
@@ -86,7 +86,7 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 			snprintf(speed, sizeof(speed), "%uG", n->inv.link_mbps / 1000);
 		else
 			snprintf(speed, sizeof(speed), "%uM", n->inv.link_mbps);
-		fprintf(out, " %-7s", speed);
+		fprintf(out, " %-7s %5u", speed, n->guardian_restores);
 		if (n->error || n->error_text[0])
 			fprintf(out, " %s (%s)\n", n->error_text[0] ? n->error_text : "-", strerror(n->error));
 		else
@@ -137,6 +137,8 @@ void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct 
 		}
 		fprintf(out, "},\"error\":%u,\"error_text\":", n->error);
 		json_string(out, n->error_text);
+		fprintf(out, ",\"guardian_restores\":%u,\"guardian_text\":", n->guardian_restores);
+		json_string(out, n->guardian_text);
 		if (n->has_inventory) {
 			fprintf(out, ",\"kernel\":");
 			json_string(out, n->inv.kernel);

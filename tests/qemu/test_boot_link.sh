@@ -4,6 +4,9 @@
 # guardian. The worker's init then does what ifupdown's networking.service does at shutdown
 # (flushes the boot interface and takes it down) and writes to its NFS root: the guardian puts
 # the link back, the write reaches the server, and ghostinit's shutdown powers off cleanly.
+# The guardian reports each restore to a real ghostwatch: twice, once handed to the heartbeat
+# daemon (ghost.heartbeat=2, which then owns the report sequence) and once sent by the guardian
+# itself (no daemon, ghost.heartbeat unset); ghostwatch shows the count and the text for both.
 # (The negative control, the same flush without a guardian hanging the node, is in
 # tests/qemu/test_shutdown.sh.)
 set -u
@@ -13,6 +16,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/qemu.sh
 . tests/lib/nfs.sh
 . tests/lib/worker-root.sh
+. tests/lib/ghostwatch.sh
 logs=build/test-logs/qemu
 ns=$(netns_name bootlink)
 netns_add "$ns"
@@ -22,15 +26,38 @@ trap 'netns_cleanup; rm -rf "$work"' EXIT
 exp=$(realpath -m "$work/root")
 check "private copy of the worker root to export" worker_root_copy "$exp"
 QEMU_INITRD=$work/initramfs.img
-check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
+mkdir -p "$work/gw"
+gw_key "$work/key"
+check "a private initramfs of build/ghostinit with the cluster key" \
+	worker_initramfs "$QEMU_INITRD" --file "$work/key:/etc/ghostboot/key"
 if nfs_start "$ns" "$exp"; then ok "Ganesha exports the root read-write"; else not_ok "Ganesha exports the root read-write"; fi
+# The guest reaches it as 10.0.2.2:7468 (QEMU's user networking), the default master: the
+# lease's server.
+check "ghostwatch serves in the namespace" gw_start "$ns" "$work/gw" --key "$work/key"
+
+# boot LOG MAC ARGS: one boot that flushes its link and writes; QEMU must exit by itself.
+boot() {
+	local log=$1 mac=$2 rc
+	shift 2
+	QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=$mac"
+	qemu_boot "$log" 240 "root=nfs:10.0.2.2:$exp:vers=4.2 rw panic=-1 ghost.key=/etc/ghostboot/key $* \
+worker.ps worker.list=/run/systemd/network worker.flush=eth0 worker.write=/var/tmp/after-flush worker.end=ghostinit"
+	rc=$?
+	check "QEMU exited by itself (status $rc)" [ "$rc" -ne 124 ]
+}
+
+# guardian_seen MAC: ghostwatch has the node with at least one restore reported.
+guardian_seen() {
+	"$GW" status --json --state "$work/gw/state" | python3 -c '
+import json, sys
+node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
+assert node and node[0]["guardian_restores"] >= 1, node
+assert " restored: eth0 lost" in node[0]["guardian_text"], node
+print("# ghostwatch:", node[0]["node"], node[0]["guardian_restores"], repr(node[0]["guardian_text"]))' "$1"
+}
 
 log=$logs/boot-link.console
-QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:00:05:01"
-qemu_boot "$log" 240 "root=nfs:10.0.2.2:$exp:vers=4.2 rw panic=-1 worker.ps worker.list=/run/systemd/network \
-worker.flush=eth0 worker.write=/var/tmp/after-flush worker.end=ghostinit"
-rc=$?
-check "QEMU exited by itself (status $rc)" [ "$rc" -ne 124 ]
+boot "$log" 52:54:00:00:05:01 ghost.heartbeat=2
 check "ghostinit left the guardian before switch_root" grep -q 'ghostinit: boot link: eth0 guarded (pid [0-9]*)' "$log"
 check "the guardian runs under the real init as @ghostinit-guardian" grep -qE 'WORKER-PS .*@ghostinit-guardian --iface eth0' "$log"
 check "the networkd drop-in is in /run" grep -qE 'WORKER-LS /run/systemd/network: .*00-ghostboot-boot.network' "$log"
@@ -40,5 +67,18 @@ check "the worker's write after the flush went through" grep -q 'WORKER-WROTE /v
 check "and reached the server" grep -q 'written by worker' "$exp/var/tmp/after-flush"
 check "ghostinit's shutdown ran with nothing hung" grep -qE 'shutdown: [1-9][0-9]* unmounted, [0-9]+ detached, 0 hung, 0 left' "$log"
 check "the machine powered off" grep -q 'reboot: Power down' "$log"
+check "ghostwatch shows the restore, handed to the heartbeat daemon" guardian_seen 52:54:00:00:05:01
+check "no report refused as replayed (one sequence owner)" \
+	test "$(gw_metric "$work/gw" 'ghostwatch_rejected_total{reason="replayed"}')" = 0
+
+log=$logs/boot-link-noheartbeat.console
+boot "$log" 52:54:00:00:05:02
+check "without a heartbeat daemon: the guardian restored the link" grep -qE 'ghostinit: guardian: eth0 lost .*restored' "$log"
+check "without a heartbeat daemon: the write reached the server" grep -q 'WORKER-WROTE /var/tmp/after-flush' "$log"
+check "without a heartbeat daemon: ghostwatch shows the restore, sent by the guardian" guardian_seen 52:54:00:00:05:02
+check "still no report refused as replayed" \
+	test "$(gw_metric "$work/gw" 'ghostwatch_rejected_total{reason="replayed"}')" = 0
+check "no guardian report given up on either console" \
+	sh -c "! grep -h 'restore not reported to the master:' '$logs/boot-link.console' '$log'"
 nfs_stop
 tap_done

@@ -458,10 +458,102 @@ static void test_outputs(void **state)
 	nodes_free(t);
 }
 
+static struct report_msg guardian_report(uint64_t boot, uint32_t seq, const char *text)
+{
+	struct report_msg m = report(3, boot, seq, REPORT_STAGE_HEARTBEAT);
+	m.flags = REPORT_FLAG_GUARDIAN;
+	strcpy(m.text, text);
+	return m;
+}
+
+/* The node's own count wins (a late report does not lower it), a new boot starts from 0, the
+ * restore is not an error, and status shows it. */
+static void test_guardian_restores(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(4);
+	struct report_msg m = guardian_report(1, 5, "2 restored: eth0 lost address (notified) 3 ms");
+	struct node *n = nodes_get(t, m.node);
+	nodes_apply(n, &m, 1700000000000, 0);
+	assert_int_equal(n->guardian_restores, 2);
+	assert_string_equal(n->guardian_text, m.text);
+	assert_int_equal(n->error, 0);
+	assert_string_equal(n->error_text, "");
+	assert_int_equal(nodes_state(n, 1700000000100, &limits), NODE_UP);
+	m = guardian_report(1, 4, "1 restored: eth0 lost link (polled) 9 ms");
+	nodes_apply(n, &m, 1700000000001, 0);
+	assert_int_equal(n->guardian_restores, 2);
+	m = guardian_report(1, 6, "5 restored: eth0 lost route (notified) 1 ms");
+	nodes_apply(n, &m, 1700000000002, 0);
+	assert_int_equal(n->guardian_restores, 5);
+	assert_string_equal(n->guardian_text, "5 restored: eth0 lost route (notified) 1 ms");
+	/* No count in the text (another sender): one more. */
+	m = guardian_report(1, 7, "restored");
+	nodes_apply(n, &m, 1700000000003, 0);
+	assert_int_equal(n->guardian_restores, 6);
+	char *json = capture(json_fn, t);
+	assert_non_null(strstr(json, "\"guardian_restores\":6,\"guardian_text\":\"restored\""));
+	free(json);
+	char *table = capture(table_fn, t);
+	assert_non_null(strstr(table, "GUARD"));
+	free(table);
+	/* The same flag on a plain report without the bit: nothing counted. */
+	m = report(3, 1, 8, REPORT_STAGE_HEARTBEAT);
+	strcpy(m.text, "9 restored");
+	nodes_apply(n, &m, 1700000000004, 0);
+	assert_int_equal(n->guardian_restores, 6);
+	m = guardian_report(2, 1, "1 restored: eth0 lost link (notified) 2 ms");
+	nodes_apply(n, &m, 1700000000005, 0);
+	assert_int_equal(n->guardian_restores, 1);
+	nodes_free(t);
+}
+
+/* The counts survive a snapshot; a snapshot of the previous format (GWSTATE1, records without
+ * the guardian fields) still loads. */
+static void test_persist_guardian_and_v1_snapshot(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	struct nodes *t = nodes_new(10);
+	int err;
+	struct persist *p = persist_open(dir, t, &err);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t };
+	struct report_msg m = guardian_report(9, 1, "3 restored: eth0 lost link address (notified) 7 ms");
+	accept_report(&v, p, &m);
+	assert_int_equal(persist_compact(p, t), 0);
+	persist_close(p);
+	struct node before = *nodes_at(t, 0);
+	assert_int_equal(before.guardian_restores, 3);
+	struct nodes *r = nodes_new(10);
+	assert_int_equal(persist_load(dir, r), 0);
+	assert_memory_equal(nodes_find(r, before.mac), &before, sizeof(before));
+	/* Rewrite it as the old format: old magic, each record cut before the new fields. */
+	char path[300];
+	snprintf(path, sizeof(path), "%s/snapshot", dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	FILE *f = fopen(path, "r+b");
+	fwrite("GWSTATE1", 1, 8, f);
+	fclose(f);
+	assert_int_equal(truncate(path, st.st_size - 4 - (REPORT_TEXT_MAX + 1)), 0);
+	nodes_clear(r);
+	assert_int_equal(persist_load(dir, r), 0);
+	struct node *old = nodes_find(r, before.mac);
+	assert_non_null(old);
+	assert_int_equal(old->guardian_restores, 0);
+	assert_int_equal(old->boot_id, before.boot_id);
+	assert_int_equal(old->last_stage, REPORT_STAGE_HEARTBEAT);
+	nodes_free(r);
+	nodes_free(t);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmac_known_answer),
+		cmocka_unit_test(test_guardian_restores),
+		cmocka_unit_test(test_persist_guardian_and_v1_snapshot),
 		cmocka_unit_test(test_table_grows_and_finds),
 		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_states),
