@@ -249,7 +249,8 @@ static bool receive_one(struct client *c, const struct dhcp_iface *ifc, const ui
 		c->next_send = now;
 		return false;
 	case DHCP_ACK:
-		if (c->state == ST_SELECTING || !msg->yiaddr)
+		/* In SELECTING only the rapid-commit ACK to our DISCOVER (RFC 4039 §4). */
+		if ((c->state == ST_SELECTING && !msg->rapid_commit) || !msg->yiaddr)
 			return false;
 		if (c->state == ST_REQUESTING && msg->server_id && msg->server_id != c->server_id)
 			return false;

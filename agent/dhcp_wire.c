@@ -48,6 +48,7 @@ enum {
 	OPT_CLIENT_ID = 61,
 	OPT_TFTP_SERVER = 66,
 	OPT_BOOTFILE = 67,
+	OPT_RAPID_COMMIT = 80,
 	OPT_END = 255,
 };
 
@@ -143,6 +144,10 @@ int dhcp_wire_build(const struct dhcp_request *req, uint8_t *buf, size_t cap)
 	if (len > 0)
 		len = put_option(buf, cap, (size_t)len, OPT_VENDOR_CLASS, DHCP_VENDOR_CLASS,
 				 sizeof(DHCP_VENDOR_CLASS) - 1);
+	/* RFC 4039: a server that allows it answers the DISCOVER with the ACK at once, half the
+	 * packets of a boot storm; others ignore the option and OFFER as usual. */
+	if (len > 0 && req->type == DHCP_DISCOVER)
+		len = put_option(buf, cap, (size_t)len, OPT_RAPID_COMMIT, buf, 0);
 	if (len < 0)
 		return len;
 	if ((size_t)len + 1 > cap)
@@ -239,6 +244,11 @@ static int take_option(struct dhcp_msg *msg, uint8_t code, const uint8_t *p, siz
 		break;
 	case OPT_MESSAGE:
 		take_string(msg->message, p, n);
+		break;
+	case OPT_RAPID_COMMIT:
+		if (n != 0)
+			return WALK_MALFORMED;
+		msg->rapid_commit = true;
 		break;
 	default:
 		break; /* options we did not ask for are skipped */

@@ -79,11 +79,12 @@ struct dhcp_msg {
 	char tftp_server[DHCP_STR_MAX]; /* 66 */
 	char bootfile[DHCP_STR_MAX];  /* 67, or the file field when not overloaded */
 	char message[DHCP_STR_MAX];   /* 56: the server's reason, e.g. with a NAK */
+	bool rapid_commit;            /* 80: an ACK straight to our DISCOVER (RFC 4039) */
 };
 
 /* Builds a DISCOVER or REQUEST into buf (cap bytes, at least DHCP_MIN_LEN + options):
- * broadcast flag, client identifier from chaddr, parameter request list, vendor class
- * "ghostboot", maximum message size. Returns the length or -EINVAL / -ENOSPC. */
+ * broadcast flag if asked, client identifier from chaddr, parameter request list, vendor
+ * class "ghostboot", maximum message size, rapid commit (DISCOVER). Returns the length or -EINVAL / -ENOSPC. */
 int dhcp_wire_build(const struct dhcp_request *req, uint8_t *buf, size_t cap);
 
 /* Parses a reply of len bytes. Returns 0 with *msg filled, or -EBADMSG after counting the

@@ -414,7 +414,7 @@ int net_stage_cli(int argc, char **argv)
 	int n = net_apply_format(&r, 1, buf, sizeof(buf));
 	if (n > 0)
 		fwrite(buf, 1, (size_t)n, stdout);
-	printf("GHOST_DISCOVERS='%u'\nGHOST_NAKS='%u'\nGHOST_REJECTED='%u'\n", r.discovers, r.naks,
-	       dhcp_counters_total(&r.rejected));
+	printf("GHOST_DISCOVERS='%u'\nGHOST_REQUESTS='%u'\nGHOST_NAKS='%u'\nGHOST_REJECTED='%u'\n", r.discovers,
+	       r.requests, r.naks, dhcp_counters_total(&r.rejected));
 	return report ? report_cmd_boot(&cfg, &r, &times, argv[0], opt.root) : 0;
 }

@@ -112,6 +112,7 @@ def main():
         print("dhcp_%s=%d" % (k.lower(), v))
     print("dhcp_packets_per_lease=%s" % ("%.2f" % (sum(count.values()) / leased) if leased else "nan"))
     print("exchanges_per_node=%.2f" % (count["DISCOVER"] / n))
+    print("master_udp_drops=%s" % (read(os.path.join(d, "master_drops"), "0").strip() or 0))
     if kind == "ghostboot":
         accepted = int(read(os.path.join(d, "accepted"), "0").strip() or 0)
         replayed = int(read(os.path.join(d, "replayed"), "0").strip() or 0)

@@ -44,7 +44,9 @@ storm_setup() {
 }
 
 # --no-ping: dnsmasq would otherwise hold each new address's OFFER about 3 s for an ICMP
-# check, which measures dnsmasq's caution, not the clients.
+# check, which measures dnsmasq's caution, not the clients. --dhcp-rapid-commit as the
+# cluster's own dnsmasq configuration has it (netboot/cluster/generate.sh): clients that ask
+# for it (ghostinit) get the ACK to their DISCOVER; klibc's ipconfig does not ask.
 storm_fresh_dhcp() {
 	if [ -n "$DNSMASQ_PID" ]; then
 		kill -TERM "$DNSMASQ_PID" 2>/dev/null
@@ -58,7 +60,7 @@ storm_fresh_dhcp() {
 		ip -n "$ns" link set veth0 up
 	done
 	DHCP_RANGE=10.77.1.0,10.77.254.254,255.255.0.0,1h \
-		dnsmasq_start "$STORM_MASTER" "$STORM_DIR" --no-ping --dhcp-lease-max=65000 || return 1
+		dnsmasq_start "$STORM_MASTER" "$STORM_DIR" --no-ping --dhcp-lease-max=65000 --dhcp-rapid-commit || return 1
 	sleep 2 # carrier and bridge ports settled: every round starts from the same quiet state
 }
 
@@ -74,10 +76,17 @@ storm_command() {
 	esac
 }
 
+# UDP datagrams the master's kernel dropped because a socket's receive buffer was full
+# (RcvbufErrors in its namespace's /proc/net/snmp): DHCP requests dnsmasq never saw.
+storm_master_drops() {
+	ip netns exec "$STORM_MASTER" awk '$1 == "Udp:" && n++ { print $6 }' /proc/net/snmp
+}
+
 storm_launch() {
 	local kind=$1 i d ns go=$STORM_DIR/$1.go pids=()
 	shift
 	rm -rf "${STORM_DIR:?}/$kind" && mkdir -p "$STORM_DIR/$kind"
+	storm_master_drops >"$STORM_DIR/$kind/drops.before"
 	rm -f "$go" && mkfifo "$go"
 	exec 9<>"$go" # the barrier: readers see end-of-file when this, the last writer, closes
 	for i in $(seq 1 "$STORM_N"); do
@@ -153,6 +162,7 @@ storm_analyse() {
 		gw_metric "$STORM_DIR/gw" 'ghostwatch_rejected_total{reason="rate_limited"}' >"$STORM_DIR/$kind/rate_limited"
 	fi
 	cp "$STORM_DIR/dnsmasq.log" "$STORM_DIR/$kind/dnsmasq.log"
+	echo $(($(storm_master_drops) - $(cat "$STORM_DIR/$kind/drops.before"))) >"$STORM_DIR/$kind/master_drops"
 	python3 "$GB_TOP/tests/storm/analyse.py" "$STORM_DIR/$kind" "$kind" "$STORM_N" "$(storm_clock_offset)" \
 		>"$STORM_DIR/$kind/summary"
 }

@@ -86,6 +86,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	row "DHCP exchanges (DISCOVERs) / node" "$(g exchanges_per_node)" "$(k exchanges_per_node)"
 	row "DHCP answers read, not its own / node" "$(g dhcp_ignored_per_node)" "-" "-"
 	row "DHCP packets / lease" "$(g dhcp_packets_per_lease)" "$(k dhcp_packets_per_lease)"
+	row "master: UDP dropped, receive buffer full" "$(g master_udp_drops)" "$(k master_udp_drops)" -
 	row "DHCP NAKs" "$(g dhcp_nak)" "$(k dhcp_nak)" -
 	row "seen by ghostwatch (lease stage)" "$(g lease_seen)/$N" "n/a" -
 	row "time to seen p50 (ms)" "$(g seen_p50)" "n/a" -

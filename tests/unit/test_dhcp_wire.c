@@ -345,6 +345,41 @@ static void test_build_request(void **state)
 	assert_int_equal(dhcp_wire_build(&r, buf, sizeof(buf)), -EINVAL);
 }
 
+/* RFC 4039: the DISCOVER asks for rapid commit, a REQUEST does not; an ACK that carries
+ * option 80 (length 0) is marked, a non-empty option 80 is malformed. */
+static void test_rapid_commit(void **state)
+{
+	(void)state;
+	uint8_t buf[DHCP_MAX_LEN];
+	uint8_t n;
+	struct dhcp_request r = { .type = DHCP_DISCOVER, .xid = 1, .chaddr_len = 6 };
+	memcpy(r.chaddr, mac, 6);
+	int len = dhcp_wire_build(&r, buf, sizeof(buf));
+	assert_non_null(find_option(buf, (size_t)len, 80, &n));
+	assert_int_equal(n, 0);
+	r.type = DHCP_REQUEST;
+	len = dhcp_wire_build(&r, buf, sizeof(buf));
+	assert_null(find_option(buf, (size_t)len, 80, &n));
+
+	struct fixture f;
+	struct dhcp_msg m;
+	static const uint8_t ack[] = { 53, 1, 5, 54, 4, 10, 77, 0, 1, 80, 0, 255 };
+	fx_header(&f, 2, 0x11223344);
+	fx_bytes(&f, ack, sizeof(ack));
+	assert_int_equal(dhcp_wire_parse(f.buf, f.len, NULL, &m, NULL), 0);
+	assert_int_equal(m.type, DHCP_ACK);
+	assert_true(m.rapid_commit);
+	static const uint8_t plain[] = { 53, 1, 5, 54, 4, 10, 77, 0, 1, 255 };
+	fx_header(&f, 2, 0x11223344);
+	fx_bytes(&f, plain, sizeof(plain));
+	assert_int_equal(dhcp_wire_parse(f.buf, f.len, NULL, &m, NULL), 0);
+	assert_false(m.rapid_commit);
+	static const uint8_t bad[] = { 53, 1, 5, 54, 4, 10, 77, 0, 1, 80, 1, 0, 255 };
+	fx_header(&f, 2, 0x11223344);
+	fx_bytes(&f, bad, sizeof(bad));
+	assert_int_equal(dhcp_wire_parse(f.buf, f.len, NULL, &m, NULL), -EBADMSG);
+}
+
 /* An IPv4/UDP packet to port 68 around a 4-byte payload, as a packet socket reads it. */
 static size_t udp_packet(uint8_t *p, size_t ihl_words)
 {
@@ -428,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_unprintable_string_dropped),
 		cmocka_unit_test(test_build_discover),
 		cmocka_unit_test(test_build_request),
+		cmocka_unit_test(test_rapid_commit),
 		cmocka_unit_test(test_udp_payload),
 		cmocka_unit_test(test_udp_payload_refused),
 	};
