@@ -36,6 +36,8 @@ dhcp_client_ns() {
 
 # dnsmasq_start MASTER DIR [dnsmasq options...]: DHCP only (port=0) on br0, log in DIR/dnsmasq.log;
 # returns once dnsmasq listens. DHCP_RANGE replaces the default range (10.77.0.100-250/24).
+# DNSMASQ_LOG_DHCP=0 leaves out --log-dhcp (each option and tag of each packet): the packet
+# lines (DHCPDISCOVER(br0) ...) are logged either way.
 dnsmasq_start() {
 	local master=$1 dir=$2
 	shift 2
@@ -43,7 +45,7 @@ dnsmasq_start() {
 	ip netns exec "$master" dnsmasq -k --port=0 --conf-file=/dev/null --interface=br0 --bind-interfaces \
 		--dhcp-range="${DHCP_RANGE:-10.77.0.100,10.77.0.250,255.255.255.0,1h}" --dhcp-leasefile="$dir/leases" \
 		--dhcp-option=option:router,10.77.0.1 --dhcp-option=option:dns-server,10.77.0.1 \
-		--log-facility="$dir/dnsmasq.log" --log-dhcp "$@" &
+		--log-facility="$dir/dnsmasq.log" $([ "${DNSMASQ_LOG_DHCP:-1}" = 0 ] || echo --log-dhcp) "$@" &
 	DNSMASQ_PID=$!
 	track_pid "$DNSMASQ_PID"
 	local i

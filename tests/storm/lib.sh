@@ -46,7 +46,9 @@ storm_setup() {
 # --no-ping: dnsmasq would otherwise hold each new address's OFFER about 3 s for an ICMP
 # check, which measures dnsmasq's caution, not the clients. --dhcp-rapid-commit as the
 # cluster's own dnsmasq configuration has it (netboot/cluster/generate.sh): clients that ask
-# for it (ghostinit) get the ACK to their DISCOVER; klibc's ipconfig does not ask.
+# for it (ghostinit) get the ACK to their DISCOVER; klibc's ipconfig does not ask. Without
+# --log-dhcp (a master's default): its dozens of lines per packet slowed dnsmasq so much
+# that its receive buffer overflowed in a storm; the packet lines counted here remain.
 storm_fresh_dhcp() {
 	if [ -n "$DNSMASQ_PID" ]; then
 		kill -TERM "$DNSMASQ_PID" 2>/dev/null
@@ -59,7 +61,7 @@ storm_fresh_dhcp() {
 		ip -n "$ns" addr flush dev veth0
 		ip -n "$ns" link set veth0 up
 	done
-	DHCP_RANGE=10.77.1.0,10.77.254.254,255.255.0.0,1h \
+	DHCP_RANGE=10.77.1.0,10.77.254.254,255.255.0.0,1h DNSMASQ_LOG_DHCP=0 \
 		dnsmasq_start "$STORM_MASTER" "$STORM_DIR" --no-ping --dhcp-lease-max=65000 --dhcp-rapid-commit || return 1
 	sleep 2 # carrier and bridge ports settled: every round starts from the same quiet state
 }
