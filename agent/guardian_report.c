@@ -96,9 +96,13 @@ static int send_self(const struct guardian_report *g)
 	if (!err)
 		err = report_open(&s);
 	if (!err) {
-		(void)report_guardian(g->text);
+		/* Unacked (the link went down again while we waited): a failed try, sent again on
+		 * a later check; ghostwatch keeps the largest count if both arrive. */
+		int acked = report_guardian(g->text);
 		err = report_save_at(g->state_dir, STATE_NAME, 0);
 		report_close();
+		if (!err && acked != 1)
+			err = -ETIMEDOUT;
 	}
 	close(lock);
 	return err;

@@ -34,12 +34,13 @@ for n in 1 2; do
 	check "w$n: ran its MPI rank" grep -q "^MPI rank [01] of 2 on w$n$" "$d/mpi.log"
 	check "w$n: shut down through ghostinit (unmounted, powered off)" bash -c \
 		"grep -aq 'ghostinit: shutdown: .* 0 hung, 0 left' $log && grep -aq 'ghostinit: shutdown: poweroff after' $log && grep -aq 'reboot: Power down' $log"
-	# STATE down, and the shutdown stages' times (SHUTDN, UMOUNT) filled in by the reports.
+	# STATE down, and the shutdown stages' times (SHUTDN, UMOUNT) filled in by the reports
+	# (then LINK speed, GUARD restores, LAST ERROR).
 	# The last error may name /oldroot/run: the boot-link guardian (running from
 	# /run/initramfs, spared to the end on purpose) keeps that tmpfs busy, so it is detached.
 	# Nothing on NFS may be named there.
 	check "w$n: ghostwatch shows it down with its shutdown stages" \
-		grep -qE "^52:54:00:67:62:0$n +w$n +$ip +down .* [0-9]+\.[0-9]+ +[0-9]+\.[0-9]+ +- +(-|/oldroot/run \(tmpfs: busy\).*) *$" "$d/ghostwatch.status"
+		grep -qE "^52:54:00:67:62:0$n +w$n +$ip +down .* [0-9]+\.[0-9]+ +[0-9]+\.[0-9]+ +- +[0-9]+ +(-|/oldroot/run \(tmpfs: busy\).*) *$" "$d/ghostwatch.status"
 	check "w$n: no NFS mount among what could not be unmounted" \
 		bash -c "! grep -E '^52:54:00:67:62:0$n ' '$d/ghostwatch.status' | grep -q nfs"
 done
