@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "report.h"
+#include "small_file.h"
 
 #define STATE_NAME "report"
 
@@ -64,14 +65,9 @@ static int load_key(const struct guardian_report *g, struct report_setup *s)
 	if (g->key[0] == '/') {
 		char path[sizeof(g->key) + 16];
 		snprintf(path, sizeof(path), "initramfs%s", g->key);
-		int fd = openat(g->run_dir, path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		ssize_t n = read(fd, text, sizeof(text) - 1);
-		close(fd);
+		ssize_t n = small_file_read_at(g->run_dir, path, text, sizeof(text));
 		if (n <= 0)
-			return -EINVAL;
-		text[n] = '\0';
+			return n < 0 ? (int)n : -EINVAL;
 	} else {
 		snprintf(text, sizeof(text), "%s", g->key);
 	}

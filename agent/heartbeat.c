@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "guardian_report.h"
 #include "report.h"
+#include "small_file.h"
 
 #define STATE_NAME "report"
 
@@ -37,15 +38,12 @@ static void on_usr1(int sig)
 static void send_guardian_event(int dirfd)
 {
 	char text[REPORT_TEXT_MAX + 1];
-	int fd = openat(dirfd, GUARDIAN_EVENT_NAME, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	ssize_t n = small_file_read_at(dirfd, GUARDIAN_EVENT_NAME, text, sizeof(text));
+	if (n == -ENOENT)
 		return;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
 	(void)unlinkat(dirfd, GUARDIAN_EVENT_NAME, 0);
 	if (n <= 0)
 		return;
-	text[n] = '\0';
 	report_refill_budget();
 	(void)report_guardian(text);
 	(void)report_save_at(dirfd, STATE_NAME, getpid());
