@@ -15,6 +15,18 @@ IPCONFIG=${IPCONFIG:-/usr/lib/klibc/bin/ipconfig}
 STORM_CLIENT_LIMIT=${STORM_CLIENT_LIMIT:-120} # s: a client still running then is stuck
 STORM_N=0 STORM_DIR= STORM_MASTER=
 
+# The host's cores stand in for N + 1 machines. Under the default scheduler N nodes woken at
+# once were interleaved in slices, the nodes that woke last ran first (a sleeper's credit) and
+# the master waited behind them all: the tail measured this host's scheduler (nodes that
+# started first sent their DISCOVER 0.5-0.7 s later, runnable all along; dnsmasq's receive
+# buffer overflowed while 256 nodes ran). So every simulated node is SCHED_FIFO at one
+# priority: a node's CPU work runs to its next wait without another node cutting in, as on
+# its own CPU; and the master's daemons are real-time above them, as on the master's own.
+# Bounded: each node's work between waits is a few ms, and the kernel's real-time throttling
+# (sched_rt_runtime_us) leaves the host 5 % in any case.
+STORM_CLIENT_PRIO=1
+storm_master_priority() { chrt --rr --pid $((STORM_CLIENT_PRIO + 1)) "$1"; }
+
 storm_client_ns() { echo "gb-s$1-$$"; }
 storm_mac() { printf '02:57:00:00:%02x:%02x' $(($1 >> 8)) $(($1 & 255)); }
 
@@ -40,7 +52,7 @@ storm_setup() {
 	gw_key "$STORM_DIR/key"
 	storm_fresh_dhcp || return 1
 	# Every address, so that acks leave from 10.77.0.1, where the nodes sent (the DHCP server).
-	gw_start "$STORM_MASTER" "$STORM_DIR/gw" --key "$STORM_DIR/key" --bind 0.0.0.0
+	gw_start "$STORM_MASTER" "$STORM_DIR/gw" --key "$STORM_DIR/key" --bind 0.0.0.0 && storm_master_priority "$GW_PID"
 }
 
 # --no-ping: dnsmasq would otherwise hold each new address's OFFER about 3 s for an ICMP
@@ -63,6 +75,7 @@ storm_fresh_dhcp() {
 	done
 	DHCP_RANGE=10.77.1.0,10.77.254.254,255.255.0.0,1h DNSMASQ_LOG_DHCP=0 \
 		dnsmasq_start "$STORM_MASTER" "$STORM_DIR" --no-ping --dhcp-lease-max=65000 --dhcp-rapid-commit || return 1
+	storm_master_priority "$DNSMASQ_PID"
 	sleep 2 # carrier and bridge ports settled: every round starts from the same quiet state
 }
 
@@ -98,12 +111,13 @@ storm_launch() {
 		storm_command "$kind" "$d" "$@"
 		(
 			exec 9>&-
-			# Each client is inside its namespace, /run mounted, before the barrier opens:
-			# `ip netns exec` and the mount are serialised by the kernel across namespaces
-			# (seconds for 256), so done after the release they would spread the starts and
-			# load the host with N launchers while the first clients run. The release is then
+			# Each client runs SCHED_FIFO (see STORM_CLIENT_PRIO) and is inside its namespace,
+			# /run mounted, before the barrier opens: `ip netns exec` and the mount are
+			# serialised by the kernel across namespaces (seconds for 256), so done after the
+			# release they would spread the starts and load the host with N launchers while
+			# the first clients run. The release is then
 			# one read() returning and one exec per node. bash for $EPOCHREALTIME (no fork).
-			timeout -k 5 "$STORM_CLIENT_LIMIT" ip netns exec "$ns" bash -c '
+			timeout -k 5 "$STORM_CLIENT_LIMIT" chrt --fifo "$STORM_CLIENT_PRIO" ip netns exec "$ns" bash -c '
 				d=$0
 				mount --bind "$d/run" /run || exit 97
 				: >"$d/ready"
@@ -117,7 +131,7 @@ storm_launch() {
 			trap 'kill -TERM "$client" 2>/dev/null' TERM INT
 			wait "$client"
 			status=$?
-			start=$(cat "$d/run/exec_start" 2>/dev/null)
+			start= && read -r start <"$d/run/exec_start" 2>/dev/null # a builtin: no fork while others run
 			echo "${start:-$EPOCHREALTIME} $EPOCHREALTIME $status" >"$d/times"
 		) &
 		pids+=($!)

@@ -15,7 +15,10 @@ cd "$(dirname "$0")/../.."
 N=${1:-256}
 GW=${STORM_GW:-build/ghostwatch} # the optimised build, as a master runs it
 D=$(dhcp_tmpdir storm)
-trap 'netns_cleanup; [ "${keep:-0}" = 1 ] || rm -rf "$D"' EXIT
+# The nodes' files (leases, resolv.conf, logs) on a tmpfs, as a real node writes them into its
+# initramfs: on the build directory's ext4 the N nodes' journal work shared the host's cores.
+mount -t tmpfs -o size=1g,mode=0755 ghostboot-storm "$D" || exit 1
+trap 'netns_cleanup; [ "${keep:-0}" = 1 ] && cp -a "$D" "$D.kept"; umount "$D"; rm -rf "$D"' EXIT
 
 # Limits that N clients meet on this host, checked before anything starts.
 limits() {
@@ -50,6 +53,7 @@ for r in $(seq 1 "$ROUNDS"); do
 			kill -TERM "$GW_PID" && wait "$GW_PID" 2>/dev/null
 			rm -rf "$D/gw/state"
 			gw_start "$STORM_MASTER" "$D/gw" --key "$D/key" --bind 0.0.0.0 || { echo "storm: ghostwatch" >&2; exit 1; }
+			storm_master_priority "$GW_PID"
 		fi
 		storm_launch "$kind"
 		storm_analyse "$kind"
