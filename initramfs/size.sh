@@ -11,6 +11,10 @@ agent_budget=$((320 * 1024))
 overhead_budget=160000      # bytes an image without BusyBox may add to its modules alone
 busybox_budget=185000       # bytes the rescue BusyBox adds to the image (163-169 KB in Nov 2026)
 full_budget=1750000         # the image with the rescue BusyBox (1.70 MB in Nov 2026)
+# What a node of a cluster loads, base + the part for its NIC (IMAGE.nic/, mkimage.sh
+# --nic-parts): 1/15 of Debian's initramfs-tools image for the same kernel (BOOT=nfs,
+# MODULES=netboot: 22,877,189 bytes, tests/bench/bench_root.sh), the goal of the Root issue.
+node_budget=1525145
 
 "$here/mkimage.sh" --output "$tmp/no-busybox.img" --agent "$agent" --kernel-tree "$ktree" --no-busybox
 # The modules alone: the same module files in a cpio + zstd -19, nothing else.
@@ -35,4 +39,12 @@ printf '%-42s %10d bytes\n' "modules alone (cpio + zstd -19)" "$mods_size"
 row "image without BusyBox" "$nobb_size" $((mods_size + overhead_budget))
 row "rescue BusyBox in the image (with - without)" $((image_size - nobb_size)) "$busybox_budget"
 row "image with BusyBox ($(basename "$image"))" "$image_size" "$full_budget"
+parts=$image.nic
+if [ -f "$parts/base.img" ]; then
+	base_size=$(stat -c %s "$parts/base.img")
+	for part in "$parts"/*.img; do
+		[ "$part" != "$parts/base.img" ] || continue
+		row "a node's image: base + $(basename "$part" .img)" $((base_size + $(stat -c %s "$part"))) "$node_budget"
+	done
+fi
 exit $fail

@@ -11,6 +11,8 @@
 # master with the hostfile of `ghostwatch hostfile`, then power off through ghostinit's shutdown.
 # --root busybox: the tiny BusyBox root of the tests, whose init reports and powers off.
 # --once: unattended; exits 0 only when every worker reached its init over NFS and powered off.
+# --nic MODEL[,MODEL...]: the workers' QEMU NIC models, one per worker in turn (default
+# virtio-net-pci; e1000e is an Intel 82574L, which the image's e1000e part drives).
 set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -20,7 +22,7 @@ top=$(pwd)
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
-once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian nics=virtio-net-pci
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
 	--boot) boot=$2; shift ;;
 	--nfs) nfs=$2; shift ;;
 	--root) root=$2; shift ;;
-	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [CLUSTER_FILE]" >&2; exit 2 ;;
+	--nic) nics=$2; shift ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [CLUSTER_FILE]" >&2; exit 2 ;;
 	*) file=$1 ;;
 	esac
 	shift
@@ -163,11 +166,13 @@ say "nodes boot with: $(cat "$dir/gen/cmdline") BOOTIF=01-<mac>"
 # --- the workers -------------------------------------------------------------------------
 declare -a qpid=()
 t0=$SECONDS
+IFS=, read -r -a nic_models <<<"$nics"
 for i in "${!CL_NODE_NAME[@]}"; do
+	nic=${nic_models[i % ${#nic_models[@]}]}
 	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
 		-nographic -no-reboot -serial mon:stdio \
 		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
-		-device "virtio-net-pci,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" \
+		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" \
 		</dev/null >"$dir/${CL_NODE_NAME[$i]}.console" 2>&1 &
 	qpid[$i]=$!
 	track_pid "${qpid[$i]}"

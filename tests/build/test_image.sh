@@ -14,6 +14,8 @@ echo "$out" | sed 's/^/# /'
 check "make size: every size within its budget" bash -c "! grep -q OVER <<<\"\$0\"" "$out"
 check "make size: ghostinit row present" grep -q 'ghostinit (static, stripped)' <<<"$out"
 check "make size: the rescue BusyBox's own row present" grep -q 'rescue BusyBox in the image' <<<"$out"
+check "make size: a node's image (base + its NIC part) for each of the 4 parts" \
+	[ "$(grep -c "a node's image: base + " <<<"$out")" = 4 ]
 
 initramfs/mkimage.sh --output "$tmp/a.img" --agent "$agent" --kernel-tree build/kernel
 sleep 1.1 # a different wall clock must not change the archive
@@ -63,6 +65,44 @@ check "NIC drivers come first (group net before fs)" before igb sunrpc
 check "no module is listed twice" bash -c '[ -z "$(awk "{ print \$2 }" <<<"$0" | sort | uniq -d)" ]' "$list"
 check "every listed module is in the image" bash -c 'files=$(zstd -dc "$1" | cpio -t --quiet); for p in $(awk "{ print \$2 }" <<<"$0"); do grep -qx "${p#/}" <<<"$files" || exit 1; done' "$list" "$tmp/a.img"
 check "the list has the three groups" bash -c 'for g in net fs crypto; do grep -q "^$g " <<<"$0" || exit 1; done' "$list"
+
+# --nic-parts: the same files as the whole image, split into a base and one part per NIC family.
+initramfs/mkimage.sh --output "$tmp/p.img" --agent "$agent" --kernel-tree build/kernel --nic-parts "$tmp/p.nic"
+check "--nic-parts: the whole image is unchanged" cmp -s "$tmp/a.img" "$tmp/p.img"
+check "--nic-parts: a base, a part per NIC family and the PCI map" bash -c \
+	'[ "$(cd "$0" && ls | tr "\n" " ")" = "base.img e1000e.img igb.img pci.map r8169.img virtio.img " ]' "$tmp/p.nic"
+unpack() { # DIR ARCHIVE...: unpacked one after the other, as the kernel does
+	local dir=$1 f
+	shift
+	mkdir -p "$dir"
+	for f in "$@"; do (cd "$dir" && zstd -dc "$f" | cpio --quiet -idu) || return 1; done
+}
+unpack "$tmp/whole" "$tmp/a.img"
+unpack "$tmp/all-parts" "$tmp/p.nic/base.img" "$tmp/p.nic"/{e1000e,igb,r8169,virtio}.img
+check "base + every part = the whole image's files and contents (but the lists)" \
+	diff -r -x modules -x modules.alias "$tmp/whole" "$tmp/all-parts"
+base_ko=$(zstd -dc "$tmp/p.nic/base.img" | cpio -t --quiet | grep '\.ko$' | sed 's|.*/||' | tr '\n' ' ')
+check "the base holds no NIC driver or NIC-only dependency" bash -c \
+	'! grep -qwE "e1000e|igb|r8169|virtio_net|virtio_pci|libphy|dca|failover" <<<"$0" && grep -qw nfsv4.ko <<<"$0"' "$base_ko"
+unpack "$tmp/node" "$tmp/p.nic/base.img" "$tmp/p.nic/e1000e.img"
+node_list=$(cat "$tmp/node/etc/ghostboot/modules")
+check "base + e1000e: its load list is the whole list without the other families, in order" bash -c \
+	'[ "$0" = "$(grep -vE "/(virtio[a-z_]*|net_failover|failover|igb|dca|i2c-algo-bit|r8169|realtek|libphy|mdio_devres)\.ko " <<<"$1")" ]' \
+	"$node_list" "$list"
+check "base + e1000e: every module of its list is in it" bash -c \
+	'for p in $(awk "{ print \$2 }" <<<"$0"); do [ -f "$1$p" ] || exit 1; done' "$node_list" "$tmp/node"
+check "base + e1000e: only e1000e's aliases" bash -c \
+	'[ -s "$0" ] && [ -z "$(awk "{ print \$3 }" "$0" | sort -u | grep -vx e1000e)" ]' "$tmp/node/etc/ghostboot/modules.alias"
+map=$tmp/p.nic/pci.map
+check "pci.map: an Intel 82574L (8086:10d3) is e1000e's" grep -qx '8086:10d3 e1000e' "$map"
+check "pci.map: an I210 (8086:1533) is igb's, an RTL8111 (10ec:8168) r8169's" bash -c \
+	'grep -qx "8086:1533 igb" "$0" && grep -qx "10ec:8168 r8169" "$0"' "$map"
+check "pci.map: any virtio device (1af4:*) is the virtio part's" grep -qx '1af4:\* virtio' "$map"
+check "pci.map: no ID for two families" bash -c '[ -z "$(cut -d" " -f1 "$0" | sort | uniq -d)" ]' "$map"
+initramfs/mkimage.sh --output "$tmp/q.img" --agent "$agent" --kernel-tree build/kernel --nic-parts "$tmp/q.nic"
+check "--nic-parts: two builds give identical parts" diff -r "$tmp/p.nic" "$tmp/q.nic"
+check "--nic-parts without modules is refused" bash -c \
+	'! initramfs/mkimage.sh --output "$0/n.img" --agent "$1" --no-modules --nic-parts "$0/n.nic" 2>/dev/null' "$tmp" "$agent"
 
 initramfs/mkimage.sh --output "$tmp/c.img" --agent "$agent" --kernel-tree build/kernel --no-busybox --add-module ext4:block
 files=$(zstd -dc "$tmp/c.img" | cpio -t --quiet)

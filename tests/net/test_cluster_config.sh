@@ -62,6 +62,31 @@ check "ghostinit's parser takes the command line without a warning" quiet build/
 check "ghostinit reads BOOTIF, root, overlay, master, key from it" bash -c \
 	"build/ghostinit cmdline '$bootif' | grep -qx bootif=52:54:00:68:00:01 && build/ghostinit cmdline '$bootif' | grep -qx 'ghost.master=10.68.0.1:7468' &&
 	 build/ghostinit cmdline '$bootif' | grep -qx 'ghost.overlay=tmpfs' && build/ghostinit cmdline '$bootif' | grep -qx 'root_access=ro'"
+check "without NIC parts beside the image, boot.ipxe loads the whole image only" \
+	bash -c "! grep -q gbnic $out/tftp/boot.ipxe && [ ! -e $out/tftp/base.img ]"
+
+# With the image's NIC parts beside it (mkimage.sh --nic-parts), boot.ipxe chooses by PCI ID.
+mkdir -p "$t/boot/initramfs.img.nic"
+echo base >"$t/boot/initramfs.img.nic/base.img"
+echo e1000e >"$t/boot/initramfs.img.nic/e1000e.img"
+echo virtio >"$t/boot/initramfs.img.nic/virtio.img"
+printf '1af4:* virtio\n8086:10d3 e1000e\n' >"$t/boot/initramfs.img.nic/pci.map"
+check "with NIC parts: generates" quiet $gen "$t/good.cluster" "$t/out-parts"
+ipxe=$t/out-parts/tftp/boot.ipxe
+check "with NIC parts: base.img and nic-<family>.img in the TFTP root" bash -c \
+	"cd $t/out-parts/tftp && [ \"\$(cat base.img nic-e1000e.img nic-virtio.img)\" = \"\$(printf 'base\ne1000e\nvirtio')\" ]"
+check "with NIC parts: the ID of the NIC iPXE booted from, read from its PCI configuration space" \
+	grep -qxF 'set gbpci ${gbvendor}:${pci/${netX/busloc}.2.2} ||' "$ipxe"
+check "with NIC parts: vendor-wide before exact IDs (an exact ID wins)" bash -c \
+	'[ "$(grep "set gbnic" "$0")" = "$(printf "%s\n" "$1" "$2")" ]' "$ipxe" \
+	'iseq ${gbvendor} 1af4 && set gbnic virtio ||' 'iseq ${gbpci} 8086:10d3 && set gbnic e1000e ||'
+check "with NIC parts: base + the chosen part, both named for UEFI's stub" bash -c \
+	'grep -qxF "kernel vmlinuz initrd=base.img initrd=nic-\${gbnic}.img $1 BOOTIF=01-\${netX/mac:hexhyp}" "$0" &&
+	 grep -qxF "initrd base.img" "$0" && grep -qxF "initrd nic-\${gbnic}.img" "$0"' "$ipxe" "$want"
+check "with NIC parts: any other NIC falls through to the whole image" bash -c \
+	'grep -qxF "isset \${gbnic} || goto whole_image" "$0" && sed -n "/^:whole_image/,\$p" "$0" | grep -qxF "initrd initramfs.img"' "$ipxe"
+rm -rf "$t/boot/initramfs.img.nic"
+
 check "exports: read-only, no_root_squash, fsid, for the subnet" \
 	grep -qE "^$t/root 10.68.0.0/24\(ro,sync,no_subtree_check,no_root_squash,fsid=[1-9][0-9]*,sec=sys\)$" "$out/exports"
 check "ganesha.conf: read-only export for the subnet, bound to the master" bash -c \

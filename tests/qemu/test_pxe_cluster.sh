@@ -1,9 +1,11 @@
 #!/bin/bash
 # The master kit end to end: netboot/cluster/up.sh --once with 2 workers (a bridge, taps,
 # dnsmasq, NFS-Ganesha and ghostwatch in a namespace of its own; QEMU workers PXE-booting through
-# the iPXE ROM). Each worker must show iPXE running the generated script, the kernel started with
-# the cluster's command line and its own BOOTIF, its fixed address, the NFS root under an overlay
-# and its init; ghostwatch must list both. The same with pxelinux and NFSv3 (1 worker). Then an
+# the iPXE ROM), one with a virtio NIC and one with an Intel 82574L (e1000e). Each worker must
+# show iPXE running the generated script and choosing the image's part for its NIC's PCI ID
+# (base + virtio, base + e1000e: never the whole image), the kernel started with the cluster's
+# command line and its own BOOTIF, its NIC's driver loaded, its fixed address, the NFS root under
+# an overlay and its init; ghostwatch must list both. pxelinux below takes the whole image. The same with pxelinux and NFSv3 (1 worker). Then an
 # interrupted run must leave nothing behind.
 set -u
 cd "$(dirname "$0")/../.."
@@ -16,7 +18,8 @@ export CLUSTER_OUT=$out
 
 start=$SECONDS
 # Its own hard bound (--timeout) plus a margin for the set-up and the teardown.
-timeout 420 netboot/cluster/up.sh --once --root busybox --workers 2 --timeout 300 >"$out/up.log" 2>&1
+timeout 420 netboot/cluster/up.sh --once --root busybox --workers 2 --timeout 300 --nic virtio-net-pci,e1000e \
+	>"$out/up.log" 2>&1
 rc=$?
 check "up.sh --once with 2 workers exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# \1/p' "$out/up.log"
@@ -24,12 +27,16 @@ cmdline=$(cat "$d/gen/cmdline" 2>/dev/null)
 check "the command line comes from the cluster file" grep -q "ghost.overlay=tmpfs .*ghost.master=10.67.0.1:7468 ghost.heartbeat=5 panic=5" "$d/gen/cmdline"
 for n in 1 2; do
 	log=$d/w$n.console mac=52:54:00:67:62:0$n ip=10.67.0.1$n
+	if [ "$n" = 1 ]; then pci=1af4:1000 part=virtio; else pci=8086:10d3 part=e1000e; fi
 	check "w$n: the iPXE ROM ran" grep -aq "iPXE initialising devices" "$log"
 	check "w$n: iPXE ran the generated script with its fixed address" grep -aq "ghostboot: cluster demo, $mac is $ip, booting from 10.67.0.1" "$log"
+	check "w$n: iPXE chose base + the $part part for its NIC $pci" grep -aq "ghostboot: NIC $pci: initramfs base + $part drivers" "$log"
 	check "w$n: the kernel (bzImage over TFTP) started" grep -aq "Linux version" "$log"
-	check "w$n: kernel command line = the cluster's + BOOTIF of its NIC" \
-		grep -aqF "Command line: initrd=initramfs.img $cmdline BOOTIF=01-${mac//:/-}" "$log"
+	check "w$n: kernel command line = both initrds, the cluster's + BOOTIF of its NIC" \
+		grep -aqF "Command line: initrd=base.img initrd=nic-$part.img $cmdline BOOTIF=01-${mac//:/-}" "$log"
 	check "w$n: ghostinit started" grep -aq "ghostinit: ghostboot .* starting" "$log"
+	check "w$n: its modules from base + part, none missing or failing" bash -c \
+		"grep -aq 'modules: .* loaded' $log && ! grep -aE 'module .* not loaded|NIC drivers: loading them all' $log"
 	check "w$n: fixed address $ip from the master's dnsmasq" grep -aq "ghostinit: eth0: lease $ip/24 from 10.67.0.1" "$log"
 	check "w$n: host name w$n from DHCP" grep -aq "hostname 'w$n'" "$log"
 	check "w$n: NFS root mounted from the master" grep -aq "ghostinit: root: mounted 10.67.0.1:$d/root" "$log"
@@ -37,7 +44,9 @@ for n in 1 2; do
 	check "w$n: writes into its overlay, not the shared root" bash -c "grep -aq 'WORKER-WROTE /tmp/hello' $log && [ ! -e $d/root/tmp/hello ]"
 	check "w$n: dnsmasq served it: DHCPACK and the TFTP files" bash -c \
 		"grep -q 'DHCPACK(br0) $ip $mac w$n' $d/dnsmasq.log && grep -q 'sent $d/gen/tftp/vmlinuz to $ip' $d/dnsmasq.log &&
-		 grep -q 'sent $d/gen/tftp/initramfs.img to $ip' $d/dnsmasq.log"
+		 grep -q 'sent $d/gen/tftp/base.img to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/gen/tftp/nic-$part.img to $ip' $d/dnsmasq.log &&
+		 ! grep -q 'sent $d/gen/tftp/initramfs.img to $ip' $d/dnsmasq.log"
 	check "w$n: ghostwatch lists it up at $ip" grep -qE "^$mac +w$n +$ip +up " "$d/ghostwatch.status"
 done
 ns=$(sed -n 's/^cluster: master: namespace \([^,]*\),.*/\1/p' "$out/up.log")
