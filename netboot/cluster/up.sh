@@ -13,6 +13,8 @@
 # --once: unattended; exits 0 only when every worker reached its init over NFS and powered off.
 # --nic MODEL[,MODEL...]: the workers' QEMU NIC models, one per worker in turn (default
 # virtio-net-pci; e1000e is an Intel 82574L, which the image's e1000e part drives).
+# --firmware uefi: the workers boot OVMF (Debian package ovmf) instead of SeaBIOS: the NIC's
+# EFI iPXE ROM, and the kernel's EFI stub loading the initrd= files from iPXE.
 set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -22,7 +24,7 @@ top=$(pwd)
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
-once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian nics=virtio-net-pci
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian nics=virtio-net-pci firmware=bios
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
 	--nfs) nfs=$2; shift ;;
 	--root) root=$2; shift ;;
 	--nic) nics=$2; shift ;;
-	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [CLUSTER_FILE]" >&2; exit 2 ;;
+	--firmware) firmware=$2; shift ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [--firmware bios|uefi] [CLUSTER_FILE]" >&2; exit 2 ;;
 	*) file=$1 ;;
 	esac
 	shift
@@ -167,12 +170,20 @@ say "nodes boot with: $(cat "$dir/gen/cmdline") BOOTIF=01-<mac>"
 declare -a qpid=()
 t0=$SECONDS
 IFS=, read -r -a nic_models <<<"$nics"
+OVMF=${OVMF:-/usr/share/OVMF}
 for i in "${!CL_NODE_NAME[@]}"; do
 	nic=${nic_models[i % ${#nic_models[@]}]}
+	fw=()
+	if [ "$firmware" = uefi ]; then
+		# Each worker its own copy of the variable store (the firmware writes its boot entries).
+		cp "$OVMF/OVMF_VARS_4M.fd" "$dir/${CL_NODE_NAME[$i]}.vars.fd" || exit 1
+		fw=(-drive "if=pflash,format=raw,readonly=on,file=$OVMF/OVMF_CODE_4M.fd"
+			-drive "if=pflash,format=raw,file=$dir/${CL_NODE_NAME[$i]}.vars.fd")
+	fi
 	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
 		-nographic -no-reboot -serial mon:stdio \
 		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
-		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" \
+		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" "${fw[@]}" \
 		</dev/null >"$dir/${CL_NODE_NAME[$i]}.console" 2>&1 &
 	qpid[$i]=$!
 	track_pid "${qpid[$i]}"

@@ -5,8 +5,9 @@
 # show iPXE running the generated script and choosing the image's part for its NIC's PCI ID
 # (base + virtio, base + e1000e: never the whole image), the kernel started with the cluster's
 # command line and its own BOOTIF, its NIC's driver loaded, its fixed address, the NFS root under
-# an overlay and its init; ghostwatch must list both. pxelinux below takes the whole image. The same with pxelinux and NFSv3 (1 worker). Then an
-# interrupted run must leave nothing behind.
+# an overlay and its init; ghostwatch must list both. Then pxelinux with NFSv3 (1 worker, the
+# whole image), a UEFI worker (OVMF: base + its part through the kernel's EFI stub), and an
+# interrupted run that must leave nothing behind.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -14,6 +15,25 @@ out=$(realpath -m build/test-tmp/pxe-cluster)
 d=$out/demo
 rm -rf "$out"
 mkdir -p "$out"
+
+# UEFI (OVMF): the NIC's EFI iPXE ROM runs the same script; the kernel's EFI stub loads both
+# initrd= files from iPXE.
+export CLUSTER_OUT=$out/uefi
+u=$CLUSTER_OUT/demo log=$u/w1.console
+start=$SECONDS
+timeout 300 netboot/cluster/up.sh --once --root busybox --workers 1 --firmware uefi --timeout 200 >"$out/up-uefi.log" 2>&1
+rc=$?
+check "UEFI: up.sh --once exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
+sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# UEFI \1/p' "$out/up-uefi.log"
+check "UEFI: iPXE chose base + the virtio part" grep -aq "ghostboot: NIC 1af4:1000: initramfs base + virtio drivers" "$log"
+check "UEFI: the EFI stub loaded the initrd= files" grep -aq "EFI stub: Loaded initrd from command line option" "$log"
+parts_kib=$(( ($(stat -c %s "$u/gen/tftp/base.img") + $(stat -c %s "$u/gen/tftp/nic-virtio.img")) / 1024 ))
+# The stub places each file on its own pages: a few KiB more than the two files.
+check "UEFI: the kernel got both, base + virtio ($parts_kib KiB), not the whole image" bash -c \
+	'k=$(grep -aoE "Freeing initrd memory: [0-9]+K" "$0" | tr -dc 0-9); [ -n "$k" ] && [ "$k" -ge "$1" ] && [ "$k" -le $(($1 + 8)) ]' \
+	"$log" "$parts_kib"
+check "UEFI: fixed address, NFS root, init reached" bash -c \
+	"grep -aq 'ghostinit: eth0: lease 10.67.0.11/24 from 10.67.0.1' $log && grep -aq 'WORKER-INIT-REACHED pid=1' $log"
 export CLUSTER_OUT=$out
 
 start=$SECONDS
