@@ -127,6 +127,22 @@ static void load_line(const char *path, struct modules_result *r)
 	}
 }
 
+/* One line of the load list, "<group> <path> <needs>": false for a comment or a short line.
+ * *needs points into line. */
+struct list_line {
+	char group[32], path[448];
+	const char *needs;
+};
+
+static bool parse_list_line(const char *line, struct list_line *l)
+{
+	int tail = 0;
+	if (line[0] == '#' || sscanf(line, "%31s %447s %n", l->group, l->path, &tail) != 2)
+		return false;
+	l->needs = line + tail;
+	return true;
+}
+
 int modules_load(const char *list_path, const char *group, const struct module_needs *needs,
 		 struct modules_result *result)
 {
@@ -135,17 +151,14 @@ int modules_load(const char *list_path, const char *group, const struct module_n
 	FILE *list = fopen(list_path, "re");
 	if (!list)
 		return -errno;
+	struct list_line l;
 	while (fgets(line, sizeof(line), list)) {
-		char line_group[32], path[448];
-		int tail = 0;
-		if (line[0] == '#' || sscanf(line, "%31s %447s %n", line_group, path, &tail) != 2)
+		if (!parse_list_line(line, &l) || (group && strcmp(group, l.group) != 0))
 			continue;
-		if (group && strcmp(group, line_group) != 0)
-			continue;
-		if (!module_line_needed(line + tail, needs, device_needs, NULL))
-			note_skipped(result, path);
+		if (!module_line_needed(l.needs, needs, device_needs, NULL))
+			note_skipped(result, l.path);
 		else
-			load_line(path, result);
+			load_line(l.path, result);
 	}
 	fclose(list);
 	return 0;
@@ -159,14 +172,12 @@ bool modules_no_known_nic(const char *list_path)
 	FILE *list = fopen(list_path, "re");
 	if (!list)
 		return false;
+	struct list_line l;
 	while (!known && fgets(line, sizeof(line), list)) {
-		char group[32], path[448];
-		int tail = 0;
-		if (sscanf(line, "%31s %447s %n", group, path, &tail) != 2 || strcmp(group, "net") != 0 ||
-		    !strstr(line + tail, "dev:"))
+		if (!parse_list_line(line, &l) || strcmp(l.group, "net") != 0 || !strstr(l.needs, "dev:"))
 			continue;
 		any = true;
-		known = module_line_needed(line + tail, &none, device_needs, NULL);
+		known = module_line_needed(l.needs, &none, device_needs, NULL);
 	}
 	fclose(list);
 	devices.every_driver = any && !known;
