@@ -201,6 +201,6 @@ nic_split() {
 
 archive "$stage" "$output"
 if [ -n "$nic_parts" ]; then
-	[ "$with_modules" -eq 1 ] && [ -n "$list" ] || { echo "mkimage: --nic-parts needs the modules" >&2; exit 1; }
+	[ "$with_modules" -eq 1 ] && [ -n "${list:-}" ] || { echo "mkimage: --nic-parts needs the modules" >&2; exit 1; }
 	nic_split
 fi

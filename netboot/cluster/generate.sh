@@ -71,7 +71,7 @@ ipxe_nic_choice() {
 # for UEFI: the kernel's EFI stub loads the initramfs named there from iPXE's image list (given
 # twice, it loads both, one after the other, as iPXE does for BIOS).
 # With the image's NIC parts beside it (<initramfs>.nic/), a node whose boot NIC one part's
-# drivers claim loads the base and that part only: 0.14-0.25 of the image less to fetch and
+# drivers claim loads the base and that part only: 0.18-0.20 of the image less to fetch and
 # unpack. Any other NIC, or several NIC families in one node, take the whole image.
 parts=$CL_INITRAMFS.nic
 {
