@@ -57,6 +57,15 @@ dnsmasq_start() {
 	return 1
 }
 
+# dhcp_pair NAME [MAC]: the usual topology of a DHCP test, set in M (the master namespace), C
+# (the client's, its link veth0 [with MAC] in p1 of the master's bridge) and D (a fresh scratch
+# directory); a failure ends the test with "not ok - topology".
+dhcp_pair() {
+	M=$(netns_name "${1}m") C=$(netns_name "${1}c")
+	D=$(dhcp_tmpdir "dhcp_$1")
+	dhcp_master "$M" && dhcp_client_ns "$M" "$C" p1 ${2:+veth0 "$2"} || { not_ok "topology"; exit 1; }
+}
+
 # net_up NS DIR ARGS...: runs `ghostinit net-up --root DIR/root ARGS` in NS; stdout in
 # DIR/out, stderr in DIR/err; returns its status.
 net_up() {

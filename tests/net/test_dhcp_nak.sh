@@ -7,9 +7,7 @@ source tests/lib/tap.sh
 source tests/lib/netns.sh
 source tests/lib/dhcp.sh
 
-M=$(netns_name km) C=$(netns_name kc)
-D=$(dhcp_tmpdir dhcp_nak)
-dhcp_master "$M" && dhcp_client_ns "$M" "$C" p1 veth0 52:54:00:77:00:0b || { not_ok "topology"; exit 1; }
+dhcp_pair nak 52:54:00:77:00:0b
 check "authoritative dnsmasq starts" dnsmasq_start "$M" "$D" --no-ping --dhcp-authoritative
 
 net_up "$C" "$D" --iface veth0 --cmdline "ip=10.99.0.5::::::dhcp ghost.dhcp_timeout=20"

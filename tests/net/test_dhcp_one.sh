@@ -6,10 +6,8 @@ source tests/lib/tap.sh
 source tests/lib/netns.sh
 source tests/lib/dhcp.sh
 
-M=$(netns_name dm) C=$(netns_name dc)
-D=$(dhcp_tmpdir dhcp_one)
 MAC=52:54:00:77:00:01
-dhcp_master "$M" && dhcp_client_ns "$M" "$C" p1 veth0 "$MAC" || { not_ok "topology"; exit 1; }
+dhcp_pair one "$MAC"
 check "dnsmasq starts" dnsmasq_start "$M" "$D" --no-ping \
 	--dhcp-host="$MAC,10.77.0.42,node42" --dhcp-option=option:domain-name,cluster.test \
 	--dhcp-option=option:mtu,1400 --dhcp-option=option:root-path,10.77.0.1:/srv/root,vers=4 \

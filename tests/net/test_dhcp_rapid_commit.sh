@@ -8,9 +8,7 @@ source tests/lib/tap.sh
 source tests/lib/netns.sh
 source tests/lib/dhcp.sh
 
-M=$(netns_name rm) C=$(netns_name rc)
-D=$(dhcp_tmpdir dhcp_rapid)
-dhcp_master "$M" && dhcp_client_ns "$M" "$C" p1 || { not_ok "topology"; exit 1; }
+dhcp_pair rapid
 check "dnsmasq starts with rapid commit allowed" dnsmasq_start "$M" "$D" --no-ping --dhcp-rapid-commit
 net_up "$C" "$D" --iface veth0 --cmdline "ghost.dhcp_timeout=20"
 rc=$?
