@@ -39,7 +39,7 @@ mkdir -p "$work/gw"
 GW=build/ghostwatch gw_start "$ns" "$work/gw" || { echo "ghostwatch did not start"; exit 1; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b > 0) printf "%.*f", d, a / b; else print "nan" }'; }
 
 # The ghostboot image, and the BusyBox anchor made from the same files: its /init is a script.
 gb_img=$work/ghostboot.img
@@ -148,8 +148,7 @@ row "\"Run /init\" -> the worker's init (s)" "$gbn_t" "$gb_t" "$it_t" "$bb_t" \
 row "QEMU start -> the worker's init (s)" "$gbn_all" "$gb_all" "$it_all" "$bb_all" \
 	"$(ratio "$gbn_all" "$it_all")" "$(ratio "$gb_all" "$it_all")" "$(ratio "$gb_all" "$bb_all")"
 row "image size (bytes)" "$gbn_s" "$gb_s" "$it_s" "$bb_s" \
-	"$(awk -v a="$gbn_s" -v b="$it_s" 'BEGIN { printf "%.4f", a / b }')" \
-	"$(awk -v a="$gb_s" -v b="$it_s" 'BEGIN { printf "%.4f", a / b }')" "$(ratio "$gb_s" "$bb_s")"
+	"$(ratio "$gbn_s" "$it_s" 4)" "$(ratio "$gb_s" "$it_s" 4)" "$(ratio "$gb_s" "$bb_s")"
 row "boots that reached the worker's init" "$gbn_n/$runs" "$gb_n/$runs" "$it_n/$runs" "$bb_n/$runs"
 printf '%-40s %9sms\n' "ghostinit's root stage (parse -> exec)" "$gb_stage"
 echo "gb node = base.img + virtio.img of --nic-parts (what iPXE loads for a virtio NIC; sizes of"
