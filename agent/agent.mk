@@ -1,6 +1,10 @@
-# ghostinit: every agent/*.c is one stage or one job; main.c is the stage list.
-AGENT_SRCS := $(sort $(wildcard agent/*.c))
-AGENT_HDRS := $(wildcard agent/*.h)
+# ghostinit: main.c is the stage list; each folder under agent/ is one stage (or lib/, what
+# every stage shares), one file per job. Objects link in the order of their file names, not
+# their folders, so that moving a file between folders leaves the binary byte for byte the same.
+AGENT_DIRS := lib boot net root report guardian shutdown
+AGENT_ALL  := agent/main.c $(foreach d,$(AGENT_DIRS),$(wildcard agent/$(d)/*.c))
+AGENT_SRCS := $(foreach n,$(sort $(notdir $(AGENT_ALL))),$(filter %/$(n),$(AGENT_ALL)))
+AGENT_HDRS := $(foreach d,$(AGENT_DIRS),$(wildcard agent/$(d)/*.h))
 AGENT_OBJS := $(patsubst agent/%.c,$(BUILD)/agent/%.o,$(AGENT_SRCS))
 
 $(BUILD)/agent/%.o: agent/%.c $(AGENT_HDRS) | $(DEPS)/.key

@@ -18,7 +18,7 @@
 #include "gw_hmac.h"
 #include "nodes.h"
 #include "persist.h"
-#include "report_wire.h"
+#include "report/report_wire.h"
 #include "validate.h"
 
 struct opts {

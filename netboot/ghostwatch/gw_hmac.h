@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "report_wire.h"
+#include "report/report_wire.h"
 
 struct gw_hmac;
 

@@ -12,7 +12,7 @@
 #include "hostfile.h"
 #include "nodes.h"
 #include "persist.h"
-#include "report_wire.h"
+#include "report/report_wire.h"
 #include "serve.h"
 #include "status.h"
 #include "timeline.h"

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "report_wire.h"
+#include "report/report_wire.h"
 
 #define NODES_PREV_BOOTS 4      /* earlier boot ids kept to refuse their replays */
 #define NODES_STAGE_UNSEEN 0xffffffffu

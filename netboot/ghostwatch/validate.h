@@ -8,7 +8,7 @@
 
 #include "nodes.h"
 #include "ratelimit.h"
-#include "report_wire.h"
+#include "report/report_wire.h"
 
 struct validate {
 	report_mac_fn mac;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Fault: a malformed value for every ghost.* parameter, the list read from the parser's own
-# table (agent/cmdline.c), so a new parameter is covered without touching this test. Each is
+# table (agent/boot/cmdline.c), so a new parameter is covered without touching this test. Each is
 # warned about with the value quoted, on the console and in the boot report to ghostwatch,
 # and the boot goes on with the defaults: NFS root, reports to the DHCP server, no overlay,
 # shutdown through ghostinit with the default reset and bound.
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/worker-root.sh
 . tests/lib/fault.sh
 logs=build/test-logs/faults
-params=$(sed -n 's/^\t{ "\(ghost\.[a-z_]*\)", param_.*/\1/p' agent/cmdline.c)
+params=$(sed -n 's/^\t{ "\(ghost\.[a-z_]*\)", param_.*/\1/p' agent/boot/cmdline.c)
 n=$(echo "$params" | wc -w)
 check "the parser's table lists the ghost.* parameters ($n)" [ "$n" -ge 10 ]
 check "worker root, image and namespace" fault_user_worker badparams

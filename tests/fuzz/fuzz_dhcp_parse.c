@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "dhcp_wire.h"
+#include "net/dhcp_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

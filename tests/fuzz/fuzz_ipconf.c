@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "ipconf.h"
+#include "net/ipconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

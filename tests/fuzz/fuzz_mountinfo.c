@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mountinfo.h"
+#include "shutdown/mountinfo.h"
 
 static struct mountinfo mi;
 

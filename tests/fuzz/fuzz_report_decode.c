@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "report_wire.h"
+#include "report/report_wire.h"
 
 /* Not a MAC: the codec is crypto-free, so the fuzzer feeds it a fixed tag function. */
 static int fixed_tag(void *ctx, const uint8_t *data, size_t len, uint8_t tag[REPORT_WIRE_TAG])

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rootspec.h"
+#include "root/rootspec.h"
 
 static size_t take(const uint8_t **data, size_t *size, char *out, size_t cap)
 {

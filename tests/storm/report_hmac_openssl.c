@@ -1,7 +1,7 @@
 /* The report tag for simulated nodes on a host whose kernel has no AF_ALG hash interface
  * (CONFIG_CRYPTO_USER_API_HASH off, as on this build machine): the same HMAC-SHA256 through
- * OpenSSL, behind agent/report_hmac.h, so every other line of the storm build is ghostinit's. */
-#include "report_hmac.h"
+ * OpenSSL, behind agent/report/report_hmac.h, so every other line of the storm build is ghostinit's. */
+#include "report/report_hmac.h"
 
 #include <errno.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 # libnl/libcrypto's name lookups need NSS at run time: a storm node looks no name up.
 N ?= 256
 STORM_AGENT := $(BUILD)/storm/ghostinit
-STORM_SRCS  := $(filter-out agent/report_hmac.c,$(AGENT_SRCS)) tests/storm/report_hmac_openssl.c
+STORM_SRCS  := $(filter-out agent/report/report_hmac.c,$(AGENT_SRCS)) tests/storm/report_hmac_openssl.c
 
 $(STORM_AGENT): $(STORM_SRCS) $(AGENT_HDRS) | $(BUILD)/.packages
 	@mkdir -p $(dir $@)

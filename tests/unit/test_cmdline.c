@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "cmdline.h"
+#include "boot/cmdline.h"
 
 static struct boot_config cfg;
 static struct cmdline_warnings warnings;

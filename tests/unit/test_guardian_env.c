@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "guardian_env.h"
+#include "guardian/guardian_env.h"
 
 static int parse(const char *text, struct guardian_config *g)
 {

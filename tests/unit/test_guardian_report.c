@@ -1,4 +1,4 @@
-/* The guardian's report text and rate limit (agent/guardian_report.c): the count of restores
+/* The guardian's report text and rate limit (agent/guardian/guardian_report.c): the count of restores
  * grows with each, the first goes out at once, the next only GUARDIAN_REPORT_MIN_MS later,
  * and what was held back is sent then with the count that includes it. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "guardian_report.h"
+#include "guardian/guardian_report.h"
 
 static void test_text_counts(void **state)
 {

@@ -9,7 +9,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "ipconf.h"
+#include "net/ipconf.h"
 
 static uint32_t ip(const char *s)
 {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "link_protect.h"
+#include "guardian/link_protect.h"
 
 static void test_format(void **state)
 {

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "cmdline.h"
-#include "module_choice.h"
+#include "boot/cmdline.h"
+#include "boot/module_choice.h"
 
 static struct module_needs needs_of(const char *text)
 {

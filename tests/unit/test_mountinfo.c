@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "mountinfo.h"
+#include "shutdown/mountinfo.h"
 
 static struct mountinfo mi; /* large: keep it off the stack */
 

@@ -11,10 +11,10 @@
 #include <net/if_arp.h>
 #include <cmocka.h>
 
-#include "dhcp_client.h"
-#include "link.h"
-#include "net_apply.h"
-#include "net_stage.h"
+#include "net/dhcp_client.h"
+#include "net/link.h"
+#include "net/net_apply.h"
+#include "net/net_stage.h"
 
 static struct link_info mk(const char *name, const char *kind, unsigned arptype, uint8_t last)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "nfs_mount.h"
+#include "root/nfs_mount.h"
 
 static void test_words(void **state)
 {

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "nic_undriven.h"
+#include "net/nic_undriven.h"
 
 static void pci_classes(void **state)
 {

@@ -21,9 +21,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "cpuinfo.h"
-#include "heartbeat.h"
-#include "report.h"
+#include "report/cpuinfo.h"
+#include "report/heartbeat.h"
+#include "report/report.h"
 
 struct key {
 	uint8_t bytes[REPORT_KEY_MAX];

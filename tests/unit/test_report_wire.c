@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "report_wire.h"
+#include "report/report_wire.h"
 
 struct key {
 	uint8_t bytes[REPORT_KEY_MAX];

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "overlay.h"
-#include "switch_root.h"
+#include "root/overlay.h"
+#include "root/switch_root.h"
 
 static char dir[64];
 

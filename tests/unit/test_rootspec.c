@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "cmdline.h"
-#include "rootspec.h"
+#include "boot/cmdline.h"
+#include "root/rootspec.h"
 
 static struct boot_config cfg;
 static struct rootspec spec;

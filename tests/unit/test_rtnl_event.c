@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "rtnl_event.h"
+#include "guardian/rtnl_event.h"
 
 static unsigned char buf[4096];
 static size_t used;

@@ -18,13 +18,13 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "kill_all.h"
-#include "meminfo.h"
-#include "mountinfo.h"
-#include "proc_stat.h"
-#include "report_wire.h"
-#include "shutdown.h"
+#include "lib/clock.h"
+#include "shutdown/kill_all.h"
+#include "shutdown/meminfo.h"
+#include "shutdown/mountinfo.h"
+#include "shutdown/proc_stat.h"
+#include "report/report_wire.h"
+#include "shutdown/shutdown.h"
 
 #define MAX_LINES 16
 #define MAX_PROCS 8

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "shutdown_args.h"
+#include "shutdown/shutdown_args.h"
 
 #define PARSE(a, ...)                                                                              \
 	({                                                                                         \

@@ -1,0 +1,39 @@
+/* Leaves the boot link protected behind the initramfs (docs/shutdown.md, "The boot-link
+ * guardian"): the systemd/NetworkManager/ifupdown drop-ins, then the guardian itself. */
+#include "guardian/boot_link.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guardian/guardian.h"
+#include "guardian/guardian_env.h"
+#include "guardian/link_protect.h"
+#include "lib/log.h"
+#include "root/switch_root.h"
+
+void boot_link_protect(const char *key)
+{
+	char text[2048];
+	struct guardian_config g;
+	memset(&g, 0, sizeof(g));
+	int fd = open(GUARDIAN_ENV_PATH, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0 || guardian_env_parse(text, (size_t)n, &g) != 0) {
+		log_warn("boot link: no usable %s; the link is not guarded", GUARDIAN_ENV_PATH);
+		return;
+	}
+	snprintf(g.key, sizeof(g.key), "%s", key ? key : "");
+	int err = link_protect_write("/run", g.ifname);
+	if (err)
+		log_warn("boot link: drop-ins for the network managers not written: %s", strerror(-err));
+	int pid = guardian_spawn(SWITCH_ROOT_SHUTDOWN_DIR "/shutdown", &g);
+	if (pid < 0)
+		log_warn("boot link: guardian not started: %s", strerror(-pid));
+	else
+		log_info("boot link: %s guarded (pid %d), drop-ins in /run", g.ifname, pid);
+}

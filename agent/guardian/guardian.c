@@ -1,0 +1,384 @@
+/* The boot-link guardian (see guardian.h): notifications on a raw rtnetlink socket, repairs
+ * through link.c (libnl), one check a second in case a notification was lost. */
+#include "guardian/guardian.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/watchdog.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "boot/boot_config.h"
+#include "lib/clock.h"
+#include "guardian/guardian_report.h"
+#include "net/link.h"
+#include "lib/log.h"
+#include "guardian/rtnl_event.h"
+
+static volatile sig_atomic_t arm_requested, arm_timeout_s;
+
+/* SIGUSR1 from kill(): the default timeout; from sigqueue(): the timeout it carries. */
+static void on_usr1(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	arm_timeout_s = si->si_code == SI_QUEUE && si->si_value.sival_int > 0 ? si->si_value.sival_int : 0;
+	arm_requested = 1;
+}
+
+/* Shutdown has begun: from now on even a freeze ends in a reset. Never fed again; a later
+ * request (systemd's phase first, then the shutdown program's own) sets a new timeout. */
+/* The guardian's root is the initramfs it was started from: switch_root moved /dev away from
+ * under it. The node is made here, in RAM (misc major 10, minor 130: the first watchdog). */
+static int open_watchdog(void)
+{
+	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	(void)mkdir("/dev", 0755);
+	if (mknod("/dev/watchdog", S_IFCHR | 0600, makedev(10, 130)) != 0 && errno != EEXIST)
+		return -1;
+	return open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+}
+
+static void arm_watchdog(uint32_t timeout_s)
+{
+	static int fd = -1;
+	if (fd < 0)
+		fd = open_watchdog();
+	if (fd < 0) {
+		log_info("guardian: shutdown begins; no watchdog to arm (%s)", strerror(errno));
+		return;
+	}
+	int t = (int)timeout_s;
+	(void)ioctl(fd, WDIOC_SETTIMEOUT, &t);
+	(void)ioctl(fd, WDIOC_KEEPALIVE, 0);
+	log_info("guardian: shutdown begins; watchdog armed, resets in %d s unless the machine does", t);
+	/* fd stays open: closing without the magic 'V' would keep it armed anyway. */
+}
+
+int guardian_request_arm(const char *pidfile, uint32_t timeout_s)
+{
+	char buf[16] = "";
+	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+	if (pid <= 1)
+		return -ESRCH;
+	union sigval v = { .sival_int = (int)timeout_s };
+	if (sigqueue((pid_t)pid, SIGUSR1, v) != 0)
+		return -errno;
+	return (int)pid;
+}
+
+static int open_events(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	struct sockaddr_nl sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.nl_family = AF_NETLINK;
+	sa.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Reads every pending notification: the rtnl_event bits that concern us. A lost batch
+ * (ENOBUFS) may have held anything: everything is checked again. */
+static unsigned read_events(int fd, const struct rtnl_watch *w)
+{
+	static char buf[16384];
+	unsigned bits = 0;
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				bits |= RTNL_EVENT_LINK_DOWN | RTNL_EVENT_ADDR_GONE | RTNL_EVENT_ROUTE_GONE;
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			return bits; /* EAGAIN: drained */
+		}
+		if (n == 0)
+			return bits;
+		bits |= rtnl_event_parse(buf, (size_t)n, w);
+	}
+}
+
+static void restore(struct link_ctx *ctx, const struct guardian_config *cfg, int ifindex, unsigned bits,
+		    const char *how, struct guardian_report *rep)
+{
+	char what[64] = "";
+	int err = 0, r;
+	uint64_t t0 = clock_ms();
+	/* Taking the link down flushes its routes, deleting the address drops the routes through
+	 * it: the route is always put back after either. */
+	if (bits & RTNL_EVENT_LINK_DOWN) {
+		if ((r = link_up(ctx, ifindex)) != 0)
+			err = r;
+		strcat(what, " link");
+	}
+	if (bits & (RTNL_EVENT_ADDR_GONE | RTNL_EVENT_LINK_DOWN)) {
+		if ((r = link_add_address(ctx, ifindex, cfg->addr, cfg->prefix, 0)) != 0)
+			err = r;
+		if (bits & RTNL_EVENT_ADDR_GONE)
+			strcat(what, " address");
+	}
+	if (cfg->gateway && (bits & (RTNL_EVENT_ROUTE_GONE | RTNL_EVENT_ADDR_GONE | RTNL_EVENT_LINK_DOWN))) {
+		if ((r = link_add_default_route(ctx, ifindex, cfg->gateway)) != 0)
+			err = r;
+		if (bits & RTNL_EVENT_ROUTE_GONE)
+			strcat(what, " route");
+	}
+	uint64_t took = clock_ms() - t0;
+	if (err) {
+		log_error("guardian: %s lost%s (%s); restoring failed: %s", cfg->ifname, what, how, strerror(-err));
+		return;
+	}
+	log_warn("guardian: %s lost%s (%s); restored in %llu ms", cfg->ifname, what, how, (unsigned long long)took);
+	guardian_report_note(rep, cfg->ifname, what, how[0] == 'n' ? "notified" : "polled", took);
+	guardian_report_flush(rep, clock_ms());
+}
+
+int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
+{
+	int ifindex = (int)if_nametoindex(cfg->ifname);
+	if (ifindex <= 0)
+		return -ENODEV;
+	struct link_ctx *ctx;
+	int err = link_open(&ctx);
+	if (err)
+		return err;
+	int fd = open_events();
+	if (fd < 0) {
+		link_close(ctx);
+		return fd;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_usr1;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* Nothing of ours may page in from the NFS root once the link is in doubt. */
+	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
+
+	struct guardian_report rep;
+	guardian_report_init(&rep, cfg->run_fd, cfg->key);
+	struct rtnl_watch w = { .ifindex = ifindex, .addr = cfg->addr, .gateway = cfg->gateway };
+	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN] = "none";
+	inet_ntop(AF_INET, &cfg->addr, a, sizeof(a));
+	if (cfg->gateway)
+		inet_ntop(AF_INET, &cfg->gateway, g, sizeof(g));
+	log_info("guardian: watching %s (%s/%d, default route via %s)", cfg->ifname, a, cfg->prefix, g);
+	/* Put back now whatever is already missing; adding what exists is a no-op. */
+	(void)link_up(ctx, ifindex);
+	(void)link_add_address(ctx, ifindex, cfg->addr, cfg->prefix, 0);
+	if (cfg->gateway)
+		(void)link_add_default_route(ctx, ifindex, cfg->gateway);
+
+	uint64_t end = run_ms ? deadline_in(run_ms) : UINT64_MAX, next_check = deadline_in(GUARDIAN_POLL_MS);
+	while (!run_ms || !deadline_passed(end)) {
+		if (arm_requested) {
+			uint32_t t = arm_timeout_s ? (uint32_t)arm_timeout_s
+				   : cfg->watchdog_s ? cfg->watchdog_s : GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000 + 10;
+			arm_requested = 0;
+			arm_watchdog(t);
+		}
+		uint64_t wait = deadline_left(next_check);
+		if (run_ms && deadline_left(end) < wait)
+			wait = deadline_left(end);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n = poll(&p, 1, (int)wait);
+		unsigned bits = 0;
+		const char *how = "notified";
+		if (n > 0)
+			bits = read_events(fd, &w);
+		if (deadline_passed(next_check)) {
+			struct link_info li;
+			if (link_get(ctx, ifindex, &li) == 0 && !li.up) {
+				bits |= RTNL_EVENT_LINK_DOWN;
+				how = "found by the periodic check";
+			}
+			next_check = deadline_in(GUARDIAN_POLL_MS);
+			guardian_report_flush(&rep, clock_ms()); /* what the rate limit held back */
+		}
+		bits &= RTNL_EVENT_LINK_DOWN | RTNL_EVENT_ADDR_GONE | RTNL_EVENT_ROUTE_GONE;
+		if (bits)
+			restore(ctx, cfg, ifindex, bits, how, &rep);
+	}
+	close(fd);
+	link_close(ctx);
+	return 0;
+}
+
+int guardian_check_once(const struct guardian_config *cfg)
+{
+	int ifindex = (int)if_nametoindex(cfg->ifname);
+	if (ifindex <= 0)
+		return -ENODEV;
+	struct link_ctx *ctx;
+	int err = link_open(&ctx);
+	if (err)
+		return err;
+	struct link_info li;
+	int was_down = link_get(ctx, ifindex, &li) == 0 && !li.up;
+	if (was_down)
+		err = link_up(ctx, ifindex);
+	if (!err)
+		err = link_add_address(ctx, ifindex, cfg->addr, cfg->prefix, 0);
+	if (!err && cfg->gateway)
+		err = link_add_default_route(ctx, ifindex, cfg->gateway);
+	link_close(ctx);
+	return err ? err : was_down;
+}
+
+static int parse_addr(const char *text, uint32_t *addr, int *prefix)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%s", text);
+	char *slash = strchr(buf, '/');
+	if (prefix) {
+		if (!slash)
+			return -EINVAL;
+		*slash = '\0';
+		char *end;
+		long p = strtol(slash + 1, &end, 10);
+		if (*end || p < 0 || p > 32)
+			return -EINVAL;
+		*prefix = (int)p;
+	} else if (slash) {
+		return -EINVAL;
+	}
+	struct in_addr in;
+	if (inet_pton(AF_INET, buf, &in) != 1)
+		return -EINVAL;
+	*addr = in.s_addr;
+	return 0;
+}
+
+/* `guardian --arm [S]`: what the systemd unit's ExecStop runs (link_protect.h) when shutdown
+ * begins. Never fails the caller's shutdown: status 0 even without a guardian. */
+static int request_arm_cli(const char *seconds)
+{
+	int r = guardian_request_arm(GUARDIAN_PIDFILE, (uint32_t)strtoul(seconds, NULL, 10));
+	if (r < 0)
+		fprintf(stderr, "ghostinit: no guardian to arm the watchdog: %s\n", strerror(-r));
+	else
+		printf("ghostinit: told the link guardian (pid %d) to arm the watchdog\n", r);
+	return 0;
+}
+
+int guardian_main(int argc, char *const argv[])
+{
+	struct guardian_config cfg;
+	uint64_t run_ms = 0;
+	int have_addr = 0;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.run_fd = -1;
+	if (argc >= 2 && !strcmp(argv[1], "--arm"))
+		return request_arm_cli(argc > 2 ? argv[2] : "0");
+	for (int i = 1; i < argc; i += 2) { /* --option value pairs */
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int bad = !val;
+		if (!bad && !strcmp(opt, "--iface") && strlen(val) < sizeof(cfg.ifname))
+			strcpy(cfg.ifname, val);
+		else if (!bad && !strcmp(opt, "--addr")) {
+			bad = parse_addr(val, &cfg.addr, &cfg.prefix) != 0;
+			have_addr = !bad;
+		}
+		else if (!bad && !strcmp(opt, "--gateway"))
+			bad = parse_addr(val, &cfg.gateway, NULL) != 0;
+		else if (!bad && !strcmp(opt, "--watchdog"))
+			cfg.watchdog_s = (uint32_t)strtoul(val, NULL, 10);
+		else if (!bad && !strcmp(opt, "--for"))
+			run_ms = strtoull(val, NULL, 10);
+		else if (!bad && !strcmp(opt, "--run-fd"))
+			cfg.run_fd = (int)strtol(val, NULL, 10);
+		else if (!bad && !strcmp(opt, "--key") && strlen(val) < sizeof(cfg.key))
+			strcpy(cfg.key, val);
+		else
+			bad = 1;
+		if (bad) {
+			fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n"
+					"                         [--run-fd FD] [--key SPEC]\n"
+					"bad or missing value at '%s'\n", opt);
+			return 2;
+		}
+	}
+	if (!cfg.ifname[0] || !have_addr) {
+		fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n");
+		return 2;
+	}
+	log_init();
+	int err = guardian_run(&cfg, run_ms);
+	if (err)
+		log_error("guardian: cannot watch %s: %s", cfg.ifname, strerror(-err));
+	return err ? 1 : 0;
+}
+
+int guardian_spawn(const char *exe, const struct guardian_config *cfg)
+{
+	char addr[40], gw[INET_ADDRSTRLEN], wd[16], runfd[16];
+	char a[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &cfg->addr, a, sizeof(a));
+	snprintf(addr, sizeof(addr), "%s/%d", a, cfg->prefix);
+	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
+	snprintf(wd, sizeof(wd), "%u", cfg->watchdog_s);
+	/* Inherited (no O_CLOEXEC): the guardian's way to /run/ghostboot once /run has moved. */
+	int run_fd = open("/run", O_RDONLY | O_DIRECTORY);
+	snprintf(runfd, sizeof(runfd), "%d", run_fd);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+		if (run_fd >= 0)
+			close(run_fd);
+		return err;
+	}
+	if (pid == 0) {
+		char *argv[16] = { GUARDIAN_ARGV0, "--iface", (char *)cfg->ifname, "--addr", addr,
+				   "--watchdog", wd };
+		int n = 7;
+		if (run_fd >= 0)
+			argv[n++] = "--run-fd", argv[n++] = runfd;
+		if (cfg->key[0])
+			argv[n++] = "--key", argv[n++] = (char *)cfg->key;
+		if (cfg->gateway)
+			argv[n++] = "--gateway", argv[n++] = gw;
+		argv[n] = NULL;
+		setsid();
+		execv(exe, argv);
+		_exit(127);
+	}
+	if (run_fd >= 0)
+		close(run_fd);
+	/* The pid where the shutdown program finds it, written here: the child may only run after
+	 * switch_root has moved /run. */
+	(void)mkdir("/run/ghostboot", 0755);
+	FILE *f = fopen(GUARDIAN_PIDFILE, "we");
+	if (f) {
+		fprintf(f, "%d\n", (int)pid);
+		fclose(f);
+	}
+	return pid;
+}

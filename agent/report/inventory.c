@@ -1,0 +1,83 @@
+/* Collects the node's inventory for the reports: every source is optional (a field it
+ * cannot read stays zero or empty), and every read is a small bounded file read. */
+#include "report/inventory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "report/cpuinfo.h"
+#include "lib/small_file.h"
+
+/* A decimal number from a sysfs file; -1 when absent or not a number (speed is -1 without
+ * carrier on many drivers). */
+static long read_number(const char *ifname, const char *attr)
+{
+	char path[96], buf[32];
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, attr);
+	if (small_file_read(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	long v = 0;
+	const char *p = buf;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9' && v < 100000000; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+static void copy_text(char *dst, const char *src)
+{
+	strncpy(dst, src, REPORT_TEXT_MAX);
+	dst[REPORT_TEXT_MAX] = '\0';
+}
+
+int inventory_collect(const char *ifname, uint32_t ipv4, struct report_inventory *inv)
+{
+	static char cpu[65536]; /* /proc/cpuinfo of a 256-thread machine is about 400 KB: the
+				 * first 64 KiB give the model; threads come from sysconf */
+	int first_err = 0;
+	memset(inv, 0, sizeof(*inv));
+	inv->link_mbps = REPORT_LINK_SPEED_UNKNOWN;
+	if (ipv4) {
+		inv->ip[10] = inv->ip[11] = 0xff;
+		memcpy(inv->ip + 12, &ipv4, 4);
+	}
+	struct utsname u;
+	if (uname(&u) == 0) {
+		copy_text(inv->kernel, u.release);
+		if (strcmp(u.nodename, "(none)"))
+			copy_text(inv->hostname, u.nodename);
+	}
+	struct cpuinfo ci;
+	ssize_t n = small_file_read("/proc/cpuinfo", cpu, sizeof(cpu));
+	if (n < 0)
+		first_err = (int)n;
+	else if (cpuinfo_parse(cpu, (size_t)n, &ci) == 0) {
+		copy_text(inv->cpu, ci.model);
+		inv->cores = (uint16_t)ci.cores;
+		inv->threads = (uint16_t)ci.threads;
+	}
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	if (online > 0 && online > inv->threads) {
+		/* cpuinfo was cut: scale the cores as the threads grew */
+		if (inv->threads)
+			inv->cores = (uint16_t)(inv->cores * online / inv->threads);
+		inv->threads = (uint16_t)online;
+	}
+	struct sysinfo si;
+	if (sysinfo(&si) == 0)
+		inv->mem_mib = (uint32_t)((uint64_t)si.totalram * si.mem_unit >> 20);
+	if (ifname && ifname[0] && strlen(ifname) < 32) {
+		long speed = read_number(ifname, "speed"), mtu = read_number(ifname, "mtu");
+		if (speed >= 0)
+			inv->link_mbps = (uint32_t)speed;
+		if (mtu > 0 && mtu <= 0xffff)
+			inv->mtu = (uint16_t)mtu;
+	}
+	return first_err;
+}

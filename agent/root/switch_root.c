@@ -1,0 +1,235 @@
+/* switch_root as klibc's run-init does it (check first, then destroy), with the pseudo
+ * filesystems moved rather than remounted so the real init finds /run as the initrd left it. */
+#include "root/switch_root.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RAMFS_MAGIC_ 0x858458f6
+#define TMPFS_MAGIC_ 0x01021994
+#define MAX_INIT_ARGS 64
+
+extern char **environ;
+
+static int is_initramfs(const char *path)
+{
+	struct statfs sfs;
+	if (statfs(path, &sfs) != 0)
+		return 0;
+	return (unsigned long)sfs.f_type == RAMFS_MAGIC_ || (unsigned long)sfs.f_type == TMPFS_MAGIC_;
+}
+
+/* init is checked from inside the new root (a child chroots there), so that absolute symlinks
+ * such as /sbin/init -> /lib/systemd/systemd resolve as the real init will see them. */
+static int check_init(const char *newroot, const char *init)
+{
+	pid_t child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0) {
+		struct stat st;
+		if (chroot(newroot) != 0 || chdir("/") != 0)
+			_exit(EIO);
+		if (stat(init, &st) != 0)
+			_exit(errno);
+		if (!S_ISREG(st.st_mode))
+			_exit(EISDIR);
+		_exit(access(init, X_OK) == 0 ? 0 : EACCES);
+	}
+	int status;
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(status))
+		return -EIO;
+	return -WEXITSTATUS(status);
+}
+
+int switch_root_check(const char *newroot, const char *init, const char **why)
+{
+	struct stat root, target;
+	*why = "cannot inspect the new root";
+	if (stat("/", &root) != 0 || stat(newroot, &target) != 0)
+		return -errno;
+	*why = "the new root is not a mount point on another device";
+	if (root.st_dev == target.st_dev)
+		return -EBUSY;
+	*why = "/ is not the initramfs (ramfs or tmpfs): refusing to delete it";
+	if (!is_initramfs("/"))
+		return -EINVAL;
+	*why = "init is not an executable file in the new root";
+	if (init[0] != '/')
+		return -EINVAL;
+	int r = check_init(newroot, init);
+	if (r)
+		return r;
+	*why = NULL;
+	return 0;
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[16384];
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0) {
+		int err = -errno;
+		close(in);
+		return err;
+	}
+	int err = 0;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : 0;
+			break;
+		}
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = write(out, buf + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				err = w < 0 ? -errno : -EIO;
+				break;
+			}
+			done += w;
+		}
+		if (err)
+			break;
+	}
+	close(in);
+	if (close(out) != 0 && !err)
+		err = -errno;
+	return err;
+}
+
+static void mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(path, 0755);
+			*p = '/';
+		}
+	}
+}
+
+int switch_root_keep_shutdown(const char *extra_file)
+{
+	static const char *const dirs[] = { "", "/dev", "/proc", "/sys", "/run", "/oldroot" };
+	char path[PATH_MAX];
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", SWITCH_ROOT_SHUTDOWN_DIR, dirs[i]);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return -errno;
+	}
+	int r = copy_file("/proc/self/exe", SWITCH_ROOT_SHUTDOWN_DIR "/shutdown", 0755);
+	if (r)
+		return r;
+	if (extra_file && extra_file[0] == '/') {
+		if (snprintf(path, sizeof(path), "%s%s", SWITCH_ROOT_SHUTDOWN_DIR, extra_file) >= (int)sizeof(path))
+			return -ENAMETOOLONG;
+		mkdirs(path);
+		r = copy_file(extra_file, path, 0600);
+	}
+	return r;
+}
+
+/* Deletes everything in dir that lives on dev (the initramfs), never crossing into other
+ * filesystems: the new root and the moved mounts stay untouched. Errors are ignored: what
+ * cannot be freed only costs RAM. */
+static void delete_tree(int dirfd, dev_t dev)
+{
+	DIR *d = fdopendir(dirfd);
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_dev != dev)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				delete_tree(sub, dev);
+			(void)unlinkat(dirfd, e->d_name, AT_REMOVEDIR);
+		} else {
+			(void)unlinkat(dirfd, e->d_name, 0);
+		}
+	}
+	closedir(d);
+}
+
+/* The arguments the kernel passed to PID 1 (everything it did not understand, and what
+ * follows "--"), with argv[0] replaced by the new init. */
+static char **init_argv(const char *init)
+{
+	static char buf[4096];
+	static char *argv[MAX_INIT_ARGS + 2];
+	size_t argc = 0;
+	argv[argc++] = (char *)init;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		size_t i = strlen(buf) + 1; /* skip our own argv[0] */
+		while (i < (size_t)n && argc < MAX_INIT_ARGS + 1) {
+			argv[argc++] = buf + i;
+			i += strlen(buf + i) + 1;
+		}
+	}
+	argv[argc] = NULL;
+	return argv;
+}
+
+int switch_root_exec(const char *newroot, const char *init, const char **why)
+{
+	static const char *const moved[] = { "/dev", "/proc", "/sys", "/run" };
+	char target[PATH_MAX];
+	struct stat root;
+	char **argv = init_argv(init); /* before /proc moves away */
+
+	*why = "cannot inspect /";
+	if (stat("/", &root) != 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		snprintf(target, sizeof(target), "%s%s", newroot, moved[i]);
+		(void)mkdir(target, 0755);
+		if (mount(moved[i], target, NULL, MS_MOVE, NULL) != 0)
+			(void)umount2(moved[i], MNT_DETACH); /* a root without the directory: drop it */
+	}
+	*why = "cannot enter the new root";
+	if (chdir(newroot) != 0)
+		return -errno;
+	int rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0)
+		delete_tree(rootfd, root.st_dev);
+	*why = "cannot move the new root onto /";
+	if (mount(".", "/", NULL, MS_MOVE, NULL) != 0)
+		return -errno;
+	*why = "chroot into the new root failed";
+	if (chroot(".") != 0 || chdir("/") != 0)
+		return -errno;
+	execve(init, argv, environ);
+	*why = "exec of init failed";
+	return -errno;
+}

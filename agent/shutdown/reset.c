@@ -1,0 +1,108 @@
+/* Reset methods. pci is the default because it resets the chipset (and the NIC with it),
+ * which is what a wedged diskless node needs; acpi/kbd/efi/triple are the kernel's others. */
+#include "shutdown/reset.h"
+
+#include <fcntl.h>
+#include <linux/reboot.h>
+#include <linux/watchdog.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <sys/io.h>
+#endif
+
+#include "lib/clock.h"
+#include "lib/log.h"
+
+const char *reset_method_name(enum reset_method method)
+{
+	static const char *const names[] = { [RESET_PCI] = "pci", [RESET_ACPI] = "acpi", [RESET_KBD] = "kbd",
+					     [RESET_EFI] = "efi", [RESET_TRIPLE] = "triple" };
+	return (unsigned)method < sizeof(names) / sizeof(names[0]) ? names[method] : "pci";
+}
+
+static void write_reboot_type(const char *type)
+{
+	int fd = open("/sys/kernel/reboot/type", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, type, strlen(type)) < 0)
+		log_warn("cannot set reboot type %s", type);
+	close(fd);
+}
+
+/* Last resort on x86: the reset control register, as the kernel's BOOT_CF9_FORCE does. */
+static void cf9_reset(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (ioperm(0xcf9, 1, 1) != 0)
+		return;
+	outb(0x02, 0xcf9);
+	sleep_ms(1);
+	outb(0x06, 0xcf9);
+	sleep_ms(100);
+#endif
+}
+
+/* The hardware watchdog as the last resort: shortest timeout, never fed again. */
+static void watchdog_reset(void)
+{
+	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	int timeout = 1;
+	(void)ioctl(fd, WDIOC_SETTIMEOUT, &timeout);
+	(void)ioctl(fd, WDIOC_KEEPALIVE, 0);
+	log_warn("watchdog armed (%d s): the machine resets when it fires", timeout);
+	sleep_ms(((uint64_t)timeout + 5) * 1000u);
+	/* fd stays open on purpose: closing without the magic 'V' keeps it armed anyway. */
+}
+
+_Noreturn void reset_now(enum reset_method method, enum reset_action action)
+{
+	static const char *const verbs[] = { "reset", "power off", "halt", "kexec" };
+	if ((unsigned)action > RESET_ACTION_KEXEC)
+		action = RESET_ACTION_REBOOT;
+	if (action == RESET_ACTION_POWEROFF) {
+		log_info("powering off");
+		reboot(RB_POWER_OFF);
+		log_warn("power off failed; resetting instead");
+	} else if (action == RESET_ACTION_HALT) {
+		log_info("halting");
+		reboot(RB_HALT_SYSTEM);
+	} else if (action == RESET_ACTION_KEXEC) {
+		log_info("booting the loaded kernel (kexec)");
+		reboot(LINUX_REBOOT_CMD_KEXEC);
+		log_warn("kexec failed; resetting instead");
+	}
+	if (action != RESET_ACTION_HALT) {
+		log_info("resetting (%s)", reset_method_name(method));
+		write_reboot_type(reset_method_name(method));
+		reboot(RB_AUTOBOOT);
+		log_warn("reboot(2) returned; trying the 0xCF9 reset register");
+		cf9_reset();
+		watchdog_reset();
+	}
+	for (;;) {
+		log_error("could not %s the machine; power-cycle it", verbs[action]);
+		sleep_ms(10000);
+	}
+}
+
+_Noreturn void reset_machine(enum reset_method method, enum reset_action action)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sync();
+		_exit(0);
+	}
+	if (pid > 0) {
+		uint64_t deadline = deadline_in(RESET_SYNC_MS);
+		while (waitpid(pid, NULL, WNOHANG) == 0 && !deadline_passed(deadline))
+			sleep_ms(10);
+	}
+	reset_now(method, action);
+}

@@ -1,0 +1,23 @@
+/* The end of every path: reset, power off or halt the machine. */
+#ifndef GHOST_RESET_H
+#define GHOST_RESET_H
+
+#include "boot/boot_config.h"
+
+enum reset_action { RESET_ACTION_REBOOT = 0, RESET_ACTION_POWEROFF, RESET_ACTION_HALT, RESET_ACTION_KEXEC };
+
+/* Syncs (in a child, for at most RESET_SYNC_MS: a sync blocked on a dead NFS server must not
+ * stop the reset), then reset_now(). */
+#define RESET_SYNC_MS 2000
+_Noreturn void reset_machine(enum reset_method method, enum reset_action action);
+
+/* Without syncing (the shutdown sequence has synced within its own bound): power off, halt,
+ * kexec the loaded kernel, or reset with the chosen method (the kernel's
+ * /sys/kernel/reboot/type, then reboot(2), then a direct 0xCF9 write on x86); when all of
+ * that fails (and for a failed power off), arms /dev/watchdog with the shortest timeout and
+ * stops feeding it. Never returns: if nothing works it says so on the console every 10 s. */
+_Noreturn void reset_now(enum reset_method method, enum reset_action action);
+
+const char *reset_method_name(enum reset_method method);
+
+#endif
