@@ -2,25 +2,27 @@
  * As PID 1, main() is the list of boot stages below; as a normal process it runs one job
  * (a subcommand) so that stages can be tested outside a VM. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "boot/boot_config_load.h"
 #include "boot/boot_config_print.h"
-#include "report/boot_report.h"
-#include "lib/clock.h"
-#include "boot/cmdline.h"
+#include "boot/cmdline_cmd.h"
 #include "boot/early_mounts.h"
 #include "boot/fatal.h"
-#include "lib/log.h"
 #include "boot/modules.h"
 #include "boot/modules_async.h"
+#include "guardian/guardian_cmd.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "net/net_stage.h"
+#include "net/net_up_cmd.h"
+#include "report/boot_report.h"
 #include "report/report_cmd.h"
-#include "guardian/guardian.h"
-#include "shutdown/shutdown.h"
 #include "root/root_stage.h"
+#include "shutdown/shutdown.h"
+#include "shutdown/shutdown_cmd.h"
 
 #define GHOSTBOOT_VERSION "0.1"
 
@@ -28,20 +30,10 @@ static struct boot_config config; /* written once by read_boot_config(), then re
 
 static void read_boot_config(void)
 {
-	static char text[8192];
 	static struct cmdline_warnings warnings; /* kept for the boot report */
-	ssize_t n = -1;
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, text, sizeof(text) - 1);
-		close(fd);
-	}
-	if (n < 0) {
-		log_warn("cannot read /proc/cmdline: %s; using defaults", strerror(errno));
-		n = 0;
-	}
-	text[n] = '\0';
-	cmdline_parse(text, (size_t)n, &config, &warnings);
+	int err = boot_config_load(NULL, &config, &warnings);
+	if (err)
+		log_warn("cannot read /proc/cmdline: %s; using defaults", strerror(-err));
 	for (unsigned i = 0; i < warnings.count; i++)
 		log_warn("%s", warnings.text[i]);
 	if (warnings.dropped)
@@ -92,7 +84,7 @@ static _Noreturn void boot(char *argv0)
 	read_boot_config();
 	load_modules();
 	times.modules = times.net_started = clock_ms();
-	static struct net_result net;
+	static struct net_lease net;
 	int net_err = net_stage_run(&config, &net);
 	load_modules_finish(); /* even on failure: the rescue shell may need them */
 	if (net_err && net_stage_required(&config))
@@ -123,48 +115,23 @@ static int usage(void)
 	return 2;
 }
 
-static int run_cmdline(int argc, char **argv)
-{
-	static char text[8192];
-	struct cmdline_warnings warnings;
-	size_t len = 0;
-	if (argc > 2) {
-		len = strlen(argv[2]);
-		if (len >= sizeof(text))
-			len = sizeof(text) - 1;
-		memcpy(text, argv[2], len);
-	} else {
-		int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		len = n > 0 ? (size_t)n : 0;
-	}
-	text[len] = '\0';
-	cmdline_parse(text, len, &config, &warnings);
-	boot_config_print(stdout, &config);
-	for (unsigned i = 0; i < warnings.count; i++)
-		fprintf(stderr, "warning: %s\n", warnings.text[i]);
-	return warnings.count ? 1 : 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (shutdown_invoked(argc, argv)) /* /shutdown VERB, from systemd-shutdown or another init */
 		shutdown_main(argc - 1, argv + 1, getpid() != 1);
 	if (argv[0] && argv[0][0] == '@') /* the resident boot-link guardian (guardian.h) */
-		return guardian_main(argc, argv);
+		return guardian_cmd_main(argc, argv);
 	if (getpid() == 1)
 		boot(argv[0]);
 	if (argc > 1 && !strcmp(argv[1], "cmdline"))
-		return run_cmdline(argc, argv);
+		return cmdline_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "net-up"))
-		return net_stage_cli(argc - 1, argv + 1);
+		return net_up_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "shutdown"))
-		return shutdown_cli(argc - 1, argv + 1);
+		return shutdown_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "guardian"))
-		return guardian_main(argc - 1, argv + 1);
+		return guardian_cmd_main(argc - 1, argv + 1);
 	return usage();
 }

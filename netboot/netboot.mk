@@ -1,14 +1,16 @@
 # The master side: ghostwatch (report collector and status tool), built with the host's gcc
 # and OpenSSL's libcrypto for the HMAC, plus ghostwatch-loadgen (simulated nodes, for tests
-# and benchmarks). The report codec is agent/report/report_wire.c, the same file ghostinit uses.
+# and benchmarks). The report codec is agent/report/report_wire.c (with the agent's hex helper),
+# the same files ghostinit uses.
 # Unit tests link the ghostwatch code through NETBOOT_HOST_LIB (sanitizer build), and the
 # network tests run build/host/ghostwatch (ASan/UBSan) so that bad input is also a memory test.
 GW_DIR     := netboot/ghostwatch
 GW_SRCS    := $(sort $(wildcard $(GW_DIR)/*.c))
-GW_HDRS    := $(wildcard $(GW_DIR)/*.h) agent/report/report_wire.h
+GW_AGENT   := agent/report/report_wire agent/lib/hex
+GW_HDRS    := $(wildcard $(GW_DIR)/*.h) $(addsuffix .h,$(GW_AGENT)) agent/lib/be.h
 GW_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Iagent -I$(GW_DIR)
 GW_LIBS    := -lcrypto
-GW_OBJS    := $(patsubst $(GW_DIR)/%.c,$(BUILD)/gw/%.o,$(GW_SRCS)) $(BUILD)/gw/report_wire.o
+GW_OBJS    := $(patsubst $(GW_DIR)/%.c,$(BUILD)/gw/%.o,$(GW_SRCS)) $(patsubst agent/%,$(BUILD)/gw/agent/%.o,$(GW_AGENT))
 GW_LIBOBJS := $(filter-out $(BUILD)/gw/main.o,$(GW_OBJS))
 
 all: $(BUILD)/ghostwatch $(BUILD)/ghostwatch-loadgen
@@ -17,7 +19,7 @@ $(BUILD)/gw/%.o: $(GW_DIR)/%.c $(GW_HDRS) | $(BUILD)/.packages
 	@mkdir -p $(dir $@)
 	gcc $(GW_CFLAGS) -c $< -o $@
 
-$(BUILD)/gw/report_wire.o: agent/report/report_wire.c agent/report/report_wire.h | $(BUILD)/.packages
+$(BUILD)/gw/agent/%.o: agent/%.c $(GW_HDRS) | $(BUILD)/.packages
 	@mkdir -p $(dir $@)
 	gcc $(GW_CFLAGS) -c $< -o $@
 

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hex.h"
+#include "report/report_wire.h"
+
 #define TOKEN_MAX 1024
 
 void boot_config_defaults(struct boot_config *cfg)
@@ -85,16 +88,6 @@ int cmdline_parse_seconds(const char *value, uint32_t max_ms, uint32_t *out_ms)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int cmdline_parse_hwaddr(const char *value, uint8_t *hwtype, uint8_t *addr, uint8_t *len)
 {
 	uint8_t bytes[BOOT_HWADDR_MAX + 1];
@@ -102,10 +95,10 @@ int cmdline_parse_hwaddr(const char *value, uint8_t *hwtype, uint8_t *addr, uint
 	char sep = 0;
 	const char *p = value;
 	for (;;) {
-		int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
-		if (hi < 0 || lo < 0 || n >= sizeof(bytes))
+		int byte = hex_byte(p);
+		if (byte < 0 || n >= sizeof(bytes))
 			return -EINVAL;
-		bytes[n++] = (uint8_t)(hi << 4 | lo);
+		bytes[n++] = (uint8_t)byte;
 		p += 2;
 		if (*p == '\0')
 			break;
@@ -310,12 +303,9 @@ static void param_key(struct boot_config *c, const char *k, const char *v, struc
 	char buf[48];
 	if (!need_value(k, v, w))
 		return;
+	uint8_t key[REPORT_KEY_MAX];
 	if (v[0] != '/') {
-		size_t n = strlen(v);
-		int ok = n >= 32 && n <= 128 && n % 2 == 0;
-		for (size_t i = 0; ok && i < n; i++)
-			ok = hexval(v[i]) >= 0;
-		if (!ok) {
+		if (report_wire_parse_key(v, strlen(v), key) < 0) { /* the rule ghostwatch keeps too */
 			warn(w, "%s='%s' is neither a file path nor 32-128 hex digits, ignored", k,
 			     shown(v, buf, sizeof(buf)));
 			return;

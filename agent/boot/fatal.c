@@ -10,12 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "boot/shell.h"
 #include "lib/bounded.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "report/report.h"
 #include "shutdown/reset.h"
-#include "boot/shell.h"
 
 static struct boot_config fatal_cfg;
 static int configured;

@@ -12,6 +12,7 @@
 #include "guardian/guardian_env.h"
 #include "guardian/link_protect.h"
 #include "lib/log.h"
+#include "lib/small_file.h"
 #include "root/switch_root.h"
 
 void boot_link_protect(const char *key)
@@ -19,10 +20,7 @@ void boot_link_protect(const char *key)
 	char text[2048];
 	struct guardian_config g;
 	memset(&g, 0, sizeof(g));
-	int fd = open(GUARDIAN_ENV_PATH, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-	if (fd >= 0)
-		close(fd);
+	ssize_t n = small_file_read(GUARDIAN_ENV_PATH, text, sizeof(text));
 	if (n <= 0 || guardian_env_parse(text, (size_t)n, &g) != 0) {
 		log_warn("boot link: no usable %s; the link is not guarded", GUARDIAN_ENV_PATH);
 		return;

@@ -22,11 +22,12 @@
 #include <unistd.h>
 
 #include "boot/boot_config.h"
-#include "lib/clock.h"
 #include "guardian/guardian_report.h"
-#include "net/link.h"
-#include "lib/log.h"
 #include "guardian/rtnl_event.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/small_file.h"
+#include "net/link.h"
 
 static volatile sig_atomic_t arm_requested, arm_timeout_s;
 
@@ -72,12 +73,10 @@ static void arm_watchdog(uint32_t timeout_s)
 
 int guardian_request_arm(const char *pidfile, uint32_t timeout_s)
 {
-	char buf[16] = "";
-	int fd = open(pidfile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	char buf[16];
+	ssize_t n = small_file_read(pidfile, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
 	long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
 	if (pid <= 1)
 		return -ESRCH;
@@ -125,6 +124,27 @@ static unsigned read_events(int fd, const struct rtnl_watch *w)
 	}
 }
 
+/* The boot interface's index and a netlink context to repair it with. 0 or -errno. */
+static int open_link(const struct guardian_config *cfg, int *ifindex, struct link_ctx **ctx)
+{
+	*ifindex = (int)if_nametoindex(cfg->ifname);
+	if (*ifindex <= 0)
+		return -ENODEV;
+	return link_open(ctx);
+}
+
+/* Link up (when link_down), address, default route: adding what exists is a no-op, so this
+ * puts back whatever is missing. Every step is tried; returns the first error. */
+static int put_back(struct link_ctx *ctx, const struct guardian_config *cfg, int ifindex, bool link_down)
+{
+	int err = link_down ? link_up(ctx, ifindex) : 0, r;
+	if ((r = link_add_address(ctx, ifindex, cfg->addr, cfg->prefix, 0)) != 0 && !err)
+		err = r;
+	if (cfg->gateway && (r = link_add_default_route(ctx, ifindex, cfg->gateway)) != 0 && !err)
+		err = r;
+	return err;
+}
+
 static void restore(struct link_ctx *ctx, const struct guardian_config *cfg, int ifindex, unsigned bits,
 		    const char *how, struct guardian_report *rep)
 {
@@ -162,11 +182,9 @@ static void restore(struct link_ctx *ctx, const struct guardian_config *cfg, int
 
 int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 {
-	int ifindex = (int)if_nametoindex(cfg->ifname);
-	if (ifindex <= 0)
-		return -ENODEV;
+	int ifindex;
 	struct link_ctx *ctx;
-	int err = link_open(&ctx);
+	int err = open_link(cfg, &ifindex, &ctx);
 	if (err)
 		return err;
 	int fd = open_events();
@@ -191,11 +209,7 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 	if (cfg->gateway)
 		inet_ntop(AF_INET, &cfg->gateway, g, sizeof(g));
 	log_info("guardian: watching %s (%s/%d, default route via %s)", cfg->ifname, a, cfg->prefix, g);
-	/* Put back now whatever is already missing; adding what exists is a no-op. */
-	(void)link_up(ctx, ifindex);
-	(void)link_add_address(ctx, ifindex, cfg->addr, cfg->prefix, 0);
-	if (cfg->gateway)
-		(void)link_add_default_route(ctx, ifindex, cfg->gateway);
+	(void)put_back(ctx, cfg, ifindex, true); /* whatever is already missing */
 
 	uint64_t end = run_ms ? deadline_in(run_ms) : UINT64_MAX, next_check = deadline_in(GUARDIAN_POLL_MS);
 	while (!run_ms || !deadline_passed(end)) {
@@ -234,107 +248,16 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 
 int guardian_check_once(const struct guardian_config *cfg)
 {
-	int ifindex = (int)if_nametoindex(cfg->ifname);
-	if (ifindex <= 0)
-		return -ENODEV;
+	int ifindex;
 	struct link_ctx *ctx;
-	int err = link_open(&ctx);
+	int err = open_link(cfg, &ifindex, &ctx);
 	if (err)
 		return err;
 	struct link_info li;
 	int was_down = link_get(ctx, ifindex, &li) == 0 && !li.up;
-	if (was_down)
-		err = link_up(ctx, ifindex);
-	if (!err)
-		err = link_add_address(ctx, ifindex, cfg->addr, cfg->prefix, 0);
-	if (!err && cfg->gateway)
-		err = link_add_default_route(ctx, ifindex, cfg->gateway);
+	err = put_back(ctx, cfg, ifindex, was_down);
 	link_close(ctx);
 	return err ? err : was_down;
-}
-
-static int parse_addr(const char *text, uint32_t *addr, int *prefix)
-{
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%s", text);
-	char *slash = strchr(buf, '/');
-	if (prefix) {
-		if (!slash)
-			return -EINVAL;
-		*slash = '\0';
-		char *end;
-		long p = strtol(slash + 1, &end, 10);
-		if (*end || p < 0 || p > 32)
-			return -EINVAL;
-		*prefix = (int)p;
-	} else if (slash) {
-		return -EINVAL;
-	}
-	struct in_addr in;
-	if (inet_pton(AF_INET, buf, &in) != 1)
-		return -EINVAL;
-	*addr = in.s_addr;
-	return 0;
-}
-
-/* `guardian --arm [S]`: what the systemd unit's ExecStop runs (link_protect.h) when shutdown
- * begins. Never fails the caller's shutdown: status 0 even without a guardian. */
-static int request_arm_cli(const char *seconds)
-{
-	int r = guardian_request_arm(GUARDIAN_PIDFILE, (uint32_t)strtoul(seconds, NULL, 10));
-	if (r < 0)
-		fprintf(stderr, "ghostinit: no guardian to arm the watchdog: %s\n", strerror(-r));
-	else
-		printf("ghostinit: told the link guardian (pid %d) to arm the watchdog\n", r);
-	return 0;
-}
-
-int guardian_main(int argc, char *const argv[])
-{
-	struct guardian_config cfg;
-	uint64_t run_ms = 0;
-	int have_addr = 0;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.run_fd = -1;
-	if (argc >= 2 && !strcmp(argv[1], "--arm"))
-		return request_arm_cli(argc > 2 ? argv[2] : "0");
-	for (int i = 1; i < argc; i += 2) { /* --option value pairs */
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		int bad = !val;
-		if (!bad && !strcmp(opt, "--iface") && strlen(val) < sizeof(cfg.ifname))
-			strcpy(cfg.ifname, val);
-		else if (!bad && !strcmp(opt, "--addr")) {
-			bad = parse_addr(val, &cfg.addr, &cfg.prefix) != 0;
-			have_addr = !bad;
-		}
-		else if (!bad && !strcmp(opt, "--gateway"))
-			bad = parse_addr(val, &cfg.gateway, NULL) != 0;
-		else if (!bad && !strcmp(opt, "--watchdog"))
-			cfg.watchdog_s = (uint32_t)strtoul(val, NULL, 10);
-		else if (!bad && !strcmp(opt, "--for"))
-			run_ms = strtoull(val, NULL, 10);
-		else if (!bad && !strcmp(opt, "--run-fd"))
-			cfg.run_fd = (int)strtol(val, NULL, 10);
-		else if (!bad && !strcmp(opt, "--key") && strlen(val) < sizeof(cfg.key))
-			strcpy(cfg.key, val);
-		else
-			bad = 1;
-		if (bad) {
-			fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n"
-					"                         [--run-fd FD] [--key SPEC]\n"
-					"bad or missing value at '%s'\n", opt);
-			return 2;
-		}
-	}
-	if (!cfg.ifname[0] || !have_addr) {
-		fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n");
-		return 2;
-	}
-	log_init();
-	int err = guardian_run(&cfg, run_ms);
-	if (err)
-		log_error("guardian: cannot watch %s: %s", cfg.ifname, strerror(-err));
-	return err ? 1 : 0;
 }
 
 int guardian_spawn(const char *exe, const struct guardian_config *cfg)

@@ -9,28 +9,15 @@
 
 #include <stdint.h>
 
+#include "guardian/guardian_config.h"
+
 #define GUARDIAN_ARGV0 "@ghostinit-guardian"
 #define GUARDIAN_PIDFILE "/run/ghostboot/guardian.pid"
 #define GUARDIAN_POLL_MS 1000 /* a check even without notifications (a lost one, ENOBUFS) */
 
-struct guardian_config {
-	char ifname[16];
-	uint32_t addr;    /* network byte order */
-	int prefix;
-	uint32_t gateway; /* network byte order; 0: no default route to guard */
-	uint32_t watchdog_s; /* timeout armed on SIGUSR1; 0: the default (ghost.shutdown_timeout + 10 s) */
-	int run_fd;          /* /run opened before switch_root, for reports; -1: none */
-	char key[128];       /* ghost.key= of the boot, for its own reports */
-};
-
 /* Watches and restores until run_ms has passed (0: forever). Returns -errno when it cannot
  * start (no such interface, no netlink), else 0 after run_ms. */
 int guardian_run(const struct guardian_config *cfg, uint64_t run_ms);
-
-/* `ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]
- * [--run-fd FD] [--key SPEC]` (FD: /run, for the reports of guardian_report.h),
- * `ghostinit guardian --arm [S]` (asks the resident guardian to arm), and the resident form (argv[0] GUARDIAN_ARGV0, same arguments). Exit status 2: bad arguments. */
-int guardian_main(int argc, char *const argv[]);
 
 /* One look, for the shutdown program before sync and unmount: brings the link up if it is
  * down and puts back address and default route (a no-op when they are there). Returns 1 when

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "guardian/guardian.h"
+#include "guardian/guardian_config.h"
 
 #define GUARDIAN_ENV_PATH "/run/ghostboot/net.env"
 

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "report/report.h"
 #include "lib/small_file.h"
+#include "report/report.h"
 
 #define STATE_NAME "report"
 

@@ -8,21 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/small_file.h"
+
 static int kmsg_fd = -1;
 static int console_loglevel = 0; /* the kernel prints a kmsg line when its level is below this */
 static int debug_enabled;
 
 static int read_console_loglevel(void)
 {
-	char buf[32] = "";
-	int fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[32];
+	if (small_file_read("/proc/sys/kernel/printk", buf, sizeof(buf)) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	int level = 0;
 	return sscanf(buf, "%d", &level) == 1 ? level : 0;
 }

@@ -20,10 +20,11 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/be.h"
 #include "lib/clock.h"
+#include "lib/jitter.h"
 
 #define PORT_CLIENT 68
 #define PORT_SERVER 67
@@ -43,35 +44,20 @@ struct client {
 	uint32_t offered_ip, server_id;
 };
 
-/* xorshift32 seeded from the kernel and the MAC: nodes powered on together must not pick
- * the same xid or retry in step, even before the kernel's entropy pool is ready. */
-static uint32_t rnd_state;
-
-static uint32_t rnd(void)
-{
-	uint32_t x = rnd_state;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return rnd_state = x;
-}
+/* Seeded from the kernel and the MACs: nodes powered on together must not pick the same xid or
+ * retry in step. */
+static struct jitter jitter;
 
 static void rnd_seed(const struct dhcp_iface *ifs, unsigned n)
 {
-	uint32_t seed = 0;
-	/* GRND_INSECURE (Linux 5.6+) never blocks; fall back to GRND_NONBLOCK. */
-	if (syscall(SYS_getrandom, &seed, sizeof(seed), 0x0004) != (long)sizeof(seed))
-		(void)syscall(SYS_getrandom, &seed, sizeof(seed), 0x0001);
-	seed ^= (uint32_t)clock_ms() * 2654435761u ^ (uint32_t)getpid();
+	jitter_seed(&jitter);
 	for (unsigned i = 0; i < n; i++)
-		for (unsigned j = 0; j < ifs[i].hwaddr_len; j++)
-			seed = (seed ^ ifs[i].hwaddr[j]) * 16777619u;
-	rnd_state = seed ? seed : 0x9e3779b9u;
+		jitter_mix(&jitter, ifs[i].hwaddr, ifs[i].hwaddr_len);
 }
 
 uint64_t dhcp_backoff_ms(unsigned attempt, uint32_t r)
 {
-	uint64_t base = 1000u << (attempt < 5 ? attempt : 5);
+	uint64_t base = backoff_base_ms(attempt, 1000, 32000);
 	/* RFC 2131 §4.1 randomizes by ±1 s around 4 s; starting at 1 s, ±50 % keeps the same
 	 * spread relative to the delay. */
 	return base / 2 + (base * (r % 1024u)) / 1024u;
@@ -88,13 +74,12 @@ static bool is_ethernet(const struct dhcp_iface *ifc)
 
 static uint32_t mac_head(const struct dhcp_iface *ifc)
 {
-	const uint8_t *m = ifc->hwaddr;
-	return (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+	return (uint32_t)be_get(ifc->hwaddr, 4);
 }
 
 static uint32_t mac_tail(const struct dhcp_iface *ifc)
 {
-	return (uint32_t)ifc->hwaddr[4] << 8 | ifc->hwaddr[5];
+	return (uint32_t)be_get(ifc->hwaddr + 4, 2);
 }
 
 static int attach_filter(int fd, struct sock_filter *code, unsigned short len)
@@ -189,7 +174,7 @@ static int open_udp_socket(const struct dhcp_iface *ifc, bool packet_socket)
 static void new_round(struct client *c, enum state st, uint64_t now)
 {
 	c->state = st;
-	c->xid = rnd();
+	c->xid = jitter_next(&jitter);
 	c->attempt = 0;
 	c->next_send = now;
 	c->round_start = now;
@@ -225,7 +210,7 @@ static void send_one(struct client *c, const struct dhcp_iface *ifc, const struc
 		st->discovers++;
 	else
 		st->requests++;
-	c->next_send = now + dhcp_backoff_ms(c->attempt, rnd());
+	c->next_send = now + dhcp_backoff_ms(c->attempt, jitter_next(&jitter));
 	c->attempt++;
 }
 

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/be.h"
+
 #define OP_BOOTREQUEST 1
 #define OP_BOOTREPLY 2
 #define FLAG_BROADCAST 0x8000u
@@ -58,30 +60,6 @@ static const uint8_t param_list[] = {
 	OPT_LEASE_TIME, OPT_SERVER_ID, OPT_ROOT_PATH, OPT_TFTP_SERVER, OPT_BOOTFILE,
 };
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Addresses stay in network byte order: copy the bytes as they are. */
 static uint32_t get_addr(const uint8_t *p)
 {
@@ -114,13 +92,13 @@ int dhcp_wire_build(const struct dhcp_request *req, uint8_t *buf, size_t cap)
 	buf[OFF_OP] = OP_BOOTREQUEST;
 	buf[OFF_HTYPE] = req->htype ? req->htype : 1;
 	buf[OFF_HLEN] = req->chaddr_len;
-	put32(buf + OFF_XID, req->xid);
-	put16(buf + OFF_SECS, req->secs);
+	be_put(buf + OFF_XID, req->xid, 4);
+	be_put(buf + OFF_SECS, req->secs, 2);
 	/* Without a packet socket the interface, which has no address yet, hears only
 	 * broadcast answers (see dhcp_client.c). */
-	put16(buf + OFF_FLAGS, req->broadcast ? FLAG_BROADCAST : 0);
+	be_put(buf + OFF_FLAGS, req->broadcast ? FLAG_BROADCAST : 0, 2);
 	memcpy(buf + OFF_CHADDR, req->chaddr, req->chaddr_len);
-	put32(buf + OFF_MAGIC, MAGIC);
+	be_put(buf + OFF_MAGIC, MAGIC, 4);
 
 	int len = OFF_OPTIONS;
 	uint8_t type = (uint8_t)req->type;
@@ -136,7 +114,7 @@ int dhcp_wire_build(const struct dhcp_request *req, uint8_t *buf, size_t cap)
 	if (len > 0 && req->server_id)
 		len = put_option(buf, cap, (size_t)len, OPT_SERVER_ID, &req->server_id, 4);
 	uint8_t max_size[2];
-	put16(max_size, DHCP_MAX_LEN + 28);
+	be_put(max_size, DHCP_MAX_LEN + 28, 2);
 	if (len > 0)
 		len = put_option(buf, cap, (size_t)len, OPT_MAX_SIZE, max_size, 2);
 	if (len > 0)
@@ -220,12 +198,12 @@ static int take_option(struct dhcp_msg *msg, uint8_t code, const uint8_t *p, siz
 	case OPT_LEASE_TIME:
 		if (n != 4)
 			return WALK_MALFORMED;
-		msg->lease_time = get32(p);
+		msg->lease_time = (uint32_t)be_get(p, 4);
 		break;
 	case OPT_MTU:
 		if (n != 2)
 			return WALK_MALFORMED;
-		msg->mtu = get16(p);
+		msg->mtu = (uint16_t)be_get(p, 2);
 		break;
 	case OPT_HOSTNAME:
 		take_string(msg->hostname, p, n);
@@ -297,11 +275,11 @@ int dhcp_wire_parse(const uint8_t *buf, size_t len, const struct dhcp_expect *ex
 		return REJECT(counters, oversized);
 	if (len < DHCP_MIN_LEN)
 		return REJECT(counters, truncated);
-	if (get32(buf + OFF_MAGIC) != MAGIC)
+	if ((uint32_t)be_get(buf + OFF_MAGIC, 4) != MAGIC)
 		return REJECT(counters, wrong_magic);
 	if (buf[OFF_OP] != OP_BOOTREPLY)
 		return REJECT(counters, malformed);
-	msg->xid = get32(buf + OFF_XID);
+	msg->xid = (uint32_t)be_get(buf + OFF_XID, 4);
 	if (expect) {
 		if (msg->xid != expect->xid)
 			return REJECT(counters, wrong_xid);
@@ -350,15 +328,15 @@ int dhcp_udp_payload(const uint8_t *pkt, size_t len, const uint8_t **payload, si
 	if (len < IPV4_MIN_HEADER || pkt[0] >> 4 != 4)
 		return -EBADMSG;
 	size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
-	size_t total = get16(pkt + 2);
+	size_t total = (uint16_t)be_get(pkt + 2, 2);
 	/* Ethernet pads short frames: the IP total length, not the read length, ends the packet. */
 	if (ihl < IPV4_MIN_HEADER || total > len || total < ihl + UDP_HEADER)
 		return -EBADMSG;
-	if (pkt[9] != IPV4_PROTO_UDP || (get16(pkt + 6) & IPV4_FRAGMENT_BITS))
+	if (pkt[9] != IPV4_PROTO_UDP || ((uint16_t)be_get(pkt + 6, 2) & IPV4_FRAGMENT_BITS))
 		return -EBADMSG;
 	const uint8_t *udp = pkt + ihl;
-	size_t udp_len = get16(udp + 4);
-	if (get16(udp + 2) != DHCP_CLIENT_PORT || udp_len < UDP_HEADER || udp_len > total - ihl)
+	size_t udp_len = (uint16_t)be_get(udp + 4, 2);
+	if ((uint16_t)be_get(udp + 2, 2) != DHCP_CLIENT_PORT || udp_len < UDP_HEADER || udp_len > total - ihl)
 		return -EBADMSG;
 	*payload = udp + UDP_HEADER;
 	*payload_len = udp_len - UDP_HEADER;

@@ -8,12 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_FIELDS 16 /* 7 + mtu + a MAC split over six fields = 14, some slack to say "too many" */
+#include "lib/be.h"
+#include "lib/hex.h"
+#include "lib/span.h"
 
-struct span {
-	const char *p;
-	size_t n;
-};
+#define MAX_FIELDS 16 /* 7 + mtu + a MAC split over six fields = 14, some slack to say "too many" */
 
 static const char *const field_names[] = {
 	"client", "server", "gateway", "netmask", "hostname", "device", "autoconf",
@@ -61,38 +60,6 @@ static int field_error(char *err, size_t err_len, unsigned index, struct span s,
 	return named_error(err, err_len, index, NULL, s, what);
 }
 
-static bool span_eq(struct span s, const char *word)
-{
-	size_t n = strlen(word);
-	return s.n == n && memcmp(s.p, word, n) == 0;
-}
-
-/* Strict dotted quad: four decimal numbers 0..255, nothing else. */
-static int parse_ipv4(struct span s, uint32_t *out)
-{
-	uint8_t b[4];
-	size_t i = 0;
-	for (int part = 0; part < 4; part++) {
-		if (part > 0) {
-			if (i >= s.n || s.p[i] != '.')
-				return -EINVAL;
-			i++;
-		}
-		unsigned v = 0, digits = 0;
-		while (i < s.n && s.p[i] >= '0' && s.p[i] <= '9' && digits < 4) {
-			v = v * 10 + (unsigned)(s.p[i] - '0');
-			i++, digits++;
-		}
-		if (digits == 0 || digits > 3 || v > 255)
-			return -EINVAL;
-		b[part] = (uint8_t)v;
-	}
-	if (i != s.n)
-		return -EINVAL;
-	memcpy(out, b, 4);
-	return 0;
-}
-
 static int parse_uint(struct span s, unsigned max, unsigned *out)
 {
 	unsigned v = 0;
@@ -112,16 +79,14 @@ static int parse_uint(struct span s, unsigned max, unsigned *out)
 static uint32_t mask_from_prefix(unsigned prefix)
 {
 	uint32_t host = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
-	uint8_t b[4] = { (uint8_t)(host >> 24), (uint8_t)(host >> 16), (uint8_t)(host >> 8), (uint8_t)host };
 	uint32_t m;
-	memcpy(&m, b, 4);
+	be_put((uint8_t *)&m, host, 4);
 	return m;
 }
 
 int ipconf_prefix_len(uint32_t netmask)
 {
-	const uint8_t *b = (const uint8_t *)&netmask;
-	uint32_t host = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	uint32_t host = (uint32_t)be_get((const uint8_t *)&netmask, 4);
 	int n = 0;
 	while (n < 32 && (host & (0x80000000u >> n)))
 		n++;
@@ -142,7 +107,7 @@ static int parse_addr_field(struct span s, unsigned index, uint32_t *out, char *
 		return 0;
 	if (memchr(s.p, '[', s.n))
 		return field_error(err, err_len, index, s, "is IPv6: only IPv4 is supported");
-	if (parse_ipv4(s, out))
+	if (span_ipv4(s, out))
 		return field_error(err, err_len, index, s, "is not an IPv4 address");
 	return 0;
 }
@@ -158,7 +123,7 @@ static int parse_netmask(struct span s, uint32_t *out, char *err, size_t err_len
 		*out = mask_from_prefix(prefix);
 		return 0;
 	}
-	if (parse_ipv4(s, out))
+	if (span_ipv4(s, out))
 		return field_error(err, err_len, 3, s, "is not an IPv4 address");
 	if (ipconf_prefix_len(*out) < 0)
 		return field_error(err, err_len, 3, s, "is not a contiguous netmask");
@@ -224,17 +189,6 @@ static int autoconf_error(struct span s, unsigned index, enum autoconf ac, char 
 			   "is not one of dhcp, on, any, both, bootp, off, none");
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A MAC split over six fields by the ':' separators. */
 static int parse_mac_fields(const struct span *f, unsigned first, unsigned count, struct ipconf *out,
 			    char *err, size_t err_len)
@@ -243,9 +197,10 @@ static int parse_mac_fields(const struct span *f, unsigned first, unsigned count
 		return named_error(err, err_len, first, "macaddr", f[first], "does not start a MAC address aa:bb:cc:dd:ee:ff");
 	for (unsigned i = 0; i < 6; i++) {
 		struct span s = f[first + i];
-		if (s.n != 2 || hex_digit(s.p[0]) < 0 || hex_digit(s.p[1]) < 0)
+		int byte = s.n == 2 ? hex_byte(s.p) : -1;
+		if (byte < 0)
 			return named_error(err, err_len, first + i, "macaddr", s, "is not a MAC address byte");
-		out->mac[i] = (uint8_t)(hex_digit(s.p[0]) << 4 | hex_digit(s.p[1]));
+		out->mac[i] = (uint8_t)byte;
 	}
 	out->has_mac = true;
 	return 0;
@@ -311,7 +266,7 @@ int ipconf_parse(const char *text, size_t len, struct ipconf *out, char *err, si
 	/* One word: ip=dhcp, ip=off, ... (or just an address, the kernel's shortest form). */
 	if (nf == 1) {
 		uint32_t a;
-		if (parse_ipv4(f[0], &a) == 0) {
+		if (span_ipv4(f[0], &a) == 0) {
 			out->method = IPCONF_STATIC;
 			out->client = a;
 			out->netmask = ipconf_default_netmask(a);
@@ -328,7 +283,7 @@ int ipconf_parse(const char *text, size_t len, struct ipconf *out, char *err, si
 	}
 	/* dracut names the interface first: its first field is not an address. */
 	uint32_t scratch;
-	if (f[0].n > 0 && parse_ipv4(f[0], &scratch) != 0 && parse_autoconf(f[1]) != AC_INVALID)
+	if (f[0].n > 0 && span_ipv4(f[0], &scratch) != 0 && parse_autoconf(f[1]) != AC_INVALID)
 		return parse_dracut_if(f, nf, out, err, err_len);
 
 	static const unsigned addr_fields[] = { 0, 1, 2 };

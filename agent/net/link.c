@@ -53,6 +53,13 @@ static int errno_of(int nlerr)
 	}
 }
 
+/* An add that finds the object there already has done its job (the guardian re-adds blindly). */
+static int added(int nlerr)
+{
+	int err = errno_of(nlerr);
+	return err == -EEXIST ? 0 : err;
+}
+
 int link_open(struct link_ctx **out)
 {
 	static struct link_ctx ctx;
@@ -164,13 +171,18 @@ int link_choose(const struct link_info *links, unsigned n, const struct link_wan
 	return count ? (int)count : -ENODEV;
 }
 
-int link_up(struct link_ctx *ctx, int ifindex)
+/* Changes one attribute of a link, only when it is not already as wanted (then no change
+ * and no event: the guardian calls this blindly): is_set tells, apply sets it on an empty
+ * change object. */
+static int change_link(struct link_ctx *ctx, int ifindex, unsigned value,
+		       bool (*is_set)(struct rtnl_link *link, unsigned value),
+		       void (*apply)(struct rtnl_link *change, unsigned value))
 {
 	struct rtnl_link *orig, *change;
 	int err = rtnl_link_get_kernel(ctx->sock, ifindex, NULL, &orig);
 	if (err < 0)
 		return errno_of(err);
-	if (rtnl_link_get_flags(orig) & IFF_UP) {
+	if (is_set(orig, value)) {
 		rtnl_link_put(orig);
 		return 0;
 	}
@@ -179,12 +191,19 @@ int link_up(struct link_ctx *ctx, int ifindex)
 		rtnl_link_put(orig);
 		return -ENOMEM;
 	}
-	rtnl_link_set_flags(change, IFF_UP);
+	apply(change, value);
 	err = rtnl_link_change(ctx->sock, orig, change, 0);
 	rtnl_link_put(change);
 	rtnl_link_put(orig);
 	return errno_of(err);
 }
+
+static bool is_up(struct rtnl_link *link, unsigned unused) { return (void)unused, rtnl_link_get_flags(link) & IFF_UP; }
+static void set_up(struct rtnl_link *change, unsigned unused) { (void)unused, rtnl_link_set_flags(change, IFF_UP); }
+static bool has_mtu(struct rtnl_link *link, unsigned mtu) { return rtnl_link_get_mtu(link) == mtu; }
+static void set_mtu(struct rtnl_link *change, unsigned mtu) { rtnl_link_set_mtu(change, mtu); }
+
+int link_up(struct link_ctx *ctx, int ifindex) { return change_link(ctx, ifindex, 0, is_up, set_up); }
 
 int link_wait_carrier(struct link_ctx *ctx, const int *ifindexes, unsigned n, uint64_t deadline)
 {
@@ -227,9 +246,7 @@ int link_add_address(struct link_ctx *ctx, int ifindex, uint32_t addr, int prefi
 		/* 0xffffffff is the kernel's "forever": the lease is never renewed here. */
 		rtnl_addr_set_valid_lifetime(a, 0xffffffffu);
 		rtnl_addr_set_preferred_lifetime(a, 0xffffffffu);
-		err = errno_of(rtnl_addr_add(ctx->sock, a, 0));
-		if (err == -EEXIST)
-			err = 0;
+		err = added(rtnl_addr_add(ctx->sock, a, 0));
 	}
 	if (brd)
 		nl_addr_put(brd);
@@ -258,9 +275,7 @@ int link_add_default_route(struct link_ctx *ctx, int ifindex, uint32_t gateway)
 		rtnl_route_nh_set_gateway(nh, gw);
 		rtnl_route_add_nexthop(r, nh);
 		nh = NULL; /* owned by the route now */
-		err = errno_of(rtnl_route_add(ctx->sock, r, 0));
-		if (err == -EEXIST)
-			err = 0;
+		err = added(rtnl_route_add(ctx->sock, r, 0));
 	}
 	if (nh)
 		rtnl_route_nh_free(nh);
@@ -275,24 +290,7 @@ int link_add_default_route(struct link_ctx *ctx, int ifindex, uint32_t gateway)
 
 int link_set_mtu(struct link_ctx *ctx, int ifindex, unsigned mtu)
 {
-	struct rtnl_link *orig, *change;
-	int err = rtnl_link_get_kernel(ctx->sock, ifindex, NULL, &orig);
-	if (err < 0)
-		return errno_of(err);
-	if (rtnl_link_get_mtu(orig) == mtu) {
-		rtnl_link_put(orig);
-		return 0;
-	}
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(orig);
-		return -ENOMEM;
-	}
-	rtnl_link_set_mtu(change, mtu);
-	err = rtnl_link_change(ctx->sock, orig, change, 0);
-	rtnl_link_put(change);
-	rtnl_link_put(orig);
-	return errno_of(err);
+	return change_link(ctx, ifindex, mtu, has_mtu, set_mtu);
 }
 
 void link_describe(const struct link_info *links, unsigned n, char *buf, size_t cap)

@@ -71,7 +71,7 @@ static const char *proto_name(enum net_proto p)
 	return p == NET_PROTO_DHCP ? "dhcp" : p == NET_PROTO_STATIC ? "none" : "off";
 }
 
-int net_apply_format(const struct net_result *r, int format, char *buf, size_t cap)
+int net_apply_format(const struct net_lease *r, int format, char *buf, size_t cap)
 {
 	struct out o = { buf, cap, 0, 0 };
 	if (cap == 0)
@@ -176,7 +176,7 @@ static int write_file(const char *root, const char *dir, const char *name, const
 	return err;
 }
 
-int net_apply_files(const struct net_result *r, const char *root)
+int net_apply_files(const struct net_lease *r, const char *root)
 {
 	char buf[4096], name[64];
 	int err, len;

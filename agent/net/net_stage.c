@@ -12,20 +12,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/boot_report.h"
-#include "lib/clock.h"
 #include "boot/cmdline.h"
+#include "lib/clock.h"
+#include "lib/log.h"
 #include "net/dhcp_client.h"
 #include "net/ipconf.h"
 #include "net/link.h"
-#include "lib/log.h"
 #include "net/net_apply.h"
 #include "net/nic_undriven.h"
-#include "report/report_cmd.h"
+#include "root/rootspec.h"
 
-static int stage_error(struct net_result *r, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int stage_error(struct net_lease *r, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static int stage_error(struct net_result *r, int err, const char *fmt, ...)
+static int stage_error(struct net_lease *r, int err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -69,7 +68,7 @@ static void loopback_up(struct link_ctx *ctx, const struct link_info *links, uns
 }
 
 /* Address, MTU, default route of r on r->ifindex. */
-static int apply_lease(struct link_ctx *ctx, struct net_result *r)
+static int apply_lease(struct link_ctx *ctx, struct net_lease *r)
 {
 	int err;
 	if (r->mtu && (err = link_set_mtu(ctx, r->ifindex, r->mtu)))
@@ -88,7 +87,7 @@ static int apply_lease(struct link_ctx *ctx, struct net_result *r)
 	return 0;
 }
 
-static void fill_netmask(struct net_result *r)
+static void fill_netmask(struct net_lease *r)
 {
 	if (!r->netmask)
 		r->netmask = ipconf_default_netmask(r->addr);
@@ -102,7 +101,7 @@ static void fill_netmask(struct net_result *r)
 }
 
 /* "no DHCP answer on eth0 after 30 s (4 DISCOVERs)", with more detail when servers spoke. */
-static void dhcp_timeout_error(struct net_result *r, const struct dhcp_iface *ifs,
+static void dhcp_timeout_error(struct net_lease *r, const struct dhcp_iface *ifs,
 			       const struct dhcp_iface_stats *st, unsigned n, uint64_t timeout_ms, int err)
 {
 	char names[256] = "", detail[256] = "", secs[32];
@@ -128,7 +127,7 @@ static void dhcp_timeout_error(struct net_result *r, const struct dhcp_iface *if
 }
 
 static int run_dhcp(const struct boot_config *cfg, const struct ipconf *ip, bool broadcast,
-		    const struct link_info *links, const unsigned *chosen, unsigned n, struct net_result *r)
+		    const struct link_info *links, const unsigned *chosen, unsigned n, struct net_lease *r)
 {
 	struct dhcp_iface ifs[DHCP_CLIENT_MAX_IFACES];
 	struct dhcp_iface_stats st[DHCP_CLIENT_MAX_IFACES];
@@ -197,7 +196,7 @@ static int run_dhcp(const struct boot_config *cfg, const struct ipconf *ip, bool
 	return 0;
 }
 
-static void static_result(const struct ipconf *ip, const struct link_info *l, struct net_result *r)
+static void static_result(const struct ipconf *ip, const struct link_info *l, struct net_lease *r)
 {
 	r->proto = NET_PROTO_STATIC;
 	snprintf(r->ifname, sizeof(r->ifname), "%s", l->name);
@@ -217,7 +216,7 @@ static void static_result(const struct ipconf *ip, const struct link_info *l, st
 	fill_netmask(r);
 }
 
-static void log_result(const struct net_result *r)
+static void log_result(const struct net_lease *r)
 {
 	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
 	if (r->proto == NET_PROTO_DHCP)
@@ -239,7 +238,7 @@ static void log_result(const struct net_result *r)
 }
 
 int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_options *opt,
-		       struct net_result *r)
+		       struct net_lease *r)
 {
 	uint64_t start = clock_ms();
 	struct ipconf ip;
@@ -339,7 +338,7 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 	return 0;
 }
 
-int net_stage_run(const struct boot_config *cfg, struct net_result *result)
+int net_stage_run(const struct boot_config *cfg, struct net_lease *result)
 {
 	const struct net_stage_options opt = { .iface = NULL, .root = "", .set_hostname = true };
 	return net_stage_run_with(cfg, &opt, result);
@@ -347,74 +346,7 @@ int net_stage_run(const struct boot_config *cfg, struct net_result *result)
 
 bool net_stage_required(const struct boot_config *cfg)
 {
-	const char *root = cfg->root;
 	if (cfg->ip[0])
 		return strcmp(cfg->ip, "off") != 0 && strcmp(cfg->ip, "none") != 0;
-	if (cfg->nfsroot[0] || !root[0] || !strcmp(root, "/dev/nfs"))
-		return true;
-	if (!strncmp(root, "nfs:", 4) || !strncmp(root, "nfs4:", 5) || !strncmp(root, "dhcp", 4))
-		return true;
-	return strstr(root, ":/") != NULL; /* dracut's legacy root=<server>:<path> */
-}
-
-int net_stage_cli(int argc, char **argv)
-{
-	struct boot_times times = { .started = clock_ms() };
-	bool report = false;
-	static char text[8192];
-	static struct boot_config cfg;
-	struct cmdline_warnings warnings;
-	struct net_stage_options opt = { .root = "" };
-	const char *cmdline = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--iface") && i + 1 < argc)
-			opt.iface = argv[++i];
-		else if (!strcmp(argv[i], "--cmdline") && i + 1 < argc)
-			cmdline = argv[++i];
-		else if (!strcmp(argv[i], "--root") && i + 1 < argc)
-			opt.root = argv[++i];
-		else if (!strcmp(argv[i], "--hostname"))
-			opt.set_hostname = true;
-		else if (!strcmp(argv[i], "--report"))
-			report = true;
-		else if (!strcmp(argv[i], "--broadcast"))
-			opt.dhcp_broadcast = true;
-		else {
-			fprintf(stderr, "usage: ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n"
-					"                        [--broadcast]\n");
-			return 2;
-		}
-	}
-	size_t len = 0;
-	if (cmdline) {
-		len = strlen(cmdline);
-		if (len >= sizeof(text))
-			len = sizeof(text) - 1;
-		memcpy(text, cmdline, len);
-	} else {
-		int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-		ssize_t got = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
-		if (fd >= 0)
-			close(fd);
-		len = got > 0 ? (size_t)got : 0;
-	}
-	text[len] = '\0';
-	cmdline_parse(text, len, &cfg, &warnings);
-	for (unsigned i = 0; i < warnings.count; i++)
-		log_warn("%s", warnings.text[i]);
-	log_set_debug(cfg.debug);
-	static struct net_result r;
-	times.modules = times.net_started = clock_ms();
-	int err = net_stage_run_with(&cfg, &opt, &r);
-	if (err) {
-		log_error("%s", r.error);
-		return 1;
-	}
-	char buf[4096];
-	int n = net_apply_format(&r, 1, buf, sizeof(buf));
-	if (n > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
-	printf("GHOST_DISCOVERS='%u'\nGHOST_REQUESTS='%u'\nGHOST_NAKS='%u'\nGHOST_REJECTED='%u'\n", r.discovers,
-	       r.requests, r.naks, dhcp_counters_total(&r.rejected));
-	return report ? report_cmd_boot(&cfg, &r, &times, argv[0], opt.root) : 0;
+	return rootspec_needs_network(cfg);
 }

@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "report/heartbeat.h"
 #include "report/inventory.h"
-#include "lib/log.h"
 #include "report/report.h"
 
 #define REPORT_RUN_DIR "/run/ghostboot"
@@ -20,7 +20,7 @@ static const struct cmdline_warnings *cmdline_warnings;
 
 void boot_report_keep_warnings(const struct cmdline_warnings *w) { cmdline_warnings = w; }
 
-void boot_report_start(const struct boot_config *cfg, const struct net_result *net,
+void boot_report_start(const struct boot_config *cfg, const struct net_lease *net,
 		       const struct boot_times *times, char *argv0)
 {
 	uint8_t node[REPORT_NODE_LEN] = { 0 };

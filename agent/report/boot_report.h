@@ -9,7 +9,7 @@
 
 #include "boot/boot_config.h"
 #include "boot/cmdline.h"
-#include "net/net_stage.h"
+#include "net/lease.h"
 
 /* When each early stage ended, on clock_ms(). */
 struct boot_times {
@@ -19,7 +19,7 @@ struct boot_times {
 /* Opens reporting once the network is up (to ghost.master= or the DHCP server) and sends boot,
  * modules, link and lease with their own times and the node's inventory. argv0 is kept for the
  * heartbeat daemon. Reporting problems are logged once and never stop the boot. */
-void boot_report_start(const struct boot_config *cfg, const struct net_result *net,
+void boot_report_start(const struct boot_config *cfg, const struct net_lease *net,
 		       const struct boot_times *times, char *argv0);
 
 /* The command line's warnings, each sent in a boot report (text cut at REPORT_TEXT_MAX) by

@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/clock.h"
 #include "guardian/guardian_report.h"
-#include "report/report.h"
+#include "lib/clock.h"
 #include "lib/small_file.h"
+#include "report/report.h"
 
 #define STATE_NAME "report"
 
@@ -109,19 +109,11 @@ int heartbeat_start(char *argv0, const char *run_dir, uint32_t interval_ms)
 
 int heartbeat_stop(const char *state_path, uint32_t max_ms)
 {
-	char line[200];
-	int pid = 0;
-	int fd = open(state_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, line, sizeof(line) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EINVAL;
-	line[n] = '\0';
-	/* The pid is the last field of the state line (report_save_at). */
-	char *last = strrchr(line, ' ');
-	if (!last || sscanf(last, " %d", &pid) != 1 || pid <= 1)
+	struct report_setup s;
+	int pid = 0, err = report_load_state(state_path, &s, &pid);
+	if (err)
+		return err;
+	if (pid <= 1)
 		return 0; /* no daemon */
 	if (kill(pid, SIGTERM) < 0)
 		return errno == ESRCH ? 0 : -errno;

@@ -10,8 +10,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "report/cpuinfo.h"
 #include "lib/small_file.h"
+#include "report/cpuinfo.h"
 
 /* A decimal number from a sysfs file; -1 when absent or not a number (speed is -1 without
  * carrier on many drivers). */

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/small_file.h"
 #include "report/report_hmac.h"
+#include "report/report_state.h"
 
 #ifndef GRND_INSECURE
 #define GRND_INSECURE 0x0004
@@ -50,15 +52,10 @@ int report_load_key(const char *spec, uint8_t key[REPORT_KEY_MAX])
 	char text[2 * REPORT_KEY_MAX + 64];
 	size_t len = strlen(spec);
 	if (spec[0] == '/') {
-		int fd = open(spec, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		ssize_t n = read(fd, text, sizeof(text));
-		int err = errno;
-		close(fd);
+		ssize_t n = small_file_read(spec, text, sizeof(text));
 		if (n < 0)
-			return -err;
-		if ((size_t)n == sizeof(text))
+			return (int)n;
+		if ((size_t)n == sizeof(text) - 1)
 			return -EINVAL; /* longer than any key */
 		len = (size_t)n;
 	} else {
@@ -311,17 +308,18 @@ int report_stage(unsigned stage, int err, const char *text)
 
 int report_save_at(int dirfd, const char *name, int daemon_pid)
 {
-	char line[160], tmp[64], ip[INET_ADDRSTRLEN];
-	const uint8_t *n = rs.setup.node;
+	char line[REPORT_STATE_LINE_MAX], tmp[64];
 	if (!rs.is_open)
 		return -ENOTCONN;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", name) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	inet_ntop(AF_INET, &rs.setup.master_ip, ip, sizeof(ip));
-	int len = snprintf(line, sizeof(line),
-			   "ghostboot-report 1 %02x%02x%02x%02x%02x%02x %s %u %016llx %u %u %d\n", n[0],
-			   n[1], n[2], n[3], n[4], n[5], ip, rs.setup.master_port,
-			   (unsigned long long)rs.setup.boot_id, rs.seq, rs.setup.heartbeat_s, daemon_pid);
+	struct report_state st = {
+		.master_ip = rs.setup.master_ip, .master_port = rs.setup.master_port,
+		.boot_id = rs.setup.boot_id, .last_seq = rs.seq, .heartbeat_s = rs.setup.heartbeat_s,
+		.daemon_pid = daemon_pid,
+	};
+	memcpy(st.node, rs.setup.node, sizeof(st.node));
+	int len = report_state_format(&st, line, sizeof(line));
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -340,33 +338,22 @@ int report_load_state(const char *path, struct report_setup *s, int *daemon_pid)
 
 int report_load_state_at(int dirfd, const char *name, struct report_setup *s, int *daemon_pid)
 {
-	char line[200], node[13], ip[INET_ADDRSTRLEN];
-	unsigned version, port, seq, heartbeat;
-	unsigned long long boot_id;
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, line, sizeof(line) - 1);
-	close(fd);
-	if (n <= 0)
+	char line[REPORT_STATE_LINE_MAX + 1];
+	struct report_state st;
+	ssize_t n = small_file_read_at(dirfd, name, line, sizeof(line));
+	if (n < 0)
+		return (int)n; /* -ENOENT: nobody reported in this boot */
+	if (report_state_parse(line, (size_t)n, &st))
 		return -EINVAL;
-	line[n] = '\0';
 	memset(s, 0, sizeof(*s));
-	*daemon_pid = 0;
-	if (sscanf(line, "ghostboot-report %u %12s %15s %u %llx %u %u %d", &version, node, ip, &port,
-		   &boot_id, &seq, &heartbeat, daemon_pid) != 8 ||
-	    version != 1 || strlen(node) != 12 || inet_pton(AF_INET, ip, &s->master_ip) != 1 ||
-	    !port || port > 65535 || !boot_id)
-		return -EINVAL;
-	for (int i = 0; i < REPORT_NODE_LEN; i++) {
-		char byte[3] = { node[2 * i], node[2 * i + 1], 0 };
-		s->node[i] = (uint8_t)strtoul(byte, NULL, 16);
-	}
-	s->master_port = (uint16_t)port;
-	s->boot_id = boot_id;
-	s->last_seq = seq;
-	s->heartbeat_s = (uint16_t)heartbeat;
+	memcpy(s->node, st.node, sizeof(s->node));
+	s->master_ip = st.master_ip;
+	s->master_port = st.master_port;
+	s->boot_id = st.boot_id;
+	s->last_seq = st.last_seq;
+	s->heartbeat_s = st.heartbeat_s;
 	s->budget_ms = REPORT_BUDGET_MS;
+	*daemon_pid = st.daemon_pid;
 	return 0;
 }
 

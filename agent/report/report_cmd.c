@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "report/boot_report.h"
 #include "boot/cmdline.h"
+#include "report/boot_report.h"
 #include "report/heartbeat.h"
 #include "report/inventory.h"
 #include "report/report.h"
@@ -122,37 +122,4 @@ int report_cmd_main(int argc, char **argv)
 	       st.waited_ms);
 	report_close();
 	return all_acked ? 0 : 1;
-}
-
-/* The heartbeat daemon of a simulated node, as the boot starts it at switch_root. */
-static int start_heartbeat(const struct boot_config *cfg, char *argv0, const char *root)
-{
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/run", root);
-	(void)mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/run/ghostboot", root);
-	(void)mkdir(dir, 0755);
-	return heartbeat_start(argv0, dir, cfg->heartbeat_s * 1000u);
-}
-
-int report_cmd_boot(const struct boot_config *cfg, const struct net_result *net,
-		    const struct boot_times *times, char *argv0, const char *root)
-{
-	boot_report_start(cfg, net, times, argv0);
-	if (!report_boot_id()) {
-		printf("GHOST_REPORT='off'\n");
-		return 3;
-	}
-	int pid = cfg->heartbeat_s ? start_heartbeat(cfg, argv0, root) : 0;
-	if (pid < 0)
-		fprintf(stderr, "ghostinit: heartbeat not started: %s\n", strerror(-pid));
-	struct report_stats st = report_get_stats();
-	/* The lease's time as boot_report_start sends it (CLOCK_BOOTTIME ms). */
-	printf("GHOST_LEASE_AT_MS='%llu'\nGHOST_REPORT_BOOT_ID='%016llx'\nGHOST_REPORT_SEQ='%u'\n"
-	       "GHOST_REPORT_SENT='%u'\nGHOST_REPORT_RETRANSMITS='%u'\nGHOST_REPORT_ACKED='%u'\n"
-	       "GHOST_REPORT_GIVEN_UP='%u'\nGHOST_REPORT_WAITED_MS='%u'\nGHOST_HEARTBEAT_PID='%d'\n",
-	       (unsigned long long)(times->net_started + net->stage_ms), (unsigned long long)report_boot_id(),
-	       report_last_seq(), st.sent, st.retransmits, st.acked, st.given_up, (unsigned)st.waited_ms,
-	       pid > 0 ? pid : 0);
-	return st.acked == report_last_seq() ? 0 : 1;
 }

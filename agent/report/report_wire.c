@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/be.h"
+#include "lib/hex.h"
+
 static const char *const stage_names[REPORT_STAGE_COUNT] = {
 	[REPORT_STAGE_BOOT] = "boot",
 	[REPORT_STAGE_MODULES] = "modules",
@@ -73,23 +76,16 @@ static void put_bytes(struct put *w, const void *src, size_t n)
 
 static void put_u8(struct put *w, uint8_t v) { put_bytes(w, &v, 1); }
 
-static void put_u16(struct put *w, uint16_t v)
+static void put_be(struct put *w, uint64_t v, unsigned bytes)
 {
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-	put_bytes(w, b, 2);
+	uint8_t b[8];
+	be_put(b, v, bytes);
+	put_bytes(w, b, bytes);
 }
 
-static void put_u32(struct put *w, uint32_t v)
-{
-	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
-	put_bytes(w, b, 4);
-}
-
-static void put_u64(struct put *w, uint64_t v)
-{
-	put_u32(w, (uint32_t)(v >> 32));
-	put_u32(w, (uint32_t)v);
-}
+static void put_u16(struct put *w, uint16_t v) { put_be(w, v, 2); }
+static void put_u32(struct put *w, uint32_t v) { put_be(w, v, 4); }
+static void put_u64(struct put *w, uint64_t v) { put_be(w, v, 8); }
 
 /* A string: one length byte, then at most REPORT_TEXT_MAX bytes, no terminator. */
 static void put_str(struct put *w, const char *s)
@@ -206,25 +202,16 @@ static uint8_t get_u8(struct get *r)
 	return v;
 }
 
-static uint16_t get_u16(struct get *r)
+static uint64_t get_be(struct get *r, unsigned bytes)
 {
-	uint8_t b[2];
-	get_bytes(r, b, 2);
-	return (uint16_t)(b[0] << 8 | b[1]);
+	uint8_t b[8] = { 0 };
+	get_bytes(r, b, bytes);
+	return be_get(b, bytes);
 }
 
-static uint32_t get_u32(struct get *r)
-{
-	uint8_t b[4];
-	get_bytes(r, b, 4);
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static uint64_t get_u64(struct get *r)
-{
-	uint64_t hi = get_u32(r);
-	return hi << 32 | get_u32(r);
-}
+static uint16_t get_u16(struct get *r) { return (uint16_t)get_be(r, 2); }
+static uint32_t get_u32(struct get *r) { return (uint32_t)get_be(r, 4); }
+static uint64_t get_u64(struct get *r) { return get_be(r, 8); }
 
 /* Returns -1 when the length byte is over REPORT_TEXT_MAX or past the end. */
 static int get_str(struct get *r, char out[REPORT_TEXT_MAX + 1])
@@ -291,17 +278,6 @@ enum report_reject report_wire_decode(const uint8_t *buf, size_t len, struct rep
 	return REPORT_OK;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 int report_wire_parse_key(const char *text, size_t len, uint8_t key[REPORT_KEY_MAX])
@@ -315,10 +291,10 @@ int report_wire_parse_key(const char *text, size_t len, uint8_t key[REPORT_KEY_M
 	if (len < 32 || len > 2 * REPORT_KEY_MAX || len % 2)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i += 2) {
-		int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
-		if (hi < 0 || lo < 0)
+		int byte = hex_byte(text + i);
+		if (byte < 0)
 			return -EINVAL;
-		key[i / 2] = (uint8_t)(hi << 4 | lo);
+		key[i / 2] = (uint8_t)byte;
 	}
 	return (int)(len / 2);
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "lib/clock.h"
+#include "lib/small_file.h"
 
 #define POLL_MS 100
 
@@ -49,14 +50,9 @@ static int device_matches(const char *dev, enum rootspec_tag tag, const char *wa
 
 static int has_media(const char *name)
 {
-	char path[300], size[32] = "";
+	char path[300], size[32];
 	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	int ok = fgets(size, sizeof(size), f) && strtoull(size, NULL, 10) > 0;
-	fclose(f);
-	return ok;
+	return small_file_read(path, size, sizeof(size)) > 0 && strtoull(size, NULL, 10) > 0;
 }
 
 /* One look over every block device and partition the kernel knows now. The probe API, not

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/jitter.h"
 #include "lib/small_file.h"
 
 #define UNIQUE_ID_PARAM "/sys/module/nfs/parameters/nfs4_unique_id"
@@ -66,22 +67,8 @@ bool nfs_mount_permanent(int err)
 
 uint64_t nfs_mount_backoff_ms(unsigned failures, uint32_t random)
 {
-	uint64_t d = BACKOFF_FIRST_MS;
-	for (unsigned i = 1; i < failures && d < BACKOFF_MAX_MS; i++)
-		d *= 2;
-	if (d > BACKOFF_MAX_MS)
-		d = BACKOFF_MAX_MS;
+	uint64_t d = backoff_base_ms(failures > 1 ? failures - 1 : 0, BACKOFF_FIRST_MS, BACKOFF_MAX_MS);
 	return d / 2 + random % (d / 2 + 1);
-}
-
-/* xorshift32 seeded from the clock and the PID: the jitter needs spread, not secrecy. */
-static uint32_t next_random(uint32_t *state)
-{
-	uint32_t x = *state ? *state : 0x9e3779b9u;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
 }
 
 /* One mount(2) in a child, so that an attempt the kernel drags out (a server that accepts the
@@ -121,7 +108,8 @@ int nfs_mount(const struct nfs_mount_request *req, nfs_mount_failed_fn *failed, 
 {
 	const char *type = req->version == 3 ? "nfs" : "nfs4";
 	unsigned long flags = req->read_only ? MS_RDONLY : 0;
-	uint32_t seed = (uint32_t)clock_ms() * 2654435761u ^ (uint32_t)getpid();
+	struct jitter jitter;
+	jitter_seed(&jitter);
 	unsigned n = 0;
 	int err;
 	for (;;) {
@@ -129,7 +117,7 @@ int nfs_mount(const struct nfs_mount_request *req, nfs_mount_failed_fn *failed, 
 		err = mount_bounded(req, type, flags);
 		if (err == 0)
 			break;
-		uint64_t wait = nfs_mount_backoff_ms(n, next_random(&seed));
+		uint64_t wait = nfs_mount_backoff_ms(n, jitter_next(&jitter));
 		/* No attempt that would start at the deadline only to be killed at once: the last
 		 * answer stays the server's own, not our cut. */
 		bool last = nfs_mount_permanent(err) || wait >= deadline_left(req->deadline);

@@ -8,16 +8,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "root/block_root.h"
-#include "guardian/boot_link.h"
-#include "report/boot_report.h"
-#include "lib/clock.h"
 #include "boot/fatal.h"
+#include "boot/shell.h"
+#include "guardian/boot_link.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "report/boot_report.h"
+#include "report/report.h"
+#include "root/block_root.h"
 #include "root/nfs_mount.h"
 #include "root/overlay.h"
-#include "report/report.h"
-#include "boot/shell.h"
 #include "root/switch_root.h"
 
 static void breakpoint(const struct boot_config *cfg, unsigned point, const char *name)

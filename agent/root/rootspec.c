@@ -7,29 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-struct span {
-	const char *p;
-	size_t n;
-};
-
-static struct span span_str(const char *s) { return (struct span){ s, strnlen(s, BOOT_STR_MAX) }; }
-
-static bool span_prefix(struct span s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return s.n >= n && memcmp(s.p, prefix, n) == 0;
-}
-
-static bool span_eq(struct span s, const char *word) { return s.n == strlen(word) && memcmp(s.p, word, s.n) == 0; }
-
-static struct span span_skip(struct span s, size_t n) { return (struct span){ s.p + n, s.n - n }; }
-
-/* Index of the first c in s, or s.n. */
-static size_t span_find(struct span s, char c)
-{
-	const char *hit = memchr(s.p, c, s.n);
-	return hit ? (size_t)(hit - s.p) : s.n;
-}
+#include "lib/span.h"
 
 static void fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(char *err, size_t errlen, const char *fmt, ...)
@@ -54,37 +32,6 @@ static const char *shown(struct span s, char *buf, size_t size)
 	}
 	buf[o] = '\0';
 	return buf;
-}
-
-/* Strict dotted quad: four decimal numbers 0-255, no signs, no leading zeros beyond "0". */
-static int parse_ipv4(struct span s, uint32_t *out)
-{
-	uint8_t b[4];
-	size_t i = 0;
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, digits = 0;
-		if (part > 0) {
-			if (i >= s.n || s.p[i] != '.')
-				return -EINVAL;
-			i++;
-		}
-		while (i < s.n && s.p[i] >= '0' && s.p[i] <= '9') {
-			if (digits > 0 && v == 0)
-				return -EINVAL;
-			v = v * 10 + (unsigned)(s.p[i] - '0');
-			if (v > 255)
-				return -EINVAL;
-			digits++;
-			i++;
-		}
-		if (!digits)
-			return -EINVAL;
-		b[part] = (uint8_t)v;
-	}
-	if (i != s.n)
-		return -EINVAL;
-	memcpy(out, b, 4); /* b is already in network order */
-	return 0;
 }
 
 static void format_ipv4(uint32_t ip, char buf[16])
@@ -258,7 +205,7 @@ static int parse_nfs_text(struct span text, const struct rootspec_facts *facts, 
 			     shown(text, q, sizeof(q)));
 			return -EINVAL;
 		}
-		if (parse_ipv4(host, &server) != 0 || server == 0) {
+		if (span_ipv4(host, &server) != 0 || server == 0) {
 			fail(err, errlen, "%s: server '%s' is not an IPv4 address", param, shown(host, q, sizeof(q)));
 			return -EINVAL;
 		}
@@ -352,7 +299,7 @@ static int parse_block(struct span root, const struct boot_config *cfg, struct r
 	}
 	memcpy(spec->device, value.p, value.n);
 	spec->device[value.n] = '\0';
-	struct span fstype = span_str(cfg->rootfstype);
+	struct span fstype = span_str(cfg->rootfstype, BOOT_STR_MAX);
 	for (size_t i = 0; i < fstype.n; i++) {
 		char c = fstype.p[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) {
@@ -368,7 +315,7 @@ static int parse_block(struct span root, const struct boot_config *cfg, struct r
 	spec->fstype[fstype.n] = '\0';
 	spec->kind = ROOTSPEC_BLOCK;
 	spec->source = "root=";
-	return take_options(span_str(cfg->rootflags), false, np, spec->block_opts, sizeof(spec->block_opts),
+	return take_options(span_str(cfg->rootflags, BOOT_STR_MAX), false, np, spec->block_opts, sizeof(spec->block_opts),
 			    "rootflags=", err, errlen);
 }
 
@@ -377,7 +324,47 @@ static bool looks_like_server_path(struct span root)
 {
 	size_t colon = span_find(root, ':');
 	uint32_t ip;
-	return colon < root.n && parse_ipv4((struct span){ root.p, colon }, &ip) == 0;
+	return colon < root.n && span_ipv4((struct span){ root.p, colon }, &ip) == 0;
+}
+
+/* Which syntax names the root, before any of it is parsed: the one place that tells them apart
+ * (rootspec_parse and rootspec_needs_network both ask). */
+enum root_form {
+	FORM_KERNEL_NFS, /* root=/dev/nfs, or nfsroot= alone */
+	FORM_DHCP,       /* root=dhcp, or no root= and a DHCP root-path */
+	FORM_NONE,       /* nothing names a root (yet: DHCP may) */
+	FORM_NFS_SCHEME, /* root=nfs:..., root=nfs4:... */
+	FORM_DHCP6,
+	FORM_SERVER_PATH,
+	FORM_UNSUPPORTED,
+	FORM_BLOCK,
+};
+
+static enum root_form root_form(struct span root, struct span nfsroot, struct span root_path)
+{
+	if (span_eq(root, "/dev/nfs") || (root.n == 0 && nfsroot.n > 0))
+		return FORM_KERNEL_NFS;
+	if (span_eq(root, "dhcp") || (root.n == 0 && root_path.n > 0))
+		return FORM_DHCP;
+	if (root.n == 0)
+		return FORM_NONE;
+	if (span_prefix(root, "nfs:") || span_prefix(root, "nfs4:"))
+		return FORM_NFS_SCHEME;
+	if (span_eq(root, "dhcp6"))
+		return FORM_DHCP6;
+	if (looks_like_server_path(root))
+		return FORM_SERVER_PATH;
+	/* e.g. root=iscsi:..., root=live:..., root=nbd:... or a server given by name */
+	if (memchr(root.p, ':', span_find(root, '=')) && !span_prefix(root, "/dev/"))
+		return FORM_UNSUPPORTED;
+	return FORM_BLOCK;
+}
+
+bool rootspec_needs_network(const struct boot_config *cfg)
+{
+	static const struct span none = { "", 0 };
+	enum root_form form = root_form(span_str(cfg->root, BOOT_STR_MAX), span_str(cfg->nfsroot, BOOT_STR_MAX), none);
+	return form != FORM_BLOCK && form != FORM_DHCP6 && form != FORM_UNSUPPORTED;
 }
 
 int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *facts, struct rootspec *spec,
@@ -386,8 +373,8 @@ int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *f
 	static const struct rootspec_facts none;
 	struct nfs_parse np = { 0, 0, 0 };
 	unsigned type_version = 0;
-	struct span root = span_str(cfg->root);
-	struct span nfsroot = span_str(cfg->nfsroot);
+	struct span root = span_str(cfg->root, BOOT_STR_MAX);
+	struct span nfsroot = span_str(cfg->nfsroot, BOOT_STR_MAX);
 	struct span root_path = { "", 0 };
 	char q[64];
 	int r;
@@ -402,7 +389,8 @@ int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *f
 	if (errlen)
 		err[0] = '\0';
 
-	if (span_eq(root, "/dev/nfs") || (root.n == 0 && nfsroot.n > 0)) {
+	switch (root_form(root, nfsroot, root_path)) {
+	case FORM_KERNEL_NFS:
 		/* The kernel's form; without nfsroot=, the DHCP root-path, then /tftpboot/%s. */
 		if (nfsroot.n > 0)
 			r = parse_nfs_text(nfsroot, facts, "nfsroot=", spec, &np, err, errlen);
@@ -410,38 +398,43 @@ int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *f
 			r = parse_nfs_scheme(root_path, facts, "DHCP root-path", spec, &np, &type_version, err,
 					     errlen);
 		else
-			r = parse_nfs_text(span_str("/tftpboot/%s"), facts, "root=/dev/nfs", spec, &np, err,
-					   errlen);
-	} else if (span_eq(root, "dhcp") || (root.n == 0 && root_path.n > 0)) {
+			r = parse_nfs_text(span_str("/tftpboot/%s", BOOT_STR_MAX), facts, "root=/dev/nfs", spec, &np,
+					   err, errlen);
+		break;
+	case FORM_DHCP:
 		if (root_path.n == 0) {
 			fail(err, errlen, "root=dhcp, but DHCP sent no root-path (option 17)");
 			return -EINVAL;
 		}
 		r = parse_nfs_scheme(root_path, facts, "DHCP root-path", spec, &np, &type_version, err, errlen);
-	} else if (root.n == 0) {
+		break;
+	case FORM_NONE:
 		fail(err, errlen, "no root= given and DHCP sent no root-path");
 		return -ENOENT;
-	} else if (span_prefix(root, "nfs:") || span_prefix(root, "nfs4:")) {
+	case FORM_NFS_SCHEME:
 		r = parse_nfs_scheme(root, facts, span_prefix(root, "nfs4:") ? "root=nfs4:" : "root=nfs:", spec,
 				     &np, &type_version, err, errlen);
-	} else if (span_eq(root, "dhcp6")) {
+		break;
+	case FORM_DHCP6:
 		fail(err, errlen, "root=dhcp6: IPv6 roots are not supported");
 		return -EINVAL;
-	} else if (looks_like_server_path(root)) {
+	case FORM_SERVER_PATH:
 		r = parse_nfs_text(root, facts, "root=", spec, &np, err, errlen);
-	} else if (memchr(root.p, ':', span_find(root, '=')) && !span_prefix(root, "/dev/")) {
-		/* e.g. root=iscsi:..., root=live:..., root=nbd:... or a server given by name */
+		break;
+	case FORM_UNSUPPORTED:
 		fail(err, errlen, "root='%s': only NFS (nfs:, nfs4:, <ipv4>:<path>) and block roots are supported",
 		     shown(root, q, sizeof(q)));
 		return -EINVAL;
-	} else {
+	case FORM_BLOCK:
+	default:
 		r = parse_block(root, cfg, spec, &np, err, errlen);
+		break;
 	}
 	if (r)
 		return r;
 
 	if (spec->kind == ROOTSPEC_NFS) {
-		r = take_options(span_str(cfg->rootflags), true, &np, spec->nfs_opts, sizeof(spec->nfs_opts),
+		r = take_options(span_str(cfg->rootflags, BOOT_STR_MAX), true, &np, spec->nfs_opts, sizeof(spec->nfs_opts),
 				 "rootflags=", err, errlen);
 		if (r)
 			return r;
@@ -474,7 +467,7 @@ static struct span option_group(struct span opt)
 
 static bool user_has_group(const char *user, struct span group)
 {
-	struct span cur = span_str(user);
+	struct span cur = span_str(user, BOOT_STR_MAX);
 	while (cur.n > 0) {
 		size_t len = span_find(cur, ',');
 		struct span g = option_group((struct span){ cur.p, len });

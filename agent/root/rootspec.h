@@ -54,6 +54,11 @@ struct rootspec {
 int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *facts,
 		   struct rootspec *spec, char *err, size_t errlen);
 
+/* Whether the root, as the command line names it, is reached over the network: NFS in any
+ * syntax, or not named at all (DHCP's root-path will). False for a block root, and for a
+ * syntax no root can come from (the root stage then says why). */
+bool rootspec_needs_network(const struct boot_config *cfg);
+
 /* Kernel text options for mount(2) of an NFS root ("vers=3,addr=S,nolock,..."); user options
  * replace the defaults they overlap. Returns 0 or -ENOSPC. client_ip (network order, may be 0)
  * becomes NFSv4's clientaddr=. */

@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/small_file.h"
+
 #define RAMFS_MAGIC_ 0x858458f6
 #define TMPFS_MAGIC_ 0x01021994
 #define MAX_INIT_ARGS 64
@@ -185,12 +187,8 @@ static char **init_argv(const char *init)
 	static char *argv[MAX_INIT_ARGS + 2];
 	size_t argc = 0;
 	argv[argc++] = (char *)init;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
+	ssize_t n = small_file_read("/proc/self/cmdline", buf, sizeof(buf));
 	if (n > 0) {
-		buf[n] = '\0';
 		size_t i = strlen(buf) + 1; /* skip our own argv[0] */
 		while (i < (size_t)n && argc < MAX_INIT_ARGS + 1) {
 			argv[argc++] = buf + i;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/small_file.h"
 
 #define WAIT_POLL_MS 20
 
@@ -24,17 +25,6 @@ bool kill_all_spare(pid_t pid, pid_t self, const struct proc_stat *st, const cha
 		return true;
 	/* An empty cmdline is a kernel thread on kernels that do not show PF_KTHREAD. */
 	return cmdline_len == 0 || cmdline[0] == '@';
-}
-
-static ssize_t read_small(int dirfd, const char *name, char *buf, size_t cap)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, cap);
-	int err = errno;
-	close(fd);
-	return n < 0 ? -err : n;
 }
 
 int kill_all_list(pid_t *pids, unsigned cap)
@@ -54,8 +44,8 @@ int kill_all_list(pid_t *pids, unsigned cap)
 		if (pfd < 0)
 			continue; /* gone meanwhile */
 		char stat[512], cmdline[64];
-		ssize_t sn = read_small(pfd, "stat", stat, sizeof(stat));
-		ssize_t cn = read_small(pfd, "cmdline", cmdline, sizeof(cmdline));
+		ssize_t sn = small_file_read_at(pfd, "stat", stat, sizeof(stat));
+		ssize_t cn = small_file_read_at(pfd, "cmdline", cmdline, sizeof(cmdline));
 		close(pfd);
 		struct proc_stat st;
 		if (sn <= 0 || proc_stat_parse(stat, (size_t)sn, &st) != 0)

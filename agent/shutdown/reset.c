@@ -16,12 +16,23 @@
 
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "shutdown/shutdown_args.h"
 
 const char *reset_method_name(enum reset_method method)
 {
 	static const char *const names[] = { [RESET_PCI] = "pci", [RESET_ACPI] = "acpi", [RESET_KBD] = "kbd",
 					     [RESET_EFI] = "efi", [RESET_TRIPLE] = "triple" };
 	return (unsigned)method < sizeof(names) / sizeof(names[0]) ? names[method] : "pci";
+}
+
+const char *reset_action_name(enum reset_action action)
+{
+	/* Named by the verb that asks for it: one list of the words (shutdown_args.c). */
+	static const enum shutdown_verb verbs[] = { [RESET_ACTION_REBOOT] = SHUTDOWN_REBOOT,
+						    [RESET_ACTION_POWEROFF] = SHUTDOWN_POWEROFF,
+						    [RESET_ACTION_HALT] = SHUTDOWN_HALT,
+						    [RESET_ACTION_KEXEC] = SHUTDOWN_KEXEC };
+	return shutdown_verb_name((unsigned)action < sizeof(verbs) / sizeof(verbs[0]) ? verbs[action] : SHUTDOWN_REBOOT);
 }
 
 static void write_reboot_type(const char *type)
@@ -63,7 +74,6 @@ static void watchdog_reset(void)
 
 _Noreturn void reset_now(enum reset_method method, enum reset_action action)
 {
-	static const char *const verbs[] = { "reset", "power off", "halt", "kexec" };
 	if ((unsigned)action > RESET_ACTION_KEXEC)
 		action = RESET_ACTION_REBOOT;
 	if (action == RESET_ACTION_POWEROFF) {
@@ -87,7 +97,8 @@ _Noreturn void reset_now(enum reset_method method, enum reset_action action)
 		watchdog_reset();
 	}
 	for (;;) {
-		log_error("could not %s the machine; power-cycle it", verbs[action]);
+		log_error("could not %s the machine; power-cycle it", /* every other action fell back to a reset */
+			  action == RESET_ACTION_HALT ? "halt" : "reset");
 		sleep_ms(10000);
 	}
 }

@@ -19,5 +19,7 @@ _Noreturn void reset_machine(enum reset_method method, enum reset_action action)
 _Noreturn void reset_now(enum reset_method method, enum reset_action action);
 
 const char *reset_method_name(enum reset_method method);
+/* "reboot", "poweroff", "halt", "kexec": the shutdown verbs, as reports and the console name them. */
+const char *reset_action_name(enum reset_action action);
 
 #endif

@@ -64,12 +64,6 @@ static int do_sync(void *arg)
 	return 0;
 }
 
-static const char *action_name(enum reset_action a)
-{
-	static const char *const names[] = { "reboot", "poweroff", "halt", "kexec" };
-	return (unsigned)a < 4 ? names[a] : "reboot";
-}
-
 void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *plan,
 		  struct shutdown_result *res)
 {
@@ -79,10 +73,10 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
 	memset(res, 0, sizeof(*res));
 	shutdown_budget_make(plan->timeout_ms, &b);
 
-	log_info("shutdown: %s (reset %s) within %u ms; unmounting %s", action_name(plan->action),
+	log_info("shutdown: %s (reset %s) within %u ms; unmounting %s", reset_action_name(plan->action),
 		 reset_method_name(plan->method), plan->timeout_ms, plan->prefix);
 	if (!plan->begin_reported)
-		ops->report(REPORT_STAGE_SHUTDOWN_BEGIN, 0, action_name(plan->action));
+		ops->report(REPORT_STAGE_SHUTDOWN_BEGIN, 0, reset_action_name(plan->action));
 
 	res->termed = kill_all_round(ops, SIGTERM, t0 + b.term_ms, &res->term_left);
 	log_info("shutdown: SIGTERM to %u processes, %u left after %llu ms", res->termed, res->term_left,
@@ -119,7 +113,7 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
 	uint64_t final = clock_ms() + (server_gone && b.stall_ms > 500 ? 500 : b.stall_ms);
 	res->final_sync = bounded_run(do_sync, (void *)ops, final < end ? final : end);
 	res->elapsed_ms = clock_ms() - t0;
-	log_info("shutdown: %s after %llu ms", action_name(plan->action), (unsigned long long)res->elapsed_ms);
-	ops->report(REPORT_STAGE_RESET, 0, action_name(plan->action));
+	log_info("shutdown: %s after %llu ms", reset_action_name(plan->action), (unsigned long long)res->elapsed_ms);
+	ops->report(REPORT_STAGE_RESET, 0, reset_action_name(plan->action));
 	ops->reset(plan->method, plan->action);
 }

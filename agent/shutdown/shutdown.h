@@ -61,15 +61,15 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
  * /run/initramfs with the old root at /oldroot. Never returns. */
 _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot);
 
+/* Where the boot left the shutdown program and its root (systemd's initrd interface). */
+#define SHUTDOWN_NEW_ROOT "/run/initramfs"
+
+/* Whether word is a verb of the shutdown program (shutdown_args.h). */
+bool shutdown_is_verb(const char *word);
+
 /* True when this process is the shutdown program: argv[0]'s basename is "shutdown" and either
  * we are PID 1 (systemd-shutdown exec'd /shutdown after its pivot) or argv[1] is a verb (an
  * init ran /run/initramfs/shutdown VERB itself, which then pivots like `ghostinit shutdown`). */
 bool shutdown_invoked(int argc, char *const argv[]);
-
-/* `ghostinit shutdown VERB` (argv[0] is "shutdown"): refuses (returns 1, or 2 for usage)
- * unless run as root with a verb on a machine that booted through ghostinit
- * (/run/initramfs/shutdown exists), so that running it on a workstation by mistake does not
- * kill every process there; otherwise never returns. */
-int shutdown_cli(int argc, char *const argv[]);
 
 #endif

@@ -130,7 +130,7 @@ static void apply(struct shutdown_args *a, enum opt opt, const char *name, const
 	}
 }
 
-static int find_verb(const char *word)
+int shutdown_verb_find(const char *word)
 {
 	for (size_t i = 0; i < sizeof(verb_names) / sizeof(verb_names[0]); i++)
 		if (!strcmp(word, verb_names[i]))
@@ -148,7 +148,7 @@ unsigned shutdown_args_parse(int argc, char *const argv[], struct shutdown_args 
 		if (!w)
 			break;
 		if (strncmp(w, "--", 2) != 0) {
-			int verb = find_verb(w);
+			int verb = shutdown_verb_find(w);
 			if (verb < 0)
 				warn(out, "unknown word \"%.40s\", ignored", w);
 			else if (out->verb_given)

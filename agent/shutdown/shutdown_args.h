@@ -38,6 +38,8 @@ struct shutdown_args {
 unsigned shutdown_args_parse(int argc, char *const argv[], struct shutdown_args *out);
 
 const char *shutdown_verb_name(enum shutdown_verb verb);
+/* The verb a word names (the names shutdown_verb_name gives), or -1. */
+int shutdown_verb_find(const char *word);
 
 /* "90s", "1500ms", "15000000us", "2min", "infinity"; a bare number is seconds (systemd's
  * parse_sec()). Returns 0, -EINVAL or -ERANGE. */

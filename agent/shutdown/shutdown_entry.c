@@ -16,27 +16,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lib/clock.h"
-#include "boot/cmdline.h"
+#include "boot/boot_config_load.h"
 #include "guardian/guardian.h"
 #include "guardian/guardian_env.h"
-#include "report/heartbeat.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "report/heartbeat.h"
 #include "report/report.h"
-
-#define SHUTDOWN_NEW_ROOT "/run/initramfs"
 
 static void read_config(struct boot_config *cfg)
 {
-	static char text[8192];
-	struct cmdline_warnings warnings;
-	int n = shutdown_ops_real.read_file("/proc/cmdline", text, sizeof(text));
-	if (n < 0) {
-		log_warn("shutdown: cannot read /proc/cmdline: %s; using defaults", strerror(-n));
-		n = 0;
-		text[0] = '\0';
-	}
-	cmdline_parse(text, (size_t)n, cfg, &warnings); /* the boot already showed its warnings */
+	struct cmdline_warnings warnings; /* the boot already showed them */
+	int err = boot_config_load(NULL, cfg, &warnings);
+	if (err)
+		log_warn("shutdown: cannot read /proc/cmdline: %s; using defaults", strerror(-err));
 	log_set_debug(cfg->debug);
 }
 
@@ -175,14 +168,7 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 	reset_now(plan.method, plan.action); /* shutdown_run ends in it; never reached */
 }
 
-static bool is_verb(const char *word)
-{
-	static const char *const verbs[] = { "reboot", "poweroff", "halt", "kexec", "exit" };
-	for (size_t i = 0; word && i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(word, verbs[i]))
-			return true;
-	return false;
-}
+bool shutdown_is_verb(const char *word) { return word && shutdown_verb_find(word) >= 0; }
 
 bool shutdown_invoked(int argc, char *const argv[])
 {
@@ -190,24 +176,5 @@ bool shutdown_invoked(int argc, char *const argv[])
 	base = base ? base + 1 : argc > 0 ? argv[0] : NULL;
 	if (!base || strcmp(base, "shutdown") != 0)
 		return false;
-	return getpid() == 1 || (argc > 1 && is_verb(argv[1]));
-}
-
-int shutdown_cli(int argc, char *const argv[])
-{
-	if (argc < 2 || !is_verb(argv[1])) {
-		fprintf(stderr, "usage: ghostinit shutdown reboot|poweroff|halt|kexec\n");
-		return 2;
-	}
-	if (geteuid() != 0) {
-		fprintf(stderr, "ghostinit: shutdown needs root\n");
-		return 1;
-	}
-	if (access(SHUTDOWN_NEW_ROOT "/shutdown", X_OK) != 0) {
-		fprintf(stderr, "ghostinit: %s/shutdown missing (%s): this machine did not boot through "
-				"ghostinit; refusing to kill every process here\n",
-			SHUTDOWN_NEW_ROOT, strerror(errno));
-		return 1;
-	}
-	shutdown_main(argc - 1, argv + 1, true);
+	return getpid() == 1 || (argc > 1 && shutdown_is_verb(argv[1]));
 }

@@ -8,9 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "shutdown/kill_all.h"
 #include "lib/log.h"
 #include "report/report.h"
+#include "shutdown/kill_all.h"
 
 static int real_kill(pid_t pid, int sig)
 {

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/be.h"
+
 #define SNAP_MAGIC "GWSTATE2"
 #define SNAP_MAGIC_V1 "GWSTATE1" /* read (without the guardian fields), never written */
 #define SNAP_HEADER 16 /* magic, next log generation, node count */
@@ -31,18 +33,15 @@ struct persist {
 	uint8_t queue[QUEUE_SIZE];
 };
 
-static uint8_t *put(uint8_t *p, uint64_t v, int bytes)
+static uint8_t *put(uint8_t *p, uint64_t v, unsigned bytes)
 {
-	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
+	be_put(p, v, bytes);
 	return p + bytes;
 }
 
-static uint64_t get(const uint8_t **p, int bytes)
+static uint64_t get(const uint8_t **p, unsigned bytes)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < bytes; i++)
-		v = v << 8 | (*p)[i];
+	uint64_t v = be_get(*p, bytes);
 	*p += bytes;
 	return v;
 }

@@ -148,6 +148,11 @@ static void test_errors_name_the_field(void **state)
 	parse_fails("10.0.0.2:x", "ip= field 2 (server) 'x' is not an IPv4 address");
 	parse_fails("1.2.3:", "ip= field 1 (client) '1.2.3' is not an IPv4 address");
 	parse_fails("10.0.0.2::1.2.3.4.5", "ip= field 3 (gateway) '1.2.3.4.5' is not an IPv4 address");
+	/* The rule root= follows too (lib/span.c): 010 is 10 to the kernel, 8 to inet_aton. */
+	parse_fails("010.0.0.2::10.0.0.1:255.255.255.0::eth0:off",
+		    "ip= field 1 (client) '010.0.0.2' is not an IPv4 address");
+	parse_fails("10.0.0.2::10.0.0.01:255.255.255.0::eth0:off",
+		    "ip= field 3 (gateway) '10.0.0.01' is not an IPv4 address");
 	parse_fails("10.0.0.2::::bad host", "ip= field 5 (hostname) 'bad host' is not a valid hostname");
 	parse_fails(":::::averyveryverylongname0:dhcp", "ip= field 6 (device) 'averyveryverylongname0' is longer than 15 characters");
 	parse_fails(":::::eth0:maybe", "ip= field 7 (autoconf) 'maybe' is not one of dhcp, on, any, both, bootp, off, none");

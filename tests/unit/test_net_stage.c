@@ -97,7 +97,7 @@ static uint32_t ip(const char *s)
 static void test_format_quotes(void **state)
 {
 	(void)state;
-	struct net_result r = { .proto = NET_PROTO_DHCP, .addr = ip("10.1.2.3"), .netmask = ip("255.255.255.0"),
+	struct net_lease r = { .proto = NET_PROTO_DHCP, .addr = ip("10.1.2.3"), .netmask = ip("255.255.255.0"),
 				.prefix = 24, .gateway = ip("10.1.2.1"), .server_id = ip("10.1.2.1"), .lease_time = 600 };
 	snprintf(r.ifname, sizeof(r.ifname), "eth0");
 	snprintf(r.root_path, sizeof(r.root_path), "10.1.2.1:/it's");

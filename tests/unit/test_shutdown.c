@@ -19,11 +19,11 @@
 #include <cmocka.h>
 
 #include "lib/clock.h"
+#include "report/report_wire.h"
 #include "shutdown/kill_all.h"
 #include "shutdown/meminfo.h"
 #include "shutdown/mountinfo.h"
 #include "shutdown/proc_stat.h"
-#include "report/report_wire.h"
 #include "shutdown/shutdown.h"
 
 #define MAX_LINES 16
