@@ -10,7 +10,7 @@
 #       BIND       address to listen on (default: every address)
 #   prints the configuration on stdout.
 #
-# Rules from RECIPES.md: never Bind_addr = 0.0.0.0 (in a namespace with only lo, getaddrinfo
+# Rules learnt on Debian 12's Ganesha 4.x: never Bind_addr = 0.0.0.0 (in a namespace with only lo, getaddrinfo
 # fails and Ganesha exits: leave it out instead); Graceless (no 90 s of refused OPENs after
 # each start); no NLM, RQUOTA or UDP (clients mount with nolock over TCP).
 ganesha_conf() {

@@ -1,6 +1,7 @@
-/* Loading filesystem/crypto modules costs about as long as a DHCP exchange (RECIPES.md:
- * "loading modules is the biggest cost"); doing it in a thread while the network stage waits
- * hides it. The thread only calls finit_module and logs; it shares nothing else. */
+/* Loading filesystem/crypto modules costs about as long as a DHCP exchange (measured under
+ * QEMU TCG, docs/network.md: lease at +0.9 s, all modules at +2.8 s; each module's relocation
+ * and signature check is the biggest cost of a boot); doing it in a thread while the network
+ * stage waits hides it. The thread only calls finit_module and logs; it shares nothing else. */
 #include "boot/modules_async.h"
 
 #include <errno.h>
