@@ -235,62 +235,51 @@ static int parse_dracut_if(const struct span *f, unsigned nf, struct ipconf *out
 	return 0;
 }
 
-int ipconf_parse(const char *text, size_t len, struct ipconf *out, char *err, size_t err_len)
+/* Splits on ':' into at most MAX_FIELDS spans of text. Returns the count, or -EINVAL. */
+static int split_fields(const char *text, size_t len, struct span f[MAX_FIELDS], char *err, size_t err_len)
 {
-	memset(out, 0, sizeof(*out));
-	if (err && err_len)
-		err[0] = '\0';
-	if (len == 0)
-		return 0;
-	if (memchr(text, '[', len))
-		return fail(err, err_len, "ip= uses IPv6 ('[...]'): only IPv4 is supported");
-
-	struct span f[MAX_FIELDS];
 	unsigned nf = 0;
-	const char *p = text;
-	size_t rem = len;
 	for (;;) {
-		const char *colon = memchr(p, ':', rem);
-		size_t n = colon ? (size_t)(colon - p) : rem;
+		const char *colon = memchr(text, ':', len);
+		size_t n = colon ? (size_t)(colon - text) : len;
 		if (nf == MAX_FIELDS)
 			return fail(err, err_len, "ip= has more than %d fields", MAX_FIELDS);
-		f[nf].p = p;
-		f[nf].n = n;
-		nf++;
+		f[nf++] = (struct span){ text, n };
 		if (!colon)
-			break;
-		p += n + 1;
-		rem -= n + 1;
+			return (int)nf;
+		text += n + 1;
+		len -= n + 1;
 	}
+}
 
-	/* One word: ip=dhcp, ip=off, ... (or just an address, the kernel's shortest form). */
-	if (nf == 1) {
-		uint32_t a;
-		if (span_ipv4(f[0], &a) == 0) {
-			out->method = IPCONF_STATIC;
-			out->client = a;
-			out->netmask = ipconf_default_netmask(a);
-			return 0;
-		}
-		enum autoconf ac = parse_autoconf(f[0]);
-		if (ac == AC_DHCP)
-			return 0;
-		if (ac == AC_NONE) {
-			out->method = IPCONF_OFF;
-			return 0;
-		}
-		return autoconf_error(f[0], 6, ac, err, err_len);
+/* One word: ip=dhcp, ip=off, ... (or just an address, the kernel's shortest form). */
+static int parse_one_word(struct span word, struct ipconf *out, char *err, size_t err_len)
+{
+	uint32_t a;
+	if (span_ipv4(word, &a) == 0) {
+		out->method = IPCONF_STATIC;
+		out->client = a;
+		out->netmask = ipconf_default_netmask(a);
+		return 0;
 	}
-	/* dracut names the interface first: its first field is not an address. */
-	uint32_t scratch;
-	if (f[0].n > 0 && span_ipv4(f[0], &scratch) != 0 && parse_autoconf(f[1]) != AC_INVALID)
-		return parse_dracut_if(f, nf, out, err, err_len);
+	enum autoconf ac = parse_autoconf(word);
+	if (ac == AC_DHCP)
+		return 0;
+	if (ac == AC_NONE) {
+		out->method = IPCONF_OFF;
+		return 0;
+	}
+	return autoconf_error(word, 6, ac, err, err_len);
+}
 
-	static const unsigned addr_fields[] = { 0, 1, 2 };
+/* The kernel's first seven fields: client:server:gateway:netmask:hostname:device:autoconf. */
+static int parse_kernel_fields(const struct span *f, unsigned nf, struct ipconf *out, enum autoconf *ac,
+			       char *err, size_t err_len)
+{
 	uint32_t *addr_out[] = { &out->client, &out->server, &out->gateway };
 	int rc;
 	for (unsigned i = 0; i < 3 && i < nf; i++)
-		if ((rc = parse_addr_field(f[addr_fields[i]], i, addr_out[i], err, err_len)))
+		if ((rc = parse_addr_field(f[i], i, addr_out[i], err, err_len)))
 			return rc;
 	if (nf > 3 && (rc = parse_netmask(f[3], &out->netmask, err, err_len)))
 		return rc;
@@ -298,36 +287,44 @@ int ipconf_parse(const char *text, size_t len, struct ipconf *out, char *err, si
 		return rc;
 	if (nf > 5 && (rc = parse_device(f[5], 5, out->device, err, err_len)))
 		return rc;
-	enum autoconf ac = AC_INVALID;
+	*ac = AC_INVALID;
 	if (nf > 6 && f[6].n > 0) {
-		ac = parse_autoconf(f[6]);
-		if (ac != AC_DHCP && ac != AC_NONE)
-			return autoconf_error(f[6], 6, ac, err, err_len);
+		*ac = parse_autoconf(f[6]);
+		if (*ac != AC_DHCP && *ac != AC_NONE)
+			return autoconf_error(f[6], 6, *ac, err, err_len);
 	}
+	return 0;
+}
 
+/* After autoconf: the kernel's dns0:dns1:ntp0, or dracut's [<mtu>][:<macaddr>]. */
+static int parse_tail_fields(const struct span *f, unsigned nf, struct ipconf *out, char *err, size_t err_len)
+{
+	int rc;
 	if (nf >= 14) {
 		/* dracut: ...:<autoconf>:[<mtu>]:<aa>:<bb>:<cc>:<dd>:<ee>:<ff> */
 		if ((rc = parse_mtu(f[7], 7, out, err, err_len)))
 			return rc;
-		if ((rc = parse_mac_fields(f, 8, nf - 8, out, err, err_len)))
-			return rc;
-	} else if (nf > 10) {
-		return field_error(err, err_len, 10, f[10], "is one field too many (ip= has at most 10, or 14 with a MAC)");
-	} else {
-		/* kernel: dns0:dns1:ntp0; dracut puts a bare number (the MTU) in field 8. */
-		unsigned mtu;
-		if (nf > 7 && f[7].n > 0 && parse_uint(f[7], 65535, &mtu) == 0) {
-			if ((rc = parse_mtu(f[7], 7, out, err, err_len)))
-				return rc;
-		} else if (nf > 7 && (rc = parse_addr_field(f[7], 7, &out->dns[0], err, err_len))) {
-			return rc;
-		}
-		if (nf > 8 && (rc = parse_addr_field(f[8], 8, &out->dns[1], err, err_len)))
-			return rc;
-		if (nf > 9 && (rc = parse_addr_field(f[9], 9, &out->ntp, err, err_len)))
-			return rc;
+		return parse_mac_fields(f, 8, nf - 8, out, err, err_len);
 	}
+	if (nf > 10)
+		return field_error(err, err_len, 10, f[10], "is one field too many (ip= has at most 10, or 14 with a MAC)");
+	/* dracut puts a bare number (the MTU) where the kernel has dns0. */
+	unsigned mtu;
+	if (nf > 7 && f[7].n > 0 && parse_uint(f[7], 65535, &mtu) == 0) {
+		if ((rc = parse_mtu(f[7], 7, out, err, err_len)))
+			return rc;
+	} else if (nf > 7 && (rc = parse_addr_field(f[7], 7, &out->dns[0], err, err_len))) {
+		return rc;
+	}
+	if (nf > 8 && (rc = parse_addr_field(f[8], 8, &out->dns[1], err, err_len)))
+		return rc;
+	if (nf > 9 && (rc = parse_addr_field(f[9], 9, &out->ntp, err, err_len)))
+		return rc;
+	return 0;
+}
 
+static void choose_method(enum autoconf ac, struct ipconf *out)
+{
 	if (ac == AC_DHCP) {
 		out->method = IPCONF_DHCP;
 	} else if (out->client) {
@@ -340,5 +337,33 @@ int ipconf_parse(const char *text, size_t len, struct ipconf *out, char *err, si
 	} else {
 		out->method = IPCONF_DHCP; /* every field empty: autoconfigure */
 	}
-	return 0;
+}
+
+int ipconf_parse(const char *text, size_t len, struct ipconf *out, char *err, size_t err_len)
+{
+	memset(out, 0, sizeof(*out));
+	if (err && err_len)
+		err[0] = '\0';
+	if (len == 0)
+		return 0;
+	if (memchr(text, '[', len))
+		return fail(err, err_len, "ip= uses IPv6 ('[...]'): only IPv4 is supported");
+	struct span f[MAX_FIELDS];
+	int n = split_fields(text, len, f, err, err_len);
+	if (n < 0)
+		return n;
+	unsigned nf = (unsigned)n;
+	if (nf == 1)
+		return parse_one_word(f[0], out, err, err_len);
+	/* dracut names the interface first: its first field is not an address. */
+	uint32_t scratch;
+	if (f[0].n > 0 && span_ipv4(f[0], &scratch) != 0 && parse_autoconf(f[1]) != AC_INVALID)
+		return parse_dracut_if(f, nf, out, err, err_len);
+	enum autoconf ac;
+	int rc = parse_kernel_fields(f, nf, out, &ac, err, err_len);
+	if (!rc)
+		rc = parse_tail_fields(f, nf, out, err, err_len);
+	if (!rc)
+		choose_method(ac, out);
+	return rc;
 }
