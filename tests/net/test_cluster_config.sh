@@ -161,6 +161,8 @@ bad outside 14 "10.69.0.11 is not a host address of 10.68.0.0/24" 's/10.68.0.11/
 bad is-master 14 "is the master's address" 's/10.68.0.11$/10.68.0.1/'
 bad broadcast 14 "10.68.0.255 is not a host address" 's/10.68.0.11$/10.68.0.255/'
 bad host-bits 4 "has host bits set" 's/^subnet .*/subnet 10.68.0.1\/24/'
+bad no-prefix 4 "subnet '10.0.0.0' is not A.B.C.D/8..30" 's/^subnet .*/subnet 10.0.0.0/'
+bad subnet-octet 4 "subnet '300.1.2.3/24' is not A.B.C.D/8..30" 's/^subnet .*/subnet 300.1.2.3\/24/'
 bad master-out 5 "master 10.70.0.1 is not a host address" 's/^master .*/master 10.70.0.1/'
 bad range-order 6 "10.68.0.150 comes after 10.68.0.100" 's/^dhcp-range .*/dhcp-range 10.68.0.150 10.68.0.100/'
 bad range-master 6 "dhcp-range contains the master" 's/^dhcp-range .*/dhcp-range 10.68.0.1 10.68.0.20/'
