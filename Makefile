@@ -67,6 +67,7 @@ include kernel-config/kernel.mk
 -include netboot/netboot.mk
 -include netboot/cluster.mk
 include tests/tests.mk
+include tests/tools/tools.mk
 include tests/bench/bench.mk
 include tests/storm/storm.mk
 include tests/soak/soak.mk

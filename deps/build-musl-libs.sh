@@ -1,40 +1,18 @@
 #!/bin/bash
 # Builds static musl libnl-3, libnl-route-3 and libblkid from Debian's source packages into
 # $1 (build/deps). Built trees are cached under $GHOSTBOOT_CACHE keyed by the source versions
-# and this script, so a second machine state is a copy, while a fresh machine builds (~6 min).
+# and these scripts, so a second machine state is a copy, while a fresh machine builds (~6 min).
 set -eu
 prefix=$(realpath -m "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 cache_root=${GHOSTBOOT_CACHE:-/var/cache/ghostboot}
 
-ensure_deb_src() {
-	if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ || grep -qs '^deb-src' /etc/apt/sources.list; then
-		return 0
-	fi
-	# Mirror the existing binary entry so URIs, suites and keys stay those of this machine.
-	src=/etc/apt/sources.list.d/debian.sources
-	if [ -f "$src" ]; then
-		sed 's/^Types: deb$/Types: deb-src/' "$src" >/etc/apt/sources.list.d/ghostboot-src.sources
-	else
-		grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' >/etc/apt/sources.list.d/ghostboot-src.list
-	fi
-	apt-get update -q >/dev/null
-}
+. "$here/debian-source.sh"
 
-source_version() {
-	apt-cache showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n 1
-}
-
-ensure_deb_src
-nl_ver=$(source_version libnl3)
-ul_ver=$(source_version util-linux)
-if [ -z "$nl_ver" ] || [ -z "$ul_ver" ]; then
-	apt-get update -q >/dev/null
-	nl_ver=$(source_version libnl3)
-	ul_ver=$(source_version util-linux)
-fi
-[ -n "$nl_ver" ] && [ -n "$ul_ver" ] || { echo "deps: no source version for libnl3/util-linux" >&2; exit 1; }
-key="libnl3_${nl_ver}-util-linux_${ul_ver}-$(sha256sum "$0" | cut -c1-12)"
+debsrc_ensure
+nl_ver=$(debsrc_version libnl3)
+ul_ver=$(debsrc_version util-linux)
+key="libnl3_${nl_ver}-util-linux_${ul_ver}-$(cat "$0" "$here/debian-source.sh" | sha256sum | cut -c1-12)"
 cached="$cache_root/musl-libs/$key"
 
 if [ -f "$prefix/.key" ] && [ "$(cat "$prefix/.key")" = "$key" ]; then
@@ -50,14 +28,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ghostboot-deps.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 stage="$work/prefix"
 mkdir -p "$work/src" "$stage/include"
+debsrc_unpack libnl3 "$nl_ver" libnl "$work/src"
+debsrc_unpack util-linux "$ul_ver" util-linux "$work/src"
 cd "$work/src"
-# apt's sandbox user must be able to write here.
-chown _apt . 2>/dev/null || true
-apt-get source -q --download-only "libnl3=$nl_ver" "util-linux=$ul_ver" >"$work/fetch.log" 2>&1 ||
-	{ cat "$work/fetch.log" >&2; exit 1; }
-# dpkg-source verifies the checksums of every file named in the .dsc and applies Debian's patches.
-dpkg-source -q -x libnl3_*.dsc libnl >/dev/null 2>&1
-dpkg-source -q -x util-linux_*.dsc util-linux >/dev/null 2>&1
 # Debian's patches touch Makefile.am/configure.ac: make the generated files newer again so that
 # make does not try to rerun autotools, which we do not install.
 for d in libnl util-linux; do
@@ -87,8 +60,7 @@ keep_probers "$work/src/util-linux/libblkid/src/superblocks/superblocks.c" \
 	"linuxraid lvm2 luks vfat swap xfs ext4dev ext4 ext3 ext2 jbd iso9660 squashfs btrfs f2fs"
 keep_probers "$work/src/util-linux/libblkid/src/partitions/partitions.c" "dos_pt gpt_pt pmbr_pt"
 # musl-gcc hides /usr/include: the libraries and their users need the kernel UAPI headers.
-cp -a /usr/include/linux /usr/include/asm-generic "$stage/include/"
-cp -a /usr/include/x86_64-linux-gnu/asm "$stage/include/asm"
+debsrc_kernel_headers "$stage/include"
 
 cflags="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 cppflags="-I$stage/include"

@@ -1,7 +1,7 @@
 # The master side: ghostwatch (report collector and status tool), built with the host's gcc
-# and OpenSSL's libcrypto for the HMAC, plus ghostwatch-loadgen (simulated nodes, for tests
-# and benchmarks). The report codec is agent/report/report_wire.c (with the agent's hex helper),
-# the same files ghostinit uses.
+# and OpenSSL's libcrypto for the HMAC (its load generator is a test tool: tests/tools/).
+# The report codec is agent/report/report_wire.c with the agent's hex helper, the same files
+# ghostinit uses.
 # Unit tests link the ghostwatch code through NETBOOT_HOST_LIB (sanitizer build), and the
 # network tests run build/host/ghostwatch (ASan/UBSan) so that bad input is also a memory test.
 GW_DIR     := netboot/ghostwatch
@@ -13,7 +13,7 @@ GW_LIBS    := -lcrypto
 GW_OBJS    := $(patsubst $(GW_DIR)/%.c,$(BUILD)/gw/%.o,$(GW_SRCS)) $(patsubst agent/%,$(BUILD)/gw/agent/%.o,$(GW_AGENT))
 GW_LIBOBJS := $(filter-out $(BUILD)/gw/main.o,$(GW_OBJS))
 
-all: $(BUILD)/ghostwatch $(BUILD)/ghostwatch-loadgen
+all: $(BUILD)/ghostwatch
 
 $(BUILD)/gw/%.o: $(GW_DIR)/%.c $(GW_HDRS) | $(BUILD)/.packages
 	@mkdir -p $(dir $@)
@@ -23,14 +23,7 @@ $(BUILD)/gw/agent/%.o: agent/%.c $(GW_HDRS) | $(BUILD)/.packages
 	@mkdir -p $(dir $@)
 	gcc $(GW_CFLAGS) -c $< -o $@
 
-$(BUILD)/gw/loadgen.o: netboot/ghostwatch-loadgen.c $(GW_HDRS) | $(BUILD)/.packages
-	@mkdir -p $(dir $@)
-	gcc $(GW_CFLAGS) -c $< -o $@
-
 $(BUILD)/ghostwatch: $(GW_OBJS)
-	gcc $(GW_CFLAGS) $^ $(GW_LIBS) -o $@
-
-$(BUILD)/ghostwatch-loadgen: $(BUILD)/gw/loadgen.o $(GW_LIBOBJS)
 	gcc $(GW_CFLAGS) $^ $(GW_LIBS) -o $@
 
 # Sanitizer builds for tests (report_wire comes from libagent.a).

@@ -87,8 +87,11 @@ cluster_load() {
 			CL_NAME=$rest ;;
 		subnet)
 			local net prefix mask
-			if ! [[ $rest =~ ^([0-9.]+)/([0-9]{1,2})$ ]] || ! net=$(cl_ip2int "${rest%/*}") ||
-				prefix=${rest#*/} && { [ "$prefix" -lt 8 ] || [ "$prefix" -gt 30 ]; }; then
+			# One test per step: bash gives || and && the same precedence, so a chain of them
+			# let 'subnet 10.0.0.0' through with no prefix at all.
+			prefix=
+			if [[ $rest =~ ^[0-9.]+/([1-9][0-9]?)$ ]]; then prefix=${BASH_REMATCH[1]}; fi
+			if [ -z "$prefix" ] || [ "$prefix" -lt 8 ] || [ "$prefix" -gt 30 ] || ! net=$(cl_ip2int "${rest%/*}"); then
 				cl_err "subnet '$rest' is not A.B.C.D/8..30"
 				return 1
 			fi

@@ -21,6 +21,7 @@ top=$(pwd)
 . tests/lib/netns.sh
 . tests/lib/worker-root.sh
 . netboot/cluster/cluster.sh
+. netboot/ganesha-start.sh
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
@@ -120,20 +121,9 @@ ip netns exec "$ns" dnsmasq -k -C "$dir/gen/dnsmasq.conf" --pid-file= --user=roo
 dnsmasq_pid=$!
 track_pid "$dnsmasq_pid"
 
-# Ganesha in the foreground, by PID. NFSv3 needs a portmapper to register with: rpcbind runs in
-# a private mount namespace (its own /run) until Ganesha has registered.
-if [ "$CL_NFS_VERSION" = 3 ]; then
-	ip netns exec "$ns" unshare -m --propagation private sh -c '
-		mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/rpcbind /run/ganesha || exit 1
-		rpcbind -f -w & echo $! >"$1/rpcbind.pid"
-		i=0; until [ -S /run/rpcbind.sock ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-		exec ganesha.nfsd -F -f "$1/gen/ganesha.conf" -L "$1/ganesha.log" -p /run/ganesha/ganesha.pid -N NIV_EVENT
-	' sh "$dir" >"$dir/ganesha.stdout" 2>&1 &
-else
-	ip netns exec "$ns" ganesha.nfsd -F -f "$dir/gen/ganesha.conf" -L "$dir/ganesha.log" \
-		-p "$dir/state/ganesha/ganesha.pid" -N NIV_EVENT >"$dir/ganesha.stdout" 2>&1 &
-fi
-ganesha_pid=$!
+# Ganesha in the foreground, by PID; with NFSv3, rpcbind beside it until it has registered.
+ganesha_start "$ns" "$dir/gen/ganesha.conf" "$dir" $([ "$CL_NFS_VERSION" != 3 ] || echo --v3)
+ganesha_pid=$GANESHA_PID
 track_pid "$ganesha_pid"
 
 gw=
@@ -159,9 +149,9 @@ if ! listening -t "sport = :2049"; then
 	exit 1
 fi
 # Registered: the nodes never ask rpcbind (explicit ports), so it goes now.
-if [ -s "$dir/rpcbind.pid" ]; then
-	track_pid "$(cat "$dir/rpcbind.pid")"
-	kill "$(cat "$dir/rpcbind.pid")" 2>/dev/null
+if rpcbind=$(ganesha_rpcbind_pid "$dir"); then
+	track_pid "$rpcbind"
+	kill "$rpcbind" 2>/dev/null
 fi
 say "master: dnsmasq (DHCP, TFTP, RA), NFS-Ganesha (NFSv$CL_NFS_VERSION $CL_ROOT, read-only)${gw:+, ghostwatch on UDP $CL_REPORT_PORT} up"
 say "nodes boot with: $(cat "$dir/gen/cmdline") BOOTIF=01-<mac>"

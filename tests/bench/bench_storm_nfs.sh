@@ -10,25 +10,17 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/worker-root.sh
 . tests/lib/ghostwatch.sh
 runs=${BENCH_RUNS:-3}
 workers=${STORM_NFS_WORKERS:-3}
-work=build/bench/storm-nfs-$$
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-mkdir -p "$work/gw" "$work/logs"
-ns=$(netns_name storm-nfs)
-netns_add "$ns"
-QEMU_NETNS=$ns
-exp=$(realpath -m "$work/root")
-worker_root_copy "$exp" || exit 1
-QEMU_INITRD=$work/initramfs.img
+worker_env storm-nfs
+mkdir -p "$WORKER_DIR/gw" "$WORKER_DIR/logs"
+worker_root_copy "$WORKER_EXPORT" || exit 1
 worker_initramfs "$QEMU_INITRD" || exit 1
-nfs_start "$ns" "$exp" --ro || exit 1
-GW=build/ghostwatch gw_start "$ns" "$work/gw" || { echo "ghostwatch did not start"; exit 1; }
+nfs_start "$QEMU_NETNS" "$WORKER_EXPORT" --ro || exit 1
+GW=build/ghostwatch gw_start "$QEMU_NETNS" "$WORKER_DIR/gw" || { echo "ghostwatch did not start"; exit 1; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 maxof() { sort -n | tail -n 1; }
@@ -38,9 +30,9 @@ maxof() { sort -n | tail -n 1; }
 boot_group() {
 	local label=$1 round=$2 count=$3 i pids=() log
 	for i in $(seq "$count"); do
-		log=$work/logs/$label-$round-$i.console
+		log=$WORKER_DIR/logs/$label-$round-$i.console
 		QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:5$round:00:0$i"
-		qemu_start "$log" "root=nfs4:10.0.2.2:$exp ghost.overlay=tmpfs:size=16m panic=-1"
+		qemu_start "$log" "root=nfs4:10.0.2.2:$WORKER_EXPORT ghost.overlay=tmpfs:size=16m panic=-1"
 		pids+=("$QEMU_PID")
 	done
 	for i in "${pids[@]}"; do
@@ -48,7 +40,7 @@ boot_group() {
 		qemu_wait 300 >/dev/null
 	done
 	for i in $(seq "$count"); do
-		log=$work/logs/$label-$round-$i.console
+		log=$WORKER_DIR/logs/$label-$round-$i.console
 		awk -F'[][]' '
 			/Run \/init as init process/ { start = $2 }
 			/ghostinit: root: mounted .* after [0-9]+ attempts?, [0-9]+ ms/ {
@@ -56,20 +48,20 @@ boot_group() {
 				match($0, /, [0-9]+ ms/); ms = substr($0, RSTART + 2, RLENGTH - 5) }
 			/ghostinit: root: switching to the NFS root, exec/ { exec = $2 }
 			END { if (start != "" && exec != "" && ms != "") printf "%.2f %d %d\n", exec - start, ms, attempts }
-		' "$log" >>"$work/$label.data"
+		' "$log" >>"$WORKER_DIR/$label.data"
 		grep -q 'WORKER-INIT-REACHED' "$log" || cp "$log" "build/bench/storm-nfs-failed-$label-$round-$i.console"
 	done
 }
 
-: >"$work/alone.data"
-: >"$work/storm.data"
+: >"$WORKER_DIR/alone.data"
+: >"$WORKER_DIR/storm.data"
 for r in $(seq "$runs"); do
 	boot_group alone "$r" 1
 	boot_group storm "$r" "$workers"
 done
-seen=$(build/ghostwatch status --state "$work/gw/state" --json --once 2>/dev/null |
+seen=$(build/ghostwatch status --state "$WORKER_DIR/gw/state" --json --once 2>/dev/null |
 	grep -o '"stages_ms":{[^}]*"switch-root":[0-9]*' | wc -l)
-column() { awk -v c="$2" '{ print $c }' "$work/$1.data"; }
+column() { awk -v c="$2" '{ print $c }' "$WORKER_DIR/$1.data"; }
 printf '%-44s %12s %14s %8s\n' "NFSv4 root + overlay, $runs rounds (QEMU TCG)" alone "$workers at once" ratio
 a=$(column alone 1 | median) s=$(column storm 1 | median)
 printf '%-44s %11ss %13ss %8s\n' "\"Run /init\" -> exec of the worker's init" "$a" "$s" \
@@ -81,7 +73,7 @@ printf '%-44s %10sms %12sms\n' "NFS mount (max)" "$(column alone 2 | maxof)" "$(
 printf '%-44s %12s %14s\n' "mounts that needed a retry" "$(column alone 3 | awk '$1 > 1' | wc -l)" \
 	"$(column storm 3 | awk '$1 > 1' | wc -l)"
 total=$((runs + runs * workers))
-booted=$(($(wc -l <"$work/alone.data") + $(wc -l <"$work/storm.data")))
+booted=$(($(wc -l <"$WORKER_DIR/alone.data") + $(wc -l <"$WORKER_DIR/storm.data")))
 printf '%-44s %14s\n' "boots that reached the worker's init" "$booted/$total"
 # The lone boot of a round shares its MAC with the round's first storm worker: one node each.
 printf '%-44s %14s\n' "nodes ghostwatch saw reach switch-root" "$seen/$((runs * workers))"

@@ -8,16 +8,13 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/dhcp.sh
-. tests/lib/worker-root.sh
 . tests/lib/fault.sh
 logs=build/test-logs/faults
 check "master namespace, tap, worker root, Ganesha" fault_bridge_worker dhcplate
 log=$logs/dhcp-late.console
-qemu_start "$log" "root=nfs4:10.77.0.1:$FAULT_EXPORT rw ghost.dhcp_timeout=150 panic=-1"
+qemu_start "$log" "root=nfs4:10.77.0.1:$WORKER_EXPORT rw ghost.dhcp_timeout=150 panic=-1"
 check "the worker started asking (first packet on its tap)" fault_wait_guest_sends 120
 sleep 30
 check "dnsmasq started 30 s after the worker's first packet" fault_dnsmasq

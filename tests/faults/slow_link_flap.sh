@@ -6,25 +6,22 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/dhcp.sh
-. tests/lib/worker-root.sh
 . tests/lib/fault.sh
 logs=build/test-logs/faults
 check "master namespace, tap, worker root, Ganesha" fault_bridge_worker linkflap
 log=$logs/link-flap.console
-qemu_start "$log" "root=nfs4:10.77.0.1:$FAULT_EXPORT rw ghost.dhcp_timeout=90 panic=-1"
+qemu_start "$log" "root=nfs4:10.77.0.1:$WORKER_EXPORT rw ghost.dhcp_timeout=90 panic=-1"
 check "the worker started asking (first packet on its tap)" fault_wait_guest_sends 120
-ip -n "$FAULT_NS" link set tap0 down
+ip -n "$QEMU_NETNS" link set tap0 down
 t0=$(date +%s.%N)
 check "dnsmasq serves" fault_dnsmasq
 flaps=0 lease_during=0
 for i in 1 2 3 4 5 6 7 8; do
-	ip -n "$FAULT_NS" link set tap0 down
+	ip -n "$QEMU_NETNS" link set tap0 down
 	sleep 1
-	ip -n "$FAULT_NS" link set tap0 up
+	ip -n "$QEMU_NETNS" link set tap0 up
 	flaps=$((flaps + 1))
 	grep -q 'ghostinit: eth0: lease ' "$log" && break
 	sleep 1

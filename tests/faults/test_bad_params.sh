@@ -7,26 +7,24 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
 . tests/lib/ghostwatch.sh
-. tests/lib/worker-root.sh
 . tests/lib/fault.sh
 logs=build/test-logs/faults
 params=$(sed -n 's/^\t{ "\(ghost\.[a-z_]*\)", param_.*/\1/p' agent/boot/cmdline.c)
 n=$(echo "$params" | wc -w)
 check "the parser's table lists the ghost.* parameters ($n)" [ "$n" -ge 10 ]
 check "worker root, image and namespace" fault_user_worker badparams
-check "Ganesha serves the root" nfs_start "$QEMU_NETNS" "$FAULT_EXPORT"
-check "ghostwatch listens where the DHCP server is" gw_start "$QEMU_NETNS" "$FAULT_WORK" -v
+check "Ganesha serves the root" nfs_start "$QEMU_NETNS" "$WORKER_EXPORT"
+check "ghostwatch listens where the DHCP server is" gw_start "$QEMU_NETNS" "$WORKER_DIR" -v
 
 # A value no parameter accepts: not a number, an address, a path, hex or a word of any list.
 bad='@bad%'
 append=""
 for p in $params; do append="$append $p=$bad"; done
 log=$logs/bad-params.console
-qemu_start "$log" "root=nfs4:10.0.2.2:$FAULT_EXPORT rw panic=-1 $append worker.end=ghostinit"
+qemu_start "$log" "root=nfs4:10.0.2.2:$WORKER_EXPORT rw panic=-1 $append worker.end=ghostinit"
 qemu_wait 180
 rc=$?
 check "QEMU powered off by itself (status $rc)" [ "$rc" -eq 0 ]
@@ -36,18 +34,18 @@ for p in $params; do
 done
 check "every parameter warned with its value quoted on the console (missing:${missing:- none})" [ -z "$missing" ]
 check "the boot went on: the worker's init runs as PID 1" grep -q 'WORKER-INIT-REACHED pid=1[[:space:]]*$' "$log"
-check "ghost.overlay default (none): / is the NFS root itself" grep -q "WORKER-ROOT 10.0.2.2:$FAULT_EXPORT nfs4 " "$log"
+check "ghost.overlay default (none): / is the NFS root itself" grep -q "WORKER-ROOT 10.0.2.2:$WORKER_EXPORT nfs4 " "$log"
 check "ghost.reset and ghost.shutdown_timeout defaults (pci, 15 s) at the shutdown" \
 	grep -q 'ghostinit: shutdown: poweroff (reset pci) within 15000 ms' "$log"
-"$GW" status --json --state "$FAULT_WORK/state" >"$FAULT_WORK/status.json"
-check "ghost.master default (the DHCP server): ghostwatch saw the boot to switch-root" python3 - "$FAULT_WORK/status.json" <<'PY'
+"$GW" status --json --state "$WORKER_DIR/state" >"$WORKER_DIR/status.json"
+check "ghost.master default (the DHCP server): ghostwatch saw the boot to switch-root" python3 - "$WORKER_DIR/status.json" <<'PY'
 import json, sys
 nodes = json.load(open(sys.argv[1]))["nodes"]
 assert len(nodes) == 1 and "switch-root" in nodes[0]["stages_ms"], nodes
 PY
 unreported=""
 for p in $params; do
-	grep ' boot [0-9]* ms ' "$FAULT_WORK/serve.log" | grep -qF " $p='$bad' " || unreported="$unreported $p"
+	grep ' boot [0-9]* ms ' "$WORKER_DIR/serve.log" | grep -qF " $p='$bad' " || unreported="$unreported $p"
 done
 check "every warning reached ghostwatch in a boot report (missing:${unreported:- none})" [ -z "$unreported" ]
 nfs_stop

@@ -6,16 +6,14 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
 . tests/lib/ghostwatch.sh
-. tests/lib/worker-root.sh
 . tests/lib/fault.sh
 logs=build/test-logs/faults
 check "worker root, image and namespace" fault_user_worker noclmaster
-check "Ganesha serves the root" nfs_start "$QEMU_NETNS" "$FAULT_EXPORT"
-append="root=nfs4:10.0.2.2:$FAULT_EXPORT rw panic=-1"
+check "Ganesha serves the root" nfs_start "$QEMU_NETNS" "$WORKER_EXPORT"
+append="root=nfs4:10.0.2.2:$WORKER_EXPORT rw panic=-1"
 
 # boot_with NAME: one boot; prints "<ms waiting for acks> <s from start to switch_root>".
 boot_with() {
@@ -23,15 +21,15 @@ boot_with() {
 	qemu_boot "$log" 150 "$append"
 	check "$1: QEMU powered off by itself (status $?)" grep -q 'WORKER-DONE' "$log"
 	echo "$(sed -n 's/.*ghostinit: reports: .* \([0-9]*\) ms waiting for acks.*/\1/p' "$log" | tr -d '\r')" \
-		"$(fault_secs "$log" 'ghostboot .* starting' 'root: switching')" >"$FAULT_WORK/$1"
+		"$(fault_secs "$log" 'ghostboot .* starting' 'root: switching')" >"$WORKER_DIR/$1"
 }
-check "ghostwatch listens where the DHCP server is" gw_start "$QEMU_NETNS" "$FAULT_WORK"
+check "ghostwatch listens where the DHCP server is" gw_start "$QEMU_NETNS" "$WORKER_DIR"
 boot_with present
-read -r wait_present boot_present <"$FAULT_WORK/present"
+read -r wait_present boot_present <"$WORKER_DIR/present"
 kill -TERM "$GW_PID"
 wait "$GW_PID" 2>/dev/null
 boot_with absent
-read -r wait_absent boot_absent <"$FAULT_WORK/absent"
+read -r wait_absent boot_absent <"$WORKER_DIR/absent"
 echo "# ack waits: ${wait_present:-?} ms with the master, ${wait_absent:-?} ms without;" \
 	"start to switch_root: ${boot_present:-?} s with, ${boot_absent:-?} s without (guest clock, one boot each)"
 check "present: the ack waits were measured (${wait_present:-?} ms)" [ -n "$wait_present" ]

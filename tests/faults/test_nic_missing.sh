@@ -5,20 +5,12 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 . tests/lib/fault.sh
 logs=build/test-logs/faults
-QEMU_NETNS=$(netns_name nicmissing)
-netns_add "$QEMU_NETNS"
-QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
-work=build/test-faults/nicmissing-$$
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-mkdir -p "$work"
-grep -v '^net virtio_net ' initramfs/modules.default >"$work/modules"
-QEMU_INITRD=$work/initramfs.img
-check "an image whose module list lacks virtio_net" worker_initramfs "$QEMU_INITRD" --modules "$work/modules"
+worker_env nicmissing --user
+grep -v '^net virtio_net ' initramfs/modules.default >"$WORKER_DIR/modules"
+check "an image whose module list lacks virtio_net" worker_initramfs "$QEMU_INITRD" --modules "$WORKER_DIR/modules"
 check "the image really has no virtio_net" bash -c "! zstd -dc '$QEMU_INITRD' | cpio --quiet -t | grep -q virtio_net"
 
 log=$logs/nic-missing.console

@@ -1,20 +1,19 @@
-# A real Debian root for the end-to-end test: debootstrap --variant=minbase plus systemd,
-# prepared once and cached outside the tree (it is ~250 MB and takes minutes). Source it.
+# A real Debian root for the end-to-end test: netboot/cluster/debian-base.sh (the cluster's
+# base too: debootstrap --variant=minbase, cached) with systemd and udev, and the test's unit on
+# top. Made once, outside the tree (it is ~250 MB). Source it.
 #
-#   debian_root_prepare   builds $DEBIAN_ROOT once (needs Debian's archive), or returns 0
-#   DEBIAN_ROOT           default /var/cache/ghostboot/debian-root
+#   debian_root_prepare   builds $DEBIAN_ROOT when its inputs changed (needs Debian's archive)
+#   DEBIAN_ROOT           default /var/cache/ghostboot/debian-root; its log: $DEBIAN_ROOT.log
 #
 # The root prints DEBIAN-MULTI-USER-REACHED on the console once multi-user.target is reached,
 # then powers off; /etc/machine-id is empty (the overlay writes one per node).
 
+GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 DEBIAN_ROOT=${DEBIAN_ROOT:-/var/cache/ghostboot/debian-root}
-DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_PACKAGES=systemd,systemd-sysv,udev
 
 debian_root_configure() { # dir
 	local d=$1
-	: >"$d/etc/machine-id"
-	rm -f "$d/etc/hostname" "$d/var/lib/dbus/machine-id"
-	echo "# the root is mounted by ghostinit" >"$d/etc/fstab"
 	cat >"$d/etc/systemd/system/ghostboot-reached.service" <<'UNIT'
 [Unit]
 Description=ghostboot test: say that multi-user.target was reached, then power off
@@ -32,11 +31,8 @@ WantedBy=multi-user.target
 UNIT
 	mkdir -p "$d/etc/systemd/system/multi-user.target.wants"
 	ln -sf ../ghostboot-reached.service "$d/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
-	# No login prompt needed, and nothing may take the boot link down (there is no ifupdown or
-	# networkd in minbase; the NIC stays as ghostinit left it).
-	# e2scrub_reap (LVM snapshots of ext4) stalls ~100 s under TCG and is meaningless here.
-	systemctl --root="$d" mask serial-getty@ttyS0.service getty@tty1.service e2scrub_reap.service \
-		>/dev/null 2>&1 || true
+	# Nothing may take the boot link down: there is no ifupdown or networkd in minbase, the NIC
+	# stays as ghostinit left it.
 	systemctl --root="$d" set-default multi-user.target >/dev/null 2>&1 || true
 }
 
@@ -50,20 +46,16 @@ debian_root_prepare() {
 }
 
 debian_root_prepare_locked() {
-	if [ -f "$DEBIAN_ROOT.stamp" ] && [ -x "$DEBIAN_ROOT/lib/systemd/systemd" ]; then
-		debian_root_configure "$DEBIAN_ROOT" # idempotent: a cached root follows this file
+	local tmp=$DEBIAN_ROOT.tmp key
+	key=$( { echo "$DEBIAN_PACKAGES"; cat "$GB_TOP/netboot/cluster/debian-base.sh"; declare -f debian_root_configure; } |
+		sha256sum | cut -d' ' -f1)
+	if [ "$(cat "$DEBIAN_ROOT.stamp" 2>/dev/null)" = "$key" ] && [ -x "$DEBIAN_ROOT/lib/systemd/systemd" ]; then
 		return 0
 	fi
-	local tmp=$DEBIAN_ROOT.tmp
-	mkdir -p "$(dirname "$DEBIAN_ROOT")"
-	if [ ! -x "$tmp/lib/systemd/systemd" ]; then
-		rm -rf "$tmp"
-		debootstrap --variant=minbase --include=systemd,systemd-sysv,udev bookworm "$tmp" "$DEBIAN_MIRROR" \
-			>"$DEBIAN_ROOT.log" 2>&1 || return 1
-	fi
+	"$GB_TOP/netboot/cluster/debian-base.sh" "$tmp" "$DEBIAN_PACKAGES" >"$DEBIAN_ROOT.log" 2>&1 || return 1
 	debian_root_configure "$tmp" || return 1
 	rm -rf "$DEBIAN_ROOT"
-	mv "$tmp" "$DEBIAN_ROOT" && date -u >"$DEBIAN_ROOT.stamp"
+	mv "$tmp" "$DEBIAN_ROOT" && echo "$key" >"$DEBIAN_ROOT.stamp"
 }
 
 # itools_image OUT: Debian's initramfs-tools image (BOOT=nfs, MODULES=netboot) for the test

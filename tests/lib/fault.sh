@@ -1,25 +1,17 @@
 # Fault cases (tests/faults/, make faults): each case ends with one summary line that
-# tests/faults/faults.sh collects into the table. Source after tests/lib/{tap,netns,qemu}.sh.
+# tests/faults/faults.sh collects into the table. Source after tests/lib/{tap,worker}.sh.
 #
 #   fault_line CASE OUTCOME SECONDS   prints "# fault: CASE | OUTCOME | SECONDS"
-#   fault_user_worker TAG             a namespace with QEMU user networking (the guest's
-#                                     10.0.2.2 is its loopback), a private copy of the worker
-#                                     root in FAULT_EXPORT (absolute), a private initramfs of
-#                                     build/ghostinit, FAULT_WORK removed at exit
+#   fault_user_worker TAG             worker_env TAG --user (tests/lib/worker.sh) with the worker
+#                                     root copied to WORKER_EXPORT and a private initramfs of
+#                                     build/ghostinit
 #   fault_secs LOG FROM TO            guest seconds between the first lines matching FROM and TO
 
 fault_line() { echo "# fault: $1 | $2 | $3"; }
 
 fault_user_worker() {
-	QEMU_NETNS=$(netns_name "$1")
-	netns_add "$QEMU_NETNS" || return 1
-	QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:fa:17:01"
-	FAULT_WORK=$GB_TOP/build/test-faults/$1-$$ # per run: a parallel run must not share it
-	trap 'netns_cleanup; rm -rf "$FAULT_WORK"' EXIT
-	FAULT_EXPORT=$(realpath -m "$FAULT_WORK/root")
-	worker_root_copy "$FAULT_EXPORT" || return 1
-	QEMU_INITRD=$FAULT_WORK/initramfs.img
-	worker_initramfs "$QEMU_INITRD"
+	worker_env "$1" --user 52:54:00:fa:17:01 && worker_root_copy "$WORKER_EXPORT" &&
+		worker_initramfs "$QEMU_INITRD"
 }
 
 fault_secs() {
@@ -27,32 +19,19 @@ fault_secs() {
 		END { if (a != "" && b != "") printf "%.2f", b - a }' "$1"
 }
 
-# fault_bridge_worker TAG: the master namespace of tests/lib/dhcp.sh (br0 10.77.0.1/24) with
-# tap0 for the guest and Ganesha exporting a private worker root (FAULT_EXPORT); dnsmasq is
-# left to the case (fault_dnsmasq). Needs tests/lib/{nfs,dhcp,worker-root}.sh.
+# fault_bridge_worker TAG: worker_env TAG --bridge (the master namespace of tests/lib/dhcp.sh,
+# br0 10.77.0.1/24, with tap0 for the guest) and Ganesha exporting a private worker root
+# (WORKER_EXPORT); dnsmasq is left to the case (fault_dnsmasq). Needs tests/lib/nfs.sh.
 fault_bridge_worker() {
-	FAULT_NS=$(netns_name "$1")
-	QEMU_NETNS=$FAULT_NS
-	FAULT_WORK=$GB_TOP/build/test-faults/$1-$$
-	trap 'netns_cleanup; rm -rf "$FAULT_WORK"' EXIT
-	mkdir -p "$FAULT_WORK"
-	dhcp_master "$FAULT_NS" || return 1
-	ip -n "$FAULT_NS" tuntap add dev tap0 mode tap &&
-		ip -n "$FAULT_NS" link set tap0 master br0 &&
-		ip -n "$FAULT_NS" link set tap0 up || return 1
-	QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:fa:17:02"
-	FAULT_EXPORT=$(realpath -m "$FAULT_WORK/root")
-	worker_root_copy "$FAULT_EXPORT" || return 1
-	QEMU_INITRD=$FAULT_WORK/initramfs.img
-	worker_initramfs "$QEMU_INITRD" || return 1
-	nfs_start "$FAULT_NS" "$FAULT_EXPORT"
+	worker_env "$1" --bridge 52:54:00:fa:17:02 && worker_root_copy "$WORKER_EXPORT" &&
+		worker_initramfs "$QEMU_INITRD" && nfs_start "$QEMU_NETNS" "$WORKER_EXPORT"
 }
 
-fault_dnsmasq() { dnsmasq_start "$FAULT_NS" "$FAULT_WORK"; }
+fault_dnsmasq() { dnsmasq_start "$QEMU_NETNS" "$WORKER_DIR"; }
 
 # fault_guest_sent: true once the guest has sent anything on tap0 (its first DHCPDISCOVER).
 fault_guest_sent() {
-	[ "$(ip -n "$FAULT_NS" -s -j link show tap0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])')" -gt 0 ]
+	[ "$(ip -n "$QEMU_NETNS" -s -j link show tap0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])')" -gt 0 ]
 }
 
 # fault_wait_guest_sends TIMEOUT: waits for fault_guest_sent.

@@ -20,20 +20,21 @@ NFS_PID=
 NFS_DIR=
 
 . "$GB_TOP/netboot/ganesha-conf.sh"
+. "$GB_TOP/netboot/ganesha-start.sh"
 
 nfs_write_config() { # conf export protocols access clients recovery
 	ganesha_conf "$2" "$3" "$4" "$5" "$6" >"$1"
 }
 
 # nfs_listening NS PORT: true when something listens on TCP PORT in the namespace.
-nfs_listening() { ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q LISTEN; }
+nfs_listening() { ganesha_listening "$@"; }
 
 nfs_start() {
-	local ns=$1 export=$2 v3=0 access=RW clients="" protocols=4 keep_rpcbind=0 i
+	local ns=$1 export=$2 v3="" access=RW clients="" protocols=4 keep_rpcbind=0 rpcbind up
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--v3) v3=1 protocols="3, 4" ;;
+		--v3) v3=--v3 protocols="3, 4" ;;
 		--ro) access=RO ;;
 		--clients) clients=$2; shift ;;
 		--keep-rpcbind) keep_rpcbind=1 ;;
@@ -46,35 +47,16 @@ nfs_start() {
 	rm -rf "$NFS_DIR"
 	mkdir -p "$NFS_DIR/recovery"
 	nfs_write_config "$NFS_DIR/ganesha.conf" "$export" "$protocols" "$access" "$clients" "$NFS_DIR/recovery"
-	if [ "$v3" -eq 1 ]; then
-		# Ganesha refuses to start with NFSv3 unless it can register with a portmapper. The
-		# private /run keeps rpcbind's socket away from the host's; the shell execs Ganesha,
-		# so NFS_PID is Ganesha's own PID.
-		ip netns exec "$ns" unshare -m --propagation private sh -c '
-			mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/rpcbind /run/ganesha || exit 1
-			rpcbind -f -w & echo $! >"$1/rpcbind.pid"
-			i=0; until [ -S /run/rpcbind.sock ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
-			exec ganesha.nfsd -F -f "$1/ganesha.conf" -L "$1/ganesha.log" -p /run/ganesha/ganesha.pid -N NIV_EVENT
-		' sh "$NFS_DIR" >"$NFS_DIR/stdout" 2>&1 &
-	else
-		ip netns exec "$ns" ganesha.nfsd -F -f "$NFS_DIR/ganesha.conf" -L "$NFS_DIR/ganesha.log" \
-			-p "$NFS_DIR/ganesha.pid" -N NIV_EVENT >"$NFS_DIR/stdout" 2>&1 &
-	fi
-	NFS_PID=$!
+	ganesha_start "$ns" "$NFS_DIR/ganesha.conf" "$NFS_DIR" $v3
+	NFS_PID=$GANESHA_PID
 	track_pid "$NFS_PID"
-	for i in $(seq 1 100); do
-		if nfs_listening "$ns" 2049 && { [ "$v3" -eq 0 ] || nfs_listening "$ns" 20048; }; then
-			break
-		fi
-		kill -0 "$NFS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if [ "$v3" -eq 1 ] && [ -s "$NFS_DIR/rpcbind.pid" ]; then
-		# Registered: clients never ask rpcbind (explicit ports), so it goes now.
-		track_pid "$(cat "$NFS_DIR/rpcbind.pid")"
-		[ "$keep_rpcbind" -eq 1 ] || kill "$(cat "$NFS_DIR/rpcbind.pid")" 2>/dev/null
+	ganesha_wait "$ns" $v3
+	up=$?
+	if rpcbind=$(ganesha_rpcbind_pid "$NFS_DIR"); then
+		track_pid "$rpcbind"
+		[ "$keep_rpcbind" -eq 1 ] || kill "$rpcbind" 2>/dev/null
 	fi
-	if ! nfs_listening "$ns" 2049; then
+	if [ "$up" -ne 0 ]; then
 		echo "nfs_start: Ganesha did not come up; see $NFS_DIR/ganesha.log" >&2
 		return 1
 	fi

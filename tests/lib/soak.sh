@@ -2,7 +2,7 @@
 # tests/soak/soak.sh (make soak, 100): a guest with an NFSv4 root at /oldroot (served by
 # NFS-Ganesha in the test's namespace) writes data without fsync right before it hands over to
 # ghostinit's shutdown; each cycle checks the data on the server and bounds the shutdown.
-# Source after tests/lib/{tap,netns,qemu,nfs}.sh.
+# Sources tests/lib/{netns,qemu,nfs}.sh; source it after tests/lib/tap.sh.
 #
 #   soak_setup TAG WORK          image with tests/qemu/shutdown-guest.sh, a namespace, QEMU user
 #                                networking, Ganesha exporting WORK/export-PID; sets SOAK_EXPORT
@@ -12,6 +12,10 @@
 #                                SOAK_HANGS, SOAK_TIMES (guest s), SOAK_HOST_TIMES (host s)
 #   soak_stats TIMES...          "median X s, p99 Y s, max Z s"
 
+GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+. "$GB_TOP/tests/lib/netns.sh"
+. "$GB_TOP/tests/lib/qemu.sh"
+. "$GB_TOP/tests/lib/nfs.sh"
 SOAK_BOOT_LIMIT=${SOAK_BOOT_LIMIT:-120} # a whole VM's hard limit; the shutdown's own is tighter
 SOAK_SHUTDOWN_LIMIT=${SOAK_SHUTDOWN_LIMIT:-30} # shutdown start seen on the console → QEMU gone
 SOAK_EXPORT=

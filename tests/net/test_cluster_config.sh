@@ -7,6 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
 . tests/lib/netns.sh
+. netboot/ganesha-start.sh
 gen=netboot/cluster/generate.sh
 quiet() { "$@" >/dev/null 2>&1; }
 t=$(realpath -m build/test-tmp/cluster-config)
@@ -110,16 +111,12 @@ check "dnsmasq runs on the file: router advertisements" grep -q "router advertis
 kill "$dpid"
 wait "$dpid" 2>/dev/null
 
-ip netns exec "$ns" ganesha.nfsd -F -f "$out/ganesha.conf" -L "$t/ganesha.log" -p "$t/ganesha.pid" -N NIV_EVENT >"$t/ganesha.stdout" 2>&1 &
-gpid=$!
+ganesha_start "$ns" "$out/ganesha.conf" "$t"
+gpid=$GANESHA_PID
 track_pid "$gpid"
-up=0
-for i in $(seq 1 100); do
-	if ip netns exec "$ns" ss -Hltn "sport = :2049" | grep -qE '(\[::ffff:)?10.68.0.1\]?:2049 '; then up=1; break; fi
-	kill -0 "$gpid" 2>/dev/null || break
-	sleep 0.1
-done
-check "NFS-Ganesha parses ganesha.conf and listens on 10.68.0.1:2049" [ "$up" -eq 1 ]
+ganesha_wait "$ns"
+check "NFS-Ganesha parses ganesha.conf and listens on 10.68.0.1:2049" \
+	bash -c "ip netns exec $ns ss -Hltn 'sport = :2049' | grep -qE '(\[::ffff:)?10.68.0.1\]?:2049 '"
 check "Ganesha initialised the server" grep -q "NFS SERVER INITIALIZED" "$t/ganesha.log"
 kill -TERM "$gpid"
 for i in $(seq 1 50); do kill -0 "$gpid" 2>/dev/null || break; sleep 0.1; done
@@ -161,6 +158,8 @@ bad outside 14 "10.69.0.11 is not a host address of 10.68.0.0/24" 's/10.68.0.11/
 bad is-master 14 "is the master's address" 's/10.68.0.11$/10.68.0.1/'
 bad broadcast 14 "10.68.0.255 is not a host address" 's/10.68.0.11$/10.68.0.255/'
 bad host-bits 4 "has host bits set" 's/^subnet .*/subnet 10.68.0.1\/24/'
+bad no-prefix 4 "subnet '10.0.0.0' is not A.B.C.D/8..30" 's/^subnet .*/subnet 10.0.0.0/'
+bad subnet-octet 4 "subnet '300.1.2.3/24' is not A.B.C.D/8..30" 's/^subnet .*/subnet 300.1.2.3\/24/'
 bad master-out 5 "master 10.70.0.1 is not a host address" 's/^master .*/master 10.70.0.1/'
 bad range-order 6 "10.68.0.150 comes after 10.68.0.100" 's/^dhcp-range .*/dhcp-range 10.68.0.150 10.68.0.100/'
 bad range-master 6 "dhcp-range contains the master" 's/^dhcp-range .*/dhcp-range 10.68.0.1 10.68.0.20/'

@@ -7,9 +7,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/dhcp.sh
-. tests/lib/ghostwatch.sh
 . tests/storm/lib.sh
 N=${STORM_CLIENTS:-32}
 D=$(dhcp_tmpdir test_storm)

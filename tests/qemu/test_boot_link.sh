@@ -12,35 +12,27 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/worker-root.sh
 . tests/lib/ghostwatch.sh
 logs=build/test-logs/qemu
-ns=$(netns_name bootlink)
-netns_add "$ns"
-QEMU_NETNS=$ns
-work=build/test-root/bootlink-$$
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-exp=$(realpath -m "$work/root")
-check "private copy of the worker root to export" worker_root_copy "$exp"
-QEMU_INITRD=$work/initramfs.img
-mkdir -p "$work/gw"
-gw_key "$work/key"
+worker_env bootlink
+check "private copy of the worker root to export" worker_root_copy "$WORKER_EXPORT"
+mkdir -p "$WORKER_DIR/gw"
+gw_key "$WORKER_DIR/key"
 check "a private initramfs of build/ghostinit with the cluster key" \
-	worker_initramfs "$QEMU_INITRD" --file "$work/key:/etc/ghostboot/key"
-if nfs_start "$ns" "$exp"; then ok "Ganesha exports the root read-write"; else not_ok "Ganesha exports the root read-write"; fi
+	worker_initramfs "$QEMU_INITRD" --file "$WORKER_DIR/key:/etc/ghostboot/key"
+if nfs_start "$QEMU_NETNS" "$WORKER_EXPORT"; then ok "Ganesha exports the root read-write"; else not_ok "Ganesha exports the root read-write"; fi
 # The guest reaches it as 10.0.2.2:7468 (QEMU's user networking), the default master: the
 # lease's server.
-check "ghostwatch serves in the namespace" gw_start "$ns" "$work/gw" --key "$work/key"
+check "ghostwatch serves in the namespace" gw_start "$QEMU_NETNS" "$WORKER_DIR/gw" --key "$WORKER_DIR/key"
 
 # boot LOG MAC ARGS: one boot that flushes its link and writes; QEMU must exit by itself.
 boot() {
 	local log=$1 mac=$2 rc
 	shift 2
 	QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=$mac"
-	qemu_boot "$log" 240 "root=nfs:10.0.2.2:$exp:vers=4.2 rw panic=-1 ghost.key=/etc/ghostboot/key $* \
+	qemu_boot "$log" 240 "root=nfs:10.0.2.2:$WORKER_EXPORT:vers=4.2 rw panic=-1 ghost.key=/etc/ghostboot/key $* \
 worker.ps worker.list=/run/systemd/network worker.flush=eth0 worker.write=/var/tmp/after-flush worker.end=ghostinit"
 	rc=$?
 	check "QEMU exited by itself (status $rc)" [ "$rc" -ne 124 ]
@@ -48,7 +40,7 @@ worker.ps worker.list=/run/systemd/network worker.flush=eth0 worker.write=/var/t
 
 # guardian_seen MAC: ghostwatch has the node with at least one restore reported.
 guardian_seen() {
-	"$GW" status --json --state "$work/gw/state" | python3 -c '
+	"$GW" status --json --state "$WORKER_DIR/gw/state" | python3 -c '
 import json, sys
 node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
 assert node and node[0]["guardian_restores"] >= 1, node
@@ -61,7 +53,7 @@ print("# ghostwatch:", node[0]["node"], node[0]["guardian_restores"], repr(node[
 # same sequence numbers, ghostwatch would have refused these. (Its "replayed" count is no
 # measure: a retransmit of a report whose ack was late counts there, harmlessly.)
 stages_after() {
-	"$GW" status --json --state "$work/gw/state" | python3 -c '
+	"$GW" status --json --state "$WORKER_DIR/gw/state" | python3 -c '
 import json, sys
 node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
 assert node and {"unmounted", "reset"} <= set(node[0]["stages_ms"]), node' "$1"
@@ -75,7 +67,7 @@ check "the networkd drop-in is in /run" grep -qE 'WORKER-LS /run/systemd/network
 check "the worker flushed and downed its boot link" grep -q 'WORKER-FLUSHED eth0' "$log"
 check "the guardian restored it" grep -qE 'ghostinit: guardian: eth0 lost .*restored' "$log"
 check "the worker's write after the flush went through" grep -q 'WORKER-WROTE /var/tmp/after-flush' "$log"
-check "and reached the server" grep -q 'written by worker' "$exp/var/tmp/after-flush"
+check "and reached the server" grep -q 'written by worker' "$WORKER_EXPORT/var/tmp/after-flush"
 check "ghostinit's shutdown ran with nothing hung" grep -qE 'shutdown: [1-9][0-9]* unmounted, [0-9]+ detached, 0 hung, 0 left' "$log"
 check "the machine powered off" grep -q 'reboot: Power down' "$log"
 check "ghostwatch shows the restore, handed to the heartbeat daemon" guardian_seen 52:54:00:00:05:01

@@ -6,10 +6,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/worker-root.sh
 . tests/lib/ghostwatch.sh
 logs=build/test-logs/qemu
 custom=build/kernel-custom
@@ -21,25 +19,19 @@ check "and no module load list" bash -c "! grep -qx 'etc/ghostboot/modules' <<<\
 check "ghostinit is its /init" grep -qx 'init' <<<"$listing"
 check "the custom kernel has no module support at all" grep -qx '# CONFIG_MODULES is not set' "$custom/boot/config-$release"
 
-ns=$(netns_name kernel)
-netns_add "$ns"
-QEMU_NETNS=$ns
-work=build/test-root/kernel-$$
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-mkdir -p "$work/gw"
-exp=$(realpath -m "$work/root")
-key=$work/cluster.key
+worker_env kernel
+mkdir -p "$WORKER_DIR/gw"
+key=$WORKER_DIR/cluster.key
 gw_key "$key"
-check "private copy of the worker root to export" worker_root_copy "$exp"
-QEMU_INITRD=$work/initramfs.img
+check "private copy of the worker root to export" worker_root_copy "$WORKER_EXPORT"
 check "a module-free image of build/ghostinit with the cluster key" \
 	worker_initramfs "$QEMU_INITRD" --kernel-tree "$custom" --file "$key:/etc/ghostboot/cluster.key"
-if nfs_start "$ns" "$exp" --ro; then ok "Ganesha exports the root read-only"; else not_ok "Ganesha exports the root read-only"; fi
-if gw_start "$ns" "$work/gw" --key "$key"; then ok "ghostwatch listens"; else not_ok "ghostwatch listens"; fi
+if nfs_start "$QEMU_NETNS" "$WORKER_EXPORT" --ro; then ok "Ganesha exports the root read-only"; else not_ok "Ganesha exports the root read-only"; fi
+if gw_start "$QEMU_NETNS" "$WORKER_DIR/gw" --key "$key"; then ok "ghostwatch listens"; else not_ok "ghostwatch listens"; fi
 
 QEMU_KERNEL=$custom/boot/vmlinux-$release
 log=$logs/custom-kernel-nfs.console
-qemu_boot "$log" 180 "root=nfs:10.0.2.2:$exp:vers=4.2 ghost.overlay=tmpfs ghost.key=/etc/ghostboot/cluster.key \
+qemu_boot "$log" 180 "root=nfs:10.0.2.2:$WORKER_EXPORT:vers=4.2 ghost.overlay=tmpfs ghost.key=/etc/ghostboot/cluster.key \
 panic=-1 worker.write=/var/tmp/proof worker.end=ghostinit" \
 	-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:00:07:01
 rc=$?
@@ -57,10 +49,10 @@ check "the NFS root was unmounted, not left behind" bash -c "! grep -E 'not clea
 check "and powered the machine off" grep -q 'reboot: Power down' "$log"
 check "no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
 sleep 2.5 # the status is read from ghostwatch's state files, rewritten at least every 2 s
-status=$(ip netns exec "$ns" "$GW" status --json --state "$work/gw/state")
+status=$(ip netns exec "$QEMU_NETNS" "$GW" status --json --state "$WORKER_DIR/gw/state")
 echo "$status" | sed 's/^/# /'
 check "ghostwatch saw the node boot with AF_ALG-signed reports" grep -q '"52:54:00:00:07:01"' <<<"$status"
 check "and saw it go down through the shutdown stages" grep -qE '"state": *"down"' <<<"$status"
-check "no report was refused" bash -c '[ "$(gw_metric "$0" ghostwatch_rejected_total 2>/dev/null || echo 0)" = "" ] || ! grep -q "rejected_total{reason=\"bad_hmac\"} [1-9]" "$0/state/metrics.prom" 2>/dev/null' "$work/gw"
+check "no report was refused" bash -c '[ "$(gw_metric "$0" ghostwatch_rejected_total 2>/dev/null || echo 0)" = "" ] || ! grep -q "rejected_total{reason=\"bad_hmac\"} [1-9]" "$0/state/metrics.prom" 2>/dev/null' "$WORKER_DIR/gw"
 nfs_stop
 tap_done

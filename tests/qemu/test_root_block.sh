@@ -6,20 +6,13 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 logs=build/test-logs/qemu
-work=build/test-root/block-$$ # per run: a parallel run must not share the disk image
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-mkdir -p "$work"
-QEMU_NETNS=$(netns_name rootblk)
-netns_add "$QEMU_NETNS"
+worker_env rootblk
 
 uuid=3f6c1a52-8e0b-4d8e-9a47-5b1e2c3d4f60
-img=$work/root.img
+img=$WORKER_DIR/root.img
 check "ext4 image with the worker root" worker_root_ext4 "$img" ghost-root "$uuid"
-QEMU_INITRD=$work/initramfs.img
 check "initramfs with virtio_blk and ext4" worker_initramfs "$QEMU_INITRD" \
 	--add-module virtio_blk:fs --add-module ext4:fs
 disk=(-drive "file=$img,if=virtio,format=raw")

@@ -6,18 +6,11 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 logs=build/test-logs/qemu
-work=build/test-root/break-$$ # per run: a parallel run must not share the disk image
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-mkdir -p "$work"
-QEMU_NETNS=$(netns_name rootbrk)
-netns_add "$QEMU_NETNS"
-img=$work/root.img
+worker_env rootbrk
+img=$WORKER_DIR/root.img
 check "ext4 image with the worker root" worker_root_ext4 "$img" brk-root 7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f
-QEMU_INITRD=$work/initramfs.img
 check "initramfs with virtio_blk and ext4" worker_initramfs "$QEMU_INITRD" --add-module virtio_blk:fs --add-module ext4:fs
 
 log=$logs/root-break.console

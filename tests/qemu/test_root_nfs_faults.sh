@@ -6,32 +6,23 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/worker-root.sh
 . tests/lib/fault.sh
 logs=build/test-logs/qemu
-ns=$(netns_name rootflt)
-netns_add "$ns"
-QEMU_NETNS=$ns
-QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
-work=build/test-root/faults-$$ # per run: a parallel run must not share the export
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-exp=$(realpath -m "$work/root")
-check "private copy of the worker root to export" worker_root_copy "$exp"
-QEMU_INITRD=$work/initramfs.img
+worker_env rootflt --user
+check "private copy of the worker root to export" worker_root_copy "$WORKER_EXPORT"
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 
 # 1. The server appears 20 s after the worker's first mount attempt.
 log=$logs/root-nfs-late.console
 start=$SECONDS
-qemu_start "$log" "root=nfs4:10.0.2.2:$exp rw ghost.root_timeout=120 panic=-1"
+qemu_start "$log" "root=nfs4:10.0.2.2:$WORKER_EXPORT rw ghost.root_timeout=120 panic=-1"
 # 20 s counted from the worker's first failed mount, not from QEMU's start: a loaded host can
 # take that long to reach the root stage.
 check "late: the worker tried before the server existed" log_wait "$log" 'failed \(attempt 1\)' 120
 sleep 20
-if nfs_start "$ns" "$exp"; then ok "late: Ganesha started 20 s after the first attempt"; else not_ok "late: Ganesha started"; fi
+if nfs_start "$QEMU_NETNS" "$WORKER_EXPORT"; then ok "late: Ganesha started 20 s after the first attempt"; else not_ok "late: Ganesha started"; fi
 t0=$(date +%s.%N)
 late=$(log_wait "$log" 'ghostinit: root: mounted' 120 && echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
 qemu_wait 200
@@ -59,7 +50,7 @@ fatal_case() {
 
 # 2. A wrong export path, NFSv4 and NFSv3.
 nfs_stop
-if nfs_start "$ns" "$exp" --v3; then ok "Ganesha restarted with NFSv3"; else not_ok "Ganesha restarted with NFSv3"; fi
+if nfs_start "$QEMU_NETNS" "$WORKER_EXPORT" --v3; then ok "Ganesha restarted with NFSv3"; else not_ok "Ganesha restarted with NFSv3"; fi
 fatal_case wrong-path-v4 "root=nfs4:10.0.2.2:/no/such/export" "export not found" 4.2
 grep -q 'reboot: Restarting system' "$log" && grep -qF 'export not found' "$log" && outcome="named ('export not found'), fatal path, reset" || outcome=FAILED
 fault_line "wrong export path (NFSv4)" "$outcome" "$(fault_secs "$log" 'ghostboot .* starting' 'reboot: Restarting')"
@@ -67,9 +58,9 @@ fatal_case wrong-path-v3 "root=nfs:10.0.2.2:/no/such/export:port=2049,mountport=
 
 # 3. A client the export refuses (only 10.255.0.1 may mount; QEMU's NAT comes from 127.0.0.1).
 nfs_stop
-if nfs_start "$ns" "$exp" --v3 --clients 10.255.0.1; then ok "Ganesha restarted for one other client"; else not_ok "Ganesha restarted for one other client"; fi
-fatal_case refused-v4 "root=nfs4:10.0.2.2:$exp" "export not found (or not exported to this client)" 4.2
-fatal_case refused-v3 "root=nfs:10.0.2.2:$exp:port=2049,mountport=20048" "access denied by the server (client not allowed" 3
+if nfs_start "$QEMU_NETNS" "$WORKER_EXPORT" --v3 --clients 10.255.0.1; then ok "Ganesha restarted for one other client"; else not_ok "Ganesha restarted for one other client"; fi
+fatal_case refused-v4 "root=nfs4:10.0.2.2:$WORKER_EXPORT" "export not found (or not exported to this client)" 4.2
+fatal_case refused-v3 "root=nfs:10.0.2.2:$WORKER_EXPORT:port=2049,mountport=20048" "access denied by the server (client not allowed" 3
 
 # 4. An address where nothing answers: each mount(2) runs in a child killed at the deadline,
 #    so the stage ends at ghost.root_timeout (4 s), not at the kernel's own RPC timeouts.

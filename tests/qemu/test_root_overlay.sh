@@ -5,22 +5,14 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/worker-root.sh
 logs=build/test-logs/qemu
-ns=$(netns_name rootovl)
-netns_add "$ns"
-QEMU_NETNS=$ns
-work=build/test-root/overlay-$$ # per run: a parallel run must not share the export
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-exp=$(realpath -m "$work/root")
-check "private copy of the worker root to export" worker_root_copy "$exp"
-QEMU_INITRD=$work/initramfs.img
+worker_env rootovl
+check "private copy of the worker root to export" worker_root_copy "$WORKER_EXPORT"
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
-before=$(cd "$exp" && find . -printf '%p %s %T@\n' | sort | sha256sum)
-if nfs_start "$ns" "$exp" --ro; then ok "Ganesha exports the root read-only"; else not_ok "Ganesha exports the root read-only"; fi
+before=$(cd "$WORKER_EXPORT" && find . -printf '%p %s %T@\n' | sort | sha256sum)
+if nfs_start "$QEMU_NETNS" "$WORKER_EXPORT" --ro; then ok "Ganesha exports the root read-only"; else not_ok "Ganesha exports the root read-only"; fi
 
 pids=()
 for w in a b; do
@@ -28,7 +20,7 @@ for w in a b; do
 	QEMU_NET=${QEMU_NET/0b/02}
 	# no_timer_check: two TCG guests starting together on a loaded host can fail the kernel's
 	# IO-APIC timer check ("IO-APIC + timer doesn't work" panic) — seen once here.
-	qemu_start "$logs/root-overlay-$w.console" "no_timer_check root=nfs4:10.0.2.2:$exp ghost.overlay=tmpfs:size=32m panic=-1 \
+	qemu_start "$logs/root-overlay-$w.console" "no_timer_check root=nfs4:10.0.2.2:$WORKER_EXPORT ghost.overlay=tmpfs:size=32m panic=-1 \
 worker.write=/var/tmp/only-$w worker.write=/etc/written-by-$w worker.sleep=6 worker.list=/var/tmp"
 	pids+=("$QEMU_PID")
 	sleep 1
@@ -57,7 +49,7 @@ nid_b=$(grep -aoE 'WORKER-NFS4-ID ghostboot-[0-9a-f]{12}' "$logs/root-overlay-b.
 check "each worker has its own NFSv4 client id (from its MAC)" bash -c "[ -n '$nid_a' ] && [ -n '$nid_b' ] && [ '$nid_a' != '$nid_b' ]"
 check "the two machine-ids differ" bash -c "[ -n '$id_a' ] && [ '$id_a' != '$id_b' ]"
 nfs_stop
-after=$(cd "$exp" && find . -printf '%p %s %T@\n' | sort | sha256sum)
+after=$(cd "$WORKER_EXPORT" && find . -printf '%p %s %T@\n' | sort | sha256sum)
 check "nothing landed in the export (tree unchanged)" [ "$before" = "$after" ]
-check "the export's machine-id is still empty" test ! -s "$exp/etc/machine-id"
+check "the export's machine-id is still empty" test ! -s "$WORKER_EXPORT/etc/machine-id"
 tap_done

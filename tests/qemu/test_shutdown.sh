@@ -11,9 +11,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
-. tests/lib/nfs.sh
 . tests/lib/soak.sh
 
 CYCLES=${SHUTDOWN_CYCLES:-10} # make soak runs the same cycles 100 times

@@ -14,20 +14,13 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/worker-root.sh
 . tests/lib/debian-root.sh
 logs=build/test-logs/qemu
-work=$(realpath -m build/test-root/shutdown-systemd-$$)
-trap 'netns_cleanup; rm -rf "$work"' EXIT
 verbs=${SHUTDOWN_SYSTEMD_VERBS:-reboot}
 BOOT_BOUND=600 # seconds from QEMU start to exit, shutdown included (372 s measured with 3 TCG guests on 2 cores)
-ns=$(netns_name sdshut)
-netns_add "$ns"
-QEMU_NETNS=$ns
-QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0"
+worker_env sdshut --user
 QEMU_MEM=256
 
 # The test's unit in the private root: replaces the cached root's power-off-when-reached one.
@@ -53,15 +46,13 @@ if ! debian_root_prepare; then
 	not_ok "Debian root prepared with debootstrap (see $DEBIAN_ROOT.log)"
 	exit 1
 fi
-root=$work/root
-mkdir -p "$work"
+root=$WORKER_EXPORT
 check "a private read-write copy of the Debian root" cp -a "$DEBIAN_ROOT" "$root"
 rm -f "$root/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
 write_and_stop_unit >"$root/etc/systemd/system/ghostboot-sdtest.service"
 ln -s ../ghostboot-sdtest.service "$root/etc/systemd/system/multi-user.target.wants/ghostboot-sdtest.service"
-QEMU_INITRD=$work/initramfs.img
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
-if nfs_start "$ns" "$root"; then ok "Ganesha exports the Debian root read-write"; else not_ok "Ganesha exports the Debian root"; fi
+if nfs_start "$QEMU_NETNS" "$root"; then ok "Ganesha exports the Debian root read-write"; else not_ok "Ganesha exports the Debian root"; fi
 
 for verb in $verbs; do
 	log=$logs/shutdown-systemd-$verb.console

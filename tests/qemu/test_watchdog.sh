@@ -10,19 +10,12 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
+. tests/lib/worker.sh
 . tests/lib/nfs.sh
-. tests/lib/worker-root.sh
 logs=build/test-logs/qemu
-ns=$(netns_name watchdog)
-netns_add "$ns"
-QEMU_NETNS=$ns
-work=build/test-root/watchdog-$$
-trap 'netns_cleanup; rm -rf "$work"' EXIT
+worker_env watchdog
 WD_TIMEOUT=10 # seconds armed; the bound below adds room for a loaded host
 WD_BOUND=30
-exp=$(realpath -m "$work/root")
 rel=$(cat build/kernel/release)
 
 # The worker's init: driver, then shutdown begins (or not), then the freeze.
@@ -44,16 +37,15 @@ while :; do sleep 1000; done
 EOS
 }
 
-check "private copy of the worker root to export" worker_root_copy "$exp"
-freezing_init >"$exp/sbin/init"
-mkdir -p "$exp/wd"
-check "the watchdog driver copied into the root" cp build/kernel/lib/modules/"$rel"/kernel/drivers/watchdog/{watchdog,i6300esb}.ko "$exp/wd/"
-QEMU_INITRD=$work/initramfs.img
+check "private copy of the worker root to export" worker_root_copy "$WORKER_EXPORT"
+freezing_init >"$WORKER_EXPORT/sbin/init"
+mkdir -p "$WORKER_EXPORT/wd"
+check "the watchdog driver copied into the root" cp build/kernel/lib/modules/"$rel"/kernel/drivers/watchdog/{watchdog,i6300esb}.ko "$WORKER_EXPORT/wd/"
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
-if nfs_start "$ns" "$exp" --ro; then ok "Ganesha exports the root"; else not_ok "Ganesha exports the root"; fi
+if nfs_start "$QEMU_NETNS" "$WORKER_EXPORT" --ro; then ok "Ganesha exports the root"; else not_ok "Ganesha exports the root"; fi
 
 # Both VMs side by side: the same host load for the VM that must reset and the one that must not.
-append="root=nfs:10.0.2.2:$exp:vers=4.2 ro panic=-1"
+append="root=nfs:10.0.2.2:$WORKER_EXPORT:vers=4.2 ro panic=-1"
 armed_log=$logs/watchdog-armed.console
 QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:00:07:01"
 qemu_start "$armed_log" "$append wd.arm" -device i6300esb

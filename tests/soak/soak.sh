@@ -8,9 +8,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
-. tests/lib/nfs.sh
 . tests/lib/soak.sh
 
 CYCLES=${SOAK_CYCLES:-100}

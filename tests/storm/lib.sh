@@ -1,7 +1,7 @@
 # Boot storm harness: one master namespace (bridge, dnsmasq, ghostwatch) and N client
 # namespaces with a veth into its bridge; N clients started at once behind a barrier; per
-# node start, end, exit status and output kept for tests/storm/analyse.py. Source after
-# tests/lib/{tap,netns,dhcp,ghostwatch}.sh.
+# node start, end, exit status and output kept for tests/storm/analyse.py. Sources
+# tests/lib/{netns,dhcp,ghostwatch}.sh; source it after tests/lib/tap.sh.
 #
 #   storm_setup N DIR          namespaces, key, dnsmasq (fresh), ghostwatch (state DIR/gw/state)
 #   storm_fresh_dhcp           a new dnsmasq with no leases, client addresses flushed
@@ -10,6 +10,10 @@
 #                              returns when every client ended (each is bounded)
 #   storm_analyse KIND         prints the figures of the last launch of KIND (key=value lines
 #                              in DIR/KIND/summary)
+GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+. "$GB_TOP/tests/lib/netns.sh"
+. "$GB_TOP/tests/lib/dhcp.sh"
+. "$GB_TOP/tests/lib/ghostwatch.sh"
 STORM_AGENT=${STORM_AGENT:-$GB_TOP/build/storm/ghostinit}
 IPCONFIG=${IPCONFIG:-/usr/lib/klibc/bin/ipconfig}
 STORM_CLIENT_LIMIT=${STORM_CLIENT_LIMIT:-120} # s: a client still running then is stuck

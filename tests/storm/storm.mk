@@ -2,13 +2,13 @@
 # own namespace) against one dnsmasq and one ghostwatch, klibc's ipconfig as the anchor in the
 # same run; figures to the terminal and build/bench/storm.txt (tests/storm/storm.sh).
 # The simulated nodes run $(BUILD)/storm/ghostinit: ghostinit's code built for the host, with
-# the report tag from OpenSSL instead of the kernel's AF_ALG (tests/storm/report_hmac_openssl.c),
+# the report tag from OpenSSL instead of the kernel's AF_ALG (tests/tools/report_hmac_openssl.c),
 # which this machine's kernel lacks. Static and -Os like the agent (a dynamic libcrypto costs
 # each of N processes ~5 ms more to start); --no-warnings silences glibc's notices that
 # libnl/libcrypto's name lookups need NSS at run time: a storm node looks no name up.
 N ?= 256
 STORM_AGENT := $(BUILD)/storm/ghostinit
-STORM_SRCS  := $(filter-out agent/report/report_hmac.c,$(AGENT_SRCS)) tests/storm/report_hmac_openssl.c
+STORM_SRCS  := $(filter-out agent/report/report_hmac.c,$(AGENT_SRCS)) tests/tools/report_hmac_openssl.c
 
 $(STORM_AGENT): $(STORM_SRCS) $(AGENT_HDRS) | $(BUILD)/.packages
 	@mkdir -p $(dir $@)

@@ -8,9 +8,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/dhcp.sh
-. tests/lib/ghostwatch.sh
 . tests/storm/lib.sh
 N=${1:-256}
 GW=${STORM_GW:-build/ghostwatch} # the optimised build, as a master runs it
