@@ -8,6 +8,7 @@
 
 #define BOOT_STR_MAX 256
 #define BOOT_HWADDR_MAX 20
+#define BOOT_IFNAME_MAX 4
 
 /* dracut's rd.break points that ghostinit honours (others warn). */
 enum rd_break {
@@ -35,6 +36,12 @@ struct boot_config {
 	uint8_t bootif[BOOT_HWADDR_MAX]; /* BOOTIF=: hardware address without the type byte */
 	uint8_t bootif_len;              /* 0: not given */
 	uint8_t bootif_hwtype;           /* ARP hardware type (1 = Ethernet) */
+	bool net_ifnames_off;            /* net.ifnames=0: keep the kernel's interface names */
+	struct {
+		char name[16];
+		uint8_t mac[6];
+	} ifname[BOOT_IFNAME_MAX]; /* dracut's ifname=<name>:<mac> */
+	unsigned ifname_count;
 	unsigned rd_break;               /* enum rd_break bits */
 	bool rd_shell;
 	bool panic_set;

@@ -20,6 +20,12 @@ void boot_config_print(FILE *out, const struct boot_config *c)
 	for (unsigned i = 0; i < c->bootif_len; i++)
 		fprintf(out, "%s%02x", i ? ":" : "", c->bootif[i]);
 	fprintf(out, "\nbootif_hwtype=%u\n", c->bootif_hwtype);
+	fprintf(out, "net.ifnames=%d\n", c->net_ifnames_off ? 0 : 1);
+	for (unsigned i = 0; i < c->ifname_count; i++) {
+		const uint8_t *m = c->ifname[i].mac;
+		fprintf(out, "ifname=%s:%02x:%02x:%02x:%02x:%02x:%02x\n", c->ifname[i].name, m[0], m[1], m[2], m[3],
+			m[4], m[5]);
+	}
 	fprintf(out, "rd.break=%s%s%s\n", c->rd_break & RD_BREAK_PRE_MOUNT ? "pre-mount," : "",
 		c->rd_break & RD_BREAK_MOUNT ? "mount," : "", c->rd_break & RD_BREAK_PRE_PIVOT ? "pre-pivot," : "");
 	fprintf(out, "rd.shell=%d\npanic=%d\n", c->rd_shell, c->panic_seconds);

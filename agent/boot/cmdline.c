@@ -195,6 +195,53 @@ static void param_bootif(struct boot_config *c, const char *k, const char *v, st
 	}
 }
 
+/* systemd's net.ifnames=0 (1 is the default): keep the kernel's names. */
+static void param_net_ifnames(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
+{
+	char buf[48];
+	if (!need_value(k, v, w))
+		return;
+	if (strcmp(v, "0") && strcmp(v, "1")) {
+		warn(w, "%s='%s' is neither 0 nor 1, ignored", k, shown(v, buf, sizeof(buf)));
+		return;
+	}
+	c->net_ifnames_off = v[0] == '0';
+}
+
+/* A name the kernel accepts: 1-15 characters, no '/', ':' or space, not "." or "..". */
+static bool ifname_ok(const char *name, size_t n)
+{
+	if (n == 0 || n > 15 || (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (name[i] == '/' || name[i] == ':' || (unsigned char)name[i] <= ' ' || (unsigned char)name[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* dracut's ifname=<name>:<mac>, repeatable: the interface with that MAC is called name. */
+static void param_ifname(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
+{
+	char buf[48];
+	uint8_t hw[BOOT_HWADDR_MAX], len, type;
+	if (!need_value(k, v, w))
+		return;
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : 0;
+	if (!colon || !ifname_ok(v, n) || cmdline_parse_hwaddr(colon + 1, &type, hw, &len) != 0 || len != 6 ||
+	    type != 1) {
+		warn(w, "%s='%s' is not <name>:<aa:bb:cc:dd:ee:ff>, ignored", k, shown(v, buf, sizeof(buf)));
+		return;
+	}
+	if (c->ifname_count >= BOOT_IFNAME_MAX) {
+		warn(w, "%s='%s': more than %d ifname=, ignored", k, shown(v, buf, sizeof(buf)), BOOT_IFNAME_MAX);
+		return;
+	}
+	memcpy(c->ifname[c->ifname_count].name, v, n);
+	c->ifname[c->ifname_count].name[n] = '\0';
+	memcpy(c->ifname[c->ifname_count++].mac, hw, 6);
+}
+
 static void param_rd_break(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
 {
 	static const char *const dracut_only[] = { "cmdline", "pre-udev", "pre-trigger", "initqueue",
@@ -414,6 +461,8 @@ static const struct param {
 	{ "ro", param_ro },
 	{ "rw", param_rw },
 	{ "BOOTIF", param_bootif },
+	{ "net.ifnames", param_net_ifnames },
+	{ "ifname", param_ifname },
 	{ "rd.break", param_rd_break },
 	{ "rd.shell", param_rd_shell },
 	{ "panic", param_panic },

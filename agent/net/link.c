@@ -205,6 +205,28 @@ static void set_mtu(struct rtnl_link *change, unsigned mtu) { rtnl_link_set_mtu(
 
 int link_up(struct link_ctx *ctx, int ifindex) { return change_link(ctx, ifindex, 0, is_up, set_up); }
 
+int link_rename(struct link_ctx *ctx, int ifindex, const char *name)
+{
+	struct rtnl_link *orig, *change;
+	int err = rtnl_link_get_kernel(ctx->sock, ifindex, NULL, &orig);
+	if (err < 0)
+		return errno_of(err);
+	if (rtnl_link_get_flags(orig) & IFF_UP) { /* the kernel refuses (EBUSY); say why first */
+		rtnl_link_put(orig);
+		return -EBUSY;
+	}
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(orig);
+		return -ENOMEM;
+	}
+	rtnl_link_set_name(change, name);
+	err = rtnl_link_change(ctx->sock, orig, change, 0);
+	rtnl_link_put(change);
+	rtnl_link_put(orig);
+	return errno_of(err);
+}
+
 int link_wait_carrier(struct link_ctx *ctx, const int *ifindexes, unsigned n, uint64_t deadline)
 {
 	for (;;) {

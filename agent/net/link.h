@@ -47,6 +47,8 @@ int link_get(struct link_ctx *ctx, int ifindex, struct link_info *info);
 int link_choose(const struct link_info *links, unsigned n, const struct link_wanted *want,
 		unsigned *chosen, unsigned max);
 
+/* Renames a link that is down (-EBUSY when up: names change before links go up). */
+int link_rename(struct link_ctx *ctx, int ifindex, const char *name);
 /* Sets IFF_UP (a no-op when already up). */
 int link_up(struct link_ctx *ctx, int ifindex);
 /* Waits until one of the links has carrier (IFF_LOWER_UP), polling every 10 ms until the

@@ -19,6 +19,7 @@
 #include "net/ipconf.h"
 #include "net/link.h"
 #include "net/net_apply.h"
+#include "net/net_rename.h"
 #include "net/nic_undriven.h"
 #include "root/rootspec.h"
 
@@ -257,6 +258,10 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 		link_close(ctx);
 		return stage_error(r, err, "cannot list links: %s", strerror(-err));
 	}
+	static struct net_renames renames;
+	renames.n = 0;
+	if (opt->rename)
+		net_rename_links(ctx, cfg, "/sys", links, &n, &renames);
 	loopback_up(ctx, links, n);
 	if (ip.method == IPCONF_OFF) {
 		log_info("ip=%s: network left unconfigured", cfg->ip);
@@ -270,7 +275,7 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 		want.device = opt->iface;
 	} else {
 		want.bootif = cfg->bootif, want.bootif_len = cfg->bootif_len;
-		want.device = ip.device;
+		want.device = ip.device[0] ? net_rename_lookup(&renames, ip.device) : ip.device;
 		want.mac = ip.has_mac ? ip.mac : NULL;
 	}
 	unsigned chosen[LINK_MAX];
@@ -340,7 +345,7 @@ int net_stage_run_with(const struct boot_config *cfg, const struct net_stage_opt
 
 int net_stage_run(const struct boot_config *cfg, struct net_lease *result)
 {
-	const struct net_stage_options opt = { .iface = NULL, .root = "", .set_hostname = true };
+	const struct net_stage_options opt = { .iface = NULL, .root = "", .set_hostname = true, .rename = true };
 	return net_stage_run_with(cfg, &opt, result);
 }
 

@@ -14,6 +14,8 @@ struct net_stage_options {
 	const char *root;   /* prefix of the files written; "" for the real / */
 	bool set_hostname;
 	bool dhcp_broadcast; /* net-up --broadcast: the DHCP client's fallback (docs/network.md) */
+	bool rename;         /* the boot: NICs get their final names first (net_rename.h); net-up
+			      * leaves the names of the host it runs on alone */
 };
 
 /* Runs the stage with the boot defaults (files under /, hostname set). Returns 0, or -errno

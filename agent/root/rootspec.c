@@ -249,9 +249,42 @@ static int parse_nfs_scheme(struct span text, const struct rootspec_facts *facts
 		*type_version = 4;
 		return parse_nfs_text(span_skip(text, 5), facts, param, spec, np, err, errlen);
 	}
-	if (span_prefix(text, "nfs:"))
+	if (span_prefix(text, "nfs:")) {
+		*type_version = 3;
 		return parse_nfs_text(span_skip(text, 4), facts, param, spec, np, err, errlen);
+	}
 	return parse_nfs_text(text, facts, param, spec, np, err, errlen);
+}
+
+/* dracut's bare forms root=nfs, root=nfs4 and root=/dev/nfs4 name only the protocol: the path
+ * (and maybe the server and options) comes from nfsroot= first, else from the DHCP root-path,
+ * as dracut's nfs-lib.sh fills in what the command line left out. A root-path that names its
+ * own protocol must agree with root= (dracut would glue the two into a server it cannot reach). */
+static int parse_bare_nfs(struct span root, struct span nfsroot, struct span root_path,
+			  const struct rootspec_facts *facts, struct rootspec *spec, struct nfs_parse *np,
+			  unsigned *type_version, char *err, size_t errlen)
+{
+	char q[64];
+	unsigned want = span_eq(root, "nfs") ? 3 : 4;
+	const char *param = want == 3 ? "root=nfs" : span_eq(root, "nfs4") ? "root=nfs4" : "root=/dev/nfs4";
+	int r;
+	if (nfsroot.n > 0) {
+		r = parse_nfs_text(nfsroot, facts, "nfsroot=", spec, np, err, errlen);
+	} else if (root_path.n > 0) {
+		unsigned said = 0;
+		r = parse_nfs_scheme(root_path, facts, "DHCP root-path", spec, np, &said, err, errlen);
+		if (r == 0 && said && said != want) {
+			fail(err, errlen, "%s asks for NFSv%u but the DHCP root-path '%s' says NFSv%u", param, want,
+			     shown(root_path, q, sizeof(q)), said);
+			return -EINVAL;
+		}
+	} else {
+		fail(err, errlen, "%s names no path: give nfsroot= or have DHCP send a root-path (option 17)",
+		     param);
+		return -EINVAL;
+	}
+	*type_version = want;
+	return r;
 }
 
 static int parse_block(struct span root, const struct boot_config *cfg, struct rootspec *spec,
@@ -334,6 +367,7 @@ enum root_form {
 	FORM_DHCP,       /* root=dhcp, or no root= and a DHCP root-path */
 	FORM_NONE,       /* nothing names a root (yet: DHCP may) */
 	FORM_NFS_SCHEME, /* root=nfs:..., root=nfs4:... */
+	FORM_BARE_NFS,   /* root=nfs, root=nfs4, root=/dev/nfs4 (dracut): the path from elsewhere */
 	FORM_DHCP6,
 	FORM_SERVER_PATH,
 	FORM_UNSUPPORTED,
@@ -344,6 +378,8 @@ static enum root_form root_form(struct span root, struct span nfsroot, struct sp
 {
 	if (span_eq(root, "/dev/nfs") || (root.n == 0 && nfsroot.n > 0))
 		return FORM_KERNEL_NFS;
+	if (span_eq(root, "nfs") || span_eq(root, "nfs4") || span_eq(root, "/dev/nfs4"))
+		return FORM_BARE_NFS;
 	if (span_eq(root, "dhcp") || (root.n == 0 && root_path.n > 0))
 		return FORM_DHCP;
 	if (root.n == 0)
@@ -402,6 +438,11 @@ int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *f
 					   err, errlen);
 		break;
 	case FORM_DHCP:
+		/* dracut's tests also boot root=dhcp nfsroot=<path> when DHCP sends no root-path */
+		if (root_path.n == 0 && nfsroot.n > 0) {
+			r = parse_nfs_text(nfsroot, facts, "nfsroot=", spec, &np, err, errlen);
+			break;
+		}
 		if (root_path.n == 0) {
 			fail(err, errlen, "root=dhcp, but DHCP sent no root-path (option 17)");
 			return -EINVAL;
@@ -414,6 +455,9 @@ int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *f
 	case FORM_NFS_SCHEME:
 		r = parse_nfs_scheme(root, facts, span_prefix(root, "nfs4:") ? "root=nfs4:" : "root=nfs:", spec,
 				     &np, &type_version, err, errlen);
+		break;
+	case FORM_BARE_NFS:
+		r = parse_bare_nfs(root, nfsroot, root_path, facts, spec, &np, &type_version, err, errlen);
 		break;
 	case FORM_DHCP6:
 		fail(err, errlen, "root=dhcp6: IPv6 roots are not supported");

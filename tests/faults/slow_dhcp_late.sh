@@ -19,12 +19,12 @@ check "the worker started asking (first packet on its tap)" fault_wait_guest_sen
 sleep 30
 check "dnsmasq started 30 s after the worker's first packet" fault_dnsmasq
 t0=$(date +%s.%N)
-took=$(log_wait "$log" 'ghostinit: eth0: lease ' 75 && echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
+took=$(log_wait "$log" 'ghostinit: enp0s2: lease ' 75 && echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
 check "leased ${took:-never} s after the server appeared (bound 75 s: one longest backoff, 48 s, plus a loaded host)" [ -n "$took" ]
 qemu_wait 150
 rc=$?
 check "QEMU powered off by itself (status $rc)" [ "$rc" -eq 0 ]
-check "the DISCOVERs were retried (lease line counts them)" grep -qE 'ghostinit: eth0: lease 10\.77\.0\.[0-9]+/24 from 10\.77\.0\.1 in [0-9]+ ms \(([3-9]|[1-9][0-9]+) DISCOVERs' "$log"
+check "the DISCOVERs were retried (lease line counts them)" grep -qE 'ghostinit: enp0s2: lease 10\.77\.0\.[0-9]+/24 from 10\.77\.0\.1 in [0-9]+ ms \(([3-9]|[1-9][0-9]+) DISCOVERs' "$log"
 check "the worker's init runs as PID 1" grep -q 'WORKER-INIT-REACHED pid=1' "$log"
 nfs_stop
 outcome="retried, leased ${took:-never} s after dnsmasq appeared, booted"

@@ -23,11 +23,11 @@ for i in 1 2 3 4 5 6 7 8; do
 	sleep 1
 	ip -n "$QEMU_NETNS" link set tap0 up
 	flaps=$((flaps + 1))
-	grep -q 'ghostinit: eth0: lease ' "$log" && break
+	grep -q 'ghostinit: enp0s2: lease ' "$log" && break
 	sleep 1
 done
 echo "# $flaps flaps of tap0 (1 s down each) before the lease or the end of the series"
-took=$(log_wait "$log" 'ghostinit: eth0: lease ' 90 && echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
+took=$(log_wait "$log" 'ghostinit: enp0s2: lease ' 90 && echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
 check "leased ${took:-never} s after the flapping began" [ -n "$took" ]
 check "the link went down at least twice during DHCP ($flaps)" [ "$flaps" -ge 2 ]
 qemu_wait 150

@@ -33,7 +33,7 @@ boot() {
 	shift 2
 	QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=$mac"
 	qemu_boot "$log" 240 "root=nfs:10.0.2.2:$WORKER_EXPORT:vers=4.2 rw panic=-1 ghost.key=/etc/ghostboot/key $* \
-worker.ps worker.list=/run/systemd/network worker.flush=eth0 worker.write=/var/tmp/after-flush worker.end=ghostinit"
+worker.ps worker.list=/run/systemd/network worker.flush=enp0s2 worker.write=/var/tmp/after-flush worker.end=ghostinit"
 	rc=$?
 	check "QEMU exited by itself (status $rc)" [ "$rc" -ne 124 ]
 }
@@ -44,7 +44,7 @@ guardian_seen() {
 import json, sys
 node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
 assert node and node[0]["guardian_restores"] >= 1, node
-assert " restored: eth0 lost" in node[0]["guardian_text"], node
+assert " restored: enp0s2 lost" in node[0]["guardian_text"], node
 print("# ghostwatch:", node[0]["node"], node[0]["guardian_restores"], repr(node[0]["guardian_text"]))' "$1"
 }
 
@@ -61,11 +61,11 @@ assert node and {"unmounted", "reset"} <= set(node[0]["stages_ms"]), node' "$1"
 
 log=$logs/boot-link.console
 boot "$log" 52:54:00:00:05:01 ghost.heartbeat=2
-check "ghostinit left the guardian before switch_root" grep -q 'ghostinit: boot link: eth0 guarded (pid [0-9]*)' "$log"
-check "the guardian runs under the real init as @ghostinit-guardian" grep -qE 'WORKER-PS .*@ghostinit-guardian --iface eth0' "$log"
+check "ghostinit left the guardian before switch_root" grep -q 'ghostinit: boot link: enp0s2 guarded (pid [0-9]*)' "$log"
+check "the guardian runs under the real init as @ghostinit-guardian" grep -qE 'WORKER-PS .*@ghostinit-guardian --iface enp0s2' "$log"
 check "the networkd drop-in is in /run" grep -qE 'WORKER-LS /run/systemd/network: .*00-ghostboot-boot.network' "$log"
-check "the worker flushed and downed its boot link" grep -q 'WORKER-FLUSHED eth0' "$log"
-check "the guardian restored it" grep -qE 'ghostinit: guardian: eth0 lost .*restored' "$log"
+check "the worker flushed and downed its boot link" grep -q 'WORKER-FLUSHED enp0s2' "$log"
+check "the guardian restored it" grep -qE 'ghostinit: guardian: enp0s2 lost .*restored' "$log"
 check "the worker's write after the flush went through" grep -q 'WORKER-WROTE /var/tmp/after-flush' "$log"
 check "and reached the server" grep -q 'written by worker' "$WORKER_EXPORT/var/tmp/after-flush"
 check "ghostinit's shutdown ran with nothing hung" grep -qE 'shutdown: [1-9][0-9]* unmounted, [0-9]+ detached, 0 hung, 0 left' "$log"
@@ -76,7 +76,7 @@ check "the shutdown's reports after it accepted too (one owner of the sequence a
 
 log=$logs/boot-link-noheartbeat.console
 boot "$log" 52:54:00:00:05:02
-check "without a heartbeat daemon: the guardian restored the link" grep -qE 'ghostinit: guardian: eth0 lost .*restored' "$log"
+check "without a heartbeat daemon: the guardian restored the link" grep -qE 'ghostinit: guardian: enp0s2 lost .*restored' "$log"
 check "without a heartbeat daemon: the write reached the server" grep -q 'WORKER-WROTE /var/tmp/after-flush' "$log"
 check "without a heartbeat daemon: ghostwatch shows the restore, sent by the guardian" guardian_seen 52:54:00:00:05:02
 check "without a heartbeat daemon: the shutdown's reports after the guardian's accepted too" \

@@ -37,7 +37,7 @@ panic=-1 worker.write=/var/tmp/proof worker.end=ghostinit" \
 rc=$?
 check "QEMU exited by itself (status $rc)" [ "$rc" -ne 124 ]
 check "ghostinit saw an image without modules" grep -q 'no module list: this image carries no modules' "$log"
-check "the built-in virtio NIC got a DHCP lease" grep -qE 'ghostinit: eth0: lease 10\.0\.2\.15/24' "$log"
+check "the built-in virtio NIC got a DHCP lease" grep -qE 'ghostinit: enp0s2: lease 10\.0\.2\.15/24' "$log"
 check "the NFS root was mounted by the built-in NFS client" grep -q 'ghostinit: root: mounted 10.0.2.2:' "$log"
 check "under the built-in overlayfs" grep -q 'WORKER-ROOT overlay overlay rw' "$log"
 check "the worker's init runs as PID 1" grep -q 'WORKER-INIT-REACHED pid=1[[:space:]]*$' "$log"

@@ -35,8 +35,8 @@ log=$logs/network-user.console
 QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:01" \
 	qemu_boot "$log" 120 "$common"
 check "user net: lease 10.0.2.15/24 from 10.0.2.2 on the console" \
-	grep -qE "ghostinit: eth0: lease 10\.0\.2\.15/24 from 10\.0\.2\.2 in [0-9]+ ms" "$log"
-check "user net: gateway and dns line" grep -q "ghostinit: eth0: gateway 10.0.2.2, dns 10.0.2.3" "$log"
+	grep -qE "ghostinit: enp0s2: lease 10\.0\.2\.15/24 from 10\.0\.2\.2 in [0-9]+ ms" "$log"
+check "user net: gateway and dns line" grep -q "ghostinit: enp0s2: gateway 10.0.2.2, dns 10.0.2.3" "$log"
 check "user net: modules loaded around DHCP" grep -qE "ghostinit: modules: [1-9][0-9]* loaded" "$log"
 # Only the drivers of devices present: a virtio NIC leaves the Intel and Realtek drivers out;
 # no root is named, so both NFS versions load; no overlay is asked.
@@ -53,27 +53,27 @@ log=$logs/network-tap.console
 QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:02" \
 	qemu_boot "$log" 120 "$common"
 check "tap: lease 10.77.0.42/24 from dnsmasq on the console" \
-	grep -qE "ghostinit: eth0: lease 10\.77\.0\.42/24 from 10\.77\.0\.1 in [0-9]+ ms" "$log"
+	grep -qE "ghostinit: enp0s2: lease 10\.77\.0\.42/24 from 10\.77\.0\.1 in [0-9]+ ms" "$log"
 check "tap: hostname worker42 from DHCP" grep -q "hostname 'worker42'" "$log"
 check "tap: dnsmasq ACKed the guest" grep -q "DHCPACK(br0) 10.77.0.42 52:54:00:12:34:02 worker42" "$logs/network-dnsmasq.log"
 check "tap: vendor class ghostboot seen by dnsmasq" grep -q "vendor class: ghostboot" "$logs/network-dnsmasq.log"
 check "tap: the boot goes on to the fatal path" grep -q "ghostinit: fatal: " "$log"
 
-# 3. Two NICs: user networking first (eth0), the dnsmasq bridge second (eth1). BOOTIF names
-# the second: only it is configured, although eth0 would answer too.
+# 3. Two NICs: user networking first (enp0s2), the dnsmasq bridge second (enp0s3). BOOTIF names
+# the second: only it is configured, although enp0s2 would answer too.
 log=$logs/network-bootif.console
 QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:01 \
 -netdev tap,id=n1,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n1,mac=52:54:00:12:34:02" \
 	qemu_boot "$log" 120 "$common BOOTIF=01-52-54-00-12-34-02"
-check "BOOTIF: lease on eth1 from dnsmasq" grep -qE "ghostinit: eth1: lease 10\.77\.0\.42/24 from 10\.77\.0\.1" "$log"
-check "BOOTIF: nothing on eth0" bash -c "! grep -q 'ghostinit: eth0: lease' '$log'"
+check "BOOTIF: lease on enp0s3 from dnsmasq" grep -qE "ghostinit: enp0s3: lease 10\.77\.0\.42/24 from 10\.77\.0\.1" "$log"
+check "BOOTIF: nothing on enp0s2" bash -c "! grep -q 'ghostinit: enp0s2: lease' '$log'"
 
 # 4. Two NICs and no BOOTIF: DHCP on both at once, the first lease wins (either is right).
 log=$logs/network-both.console
 QEMU_NET="-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:01 \
 -netdev tap,id=n1,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n1,mac=52:54:00:12:34:02" \
 	qemu_boot "$log" 120 "$common"
-check "two NICs: exactly one lease line" [ "$(grep -cE 'ghostinit: eth[01]: lease ' "$log")" -eq 1 ]
+check "two NICs: exactly one lease line" [ "$(grep -cE 'ghostinit: enp0s[23]: lease ' "$log")" -eq 1 ]
 
 # 5. Nobody answers: a tap on a bridge without a server; ghost.dhcp_timeout=3 bounds it and
 # the fatal path says what happened.
@@ -85,8 +85,8 @@ ip -n "$ns" link set tap1 up
 log=$logs/network-silent.console
 QEMU_NET="-netdev tap,id=n0,ifname=tap1,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:03" \
 	qemu_boot "$log" 120 "panic=-1 ghost.dhcp_timeout=3"
-check "silent network: fatal 'no DHCP answer on eth0 after 3 s (N DISCOVERs)'" \
-	grep -qE "ghostinit: fatal: no DHCP answer on eth0 after 3 s \([0-9]+ DISCOVERs?\)" "$log"
+check "silent network: fatal 'no DHCP answer on enp0s2 after 3 s (N DISCOVERs)'" \
+	grep -qE "ghostinit: fatal: no DHCP answer on enp0s2 after 3 s \([0-9]+ DISCOVERs?\)" "$log"
 check "silent network: the machine resets" grep -q "reboot: Restarting system" "$log"
 
 # 6. No NIC at all: the fatal message lists the links seen.
@@ -104,7 +104,7 @@ log=$logs/network-e1000e.console
 QEMU_NET="-netdev user,id=n0 -device e1000e,netdev=n0,mac=52:54:00:12:34:05" \
 	qemu_boot "$log" 120 "$common root=nfs4:10.0.2.9:/nowhere ghost.root_timeout=2"
 skipped=$(grep -aoE 'not needed here \([^)]*\)' "$log")
-check "e1000e: lease over the Intel NIC" grep -qE "ghostinit: eth0: lease 10\.0\.2\.15/24" "$log"
+check "e1000e: lease over the Intel NIC" grep -qE "ghostinit: enp0s2: lease 10\.0\.2\.15/24" "$log"
 check "e1000e: virtio_net, igb, r8169 and nfsv3 not loaded ($skipped)" \
 	bash -c 'for m in virtio_net igb r8169 nfsv3; do grep -qw "$m" <<<"$0" || exit 1; done' "$skipped"
 check "e1000e: e1000e and nfsv4 loaded" \

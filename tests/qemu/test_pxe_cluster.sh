@@ -33,7 +33,7 @@ check "UEFI: the kernel got both, base + virtio ($parts_kib KiB), not the whole 
 	'k=$(grep -aoE "Freeing initrd memory: [0-9]+K" "$0" | tr -dc 0-9); [ -n "$k" ] && [ "$k" -ge "$1" ] && [ "$k" -le $(($1 + 8)) ]' \
 	"$log" "$parts_kib"
 check "UEFI: fixed address, NFS root, init reached" bash -c \
-	"grep -aq 'ghostinit: eth0: lease 10.67.0.11/24 from 10.67.0.1' $log && grep -aq 'WORKER-INIT-REACHED pid=1' $log"
+	"grep -aq 'ghostinit: enp0s2: lease 10.67.0.11/24 from 10.67.0.1' $log && grep -aq 'WORKER-INIT-REACHED pid=1' $log"
 export CLUSTER_OUT=$out
 
 start=$SECONDS
@@ -57,7 +57,7 @@ for n in 1 2; do
 	check "w$n: ghostinit started" grep -aq "ghostinit: ghostboot .* starting" "$log"
 	check "w$n: its modules from base + part, none missing or failing" bash -c \
 		"grep -aq 'modules: .* loaded' $log && ! grep -aE 'module .* not loaded|NIC drivers: loading them all' $log"
-	check "w$n: fixed address $ip from the master's dnsmasq" grep -aq "ghostinit: eth0: lease $ip/24 from 10.67.0.1" "$log"
+	check "w$n: fixed address $ip from the master's dnsmasq" grep -aq "ghostinit: enp0s2: lease $ip/24 from 10.67.0.1" "$log"
 	check "w$n: host name w$n from DHCP" grep -aq "hostname 'w$n'" "$log"
 	check "w$n: NFS root mounted from the master" grep -aq "ghostinit: root: mounted 10.67.0.1:$d/root" "$log"
 	check "w$n: its init runs as PID 1 on the overlay" bash -c "grep -aq 'WORKER-INIT-REACHED pid=1' $log && grep -aq 'WORKER-ROOT overlay overlay' $log"
@@ -84,7 +84,7 @@ check "pxelinux: the iPXE ROM loaded pxelinux.0" bash -c "grep -aq 'iPXE initial
 check "pxelinux: kernel command line = the cluster's + BOOTIF from IPAPPEND 2" bash -c \
 	"grep -aF 'Command line: BOOT_IMAGE=vmlinuz $(cat "$p/gen/cmdline" 2>/dev/null) ' $log | grep -q 'BOOTIF=01-52-54-00-67-62-01'"
 check "pxelinux: fixed address, NFSv3 root with Ganesha's ports, init reached" bash -c \
-	"grep -aq 'ghostinit: eth0: lease 10.67.0.11/24 from 10.67.0.1' $log && grep -aq 'ghostinit: root: NFSv3 10.67.0.1:$p/root' $log &&
+	"grep -aq 'ghostinit: enp0s2: lease 10.67.0.11/24 from 10.67.0.1' $log && grep -aq 'ghostinit: root: NFSv3 10.67.0.1:$p/root' $log &&
 	 grep -aq 'WORKER-INIT-REACHED pid=1' $log"
 export CLUSTER_OUT=$out
 

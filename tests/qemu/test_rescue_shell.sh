@@ -1,7 +1,7 @@
 #!/bin/bash
 # The rescue shell is enough to bring a node's root up by hand: on the fatal path (rd.shell,
 # no root given) the image's small BusyBox loads the NFS modules from the load list, configures
-# eth0 with ip, mounts the export of NFS-Ganesha (in the test's namespace, QEMU user network:
+# enp0s2 with ip, mounts the export of NFS-Ganesha (in the test's namespace, QEMU user network:
 # 10.0.2.2) with a plain `mount -t nfs4` (BusyBox adds addr=), reads and writes a file, and
 # unmounts; leaving the shell resets the machine.
 set -u
@@ -36,8 +36,8 @@ if log_wait "$log" 'rd.shell: starting a shell' 120; then
 	cat >&3 <<EOF
 while read -r group path needs; do insmod "\$path" 2>/dev/null; done </etc/ghostboot/modules
 echo "R-LSMOD \$(lsmod | grep -c '^nfsv4 ')"
-ip link set lo up; ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0
-echo "R-ADDR \$(ip -4 addr show dev eth0 | grep -c 'inet 10.0.2.15/24')"
+ip link set lo up; ip link set enp0s2 up; ip addr add 10.0.2.15/24 dev enp0s2
+echo "R-ADDR \$(ip -4 addr show dev enp0s2 | grep -c 'inet 10.0.2.15/24')"
 mkdir -p /mnt; mount -t nfs4 -o vers=4.2 10.0.2.2:$export_path /mnt && echo "R-MOUNT \$(cat /mnt/hello)"
 echo "R-FIND \$(find /mnt -name hello | wc -l)"
 echo written-by-rescue >/mnt/from-rescue; sync; umount /mnt && echo "R-UMOUNT \$(grep -c ' /mnt ' /proc/mounts)"
@@ -49,7 +49,7 @@ rc=$?
 exec 3>&-
 check "rd.shell opened the rescue shell" grep -q 'rd.shell: starting a shell' "$log"
 check "insmod of the load list loaded nfsv4 (lsmod)" grep -q 'R-LSMOD 1' "$log"
-check "ip configured eth0" grep -q 'R-ADDR 1' "$log"
+check "ip configured enp0s2" grep -q 'R-ADDR 1' "$log"
 check "mount -t nfs4 mounted the export and cat read it" grep -q 'R-MOUNT RESCUE-NFS-OK' "$log"
 check "find saw the file" grep -q 'R-FIND 1' "$log"
 check "the file written from the shell reached the server" grep -qx 'written-by-rescue' "$export_dir/from-rescue"

@@ -189,6 +189,104 @@ static void test_root_dhcp(void **state)
 	expect_error("root=dhcp", &f, "no root-path");
 }
 
+/* One row of dracut's TEST-20-NFS: a command line, the root-path DHCP sends (NULL: none), and
+ * the server, path, version and a user option dracut would mount with. */
+struct dracut_case {
+	const char *cmdline, *root_path, *source;
+	unsigned version;
+	const char *option; /* expected in the options, or NULL: no wsize= at all */
+};
+
+static void test_dracut_bare_forms(void **state)
+{
+	(void)state;
+	static const struct dracut_case cases[] = {
+		/* [server:]path[:opts] */
+		{ "root=nfs", "/nfs/client", "10.0.2.2:/nfs/client", 3, NULL },
+		{ "root=nfs", "10.0.2.5:/nfs/client", "10.0.2.5:/nfs/client", 3, NULL },
+		{ "root=nfs4", "10.0.2.5:/client:wsize=4096", "10.0.2.5:/client", 4, "wsize=4096" },
+		{ "root=/dev/nfs4", "/client", "10.0.2.2:/client", 4, NULL },
+		{ "root=/dev/nfs4", "10.0.2.5:/client", "10.0.2.5:/client", 4, NULL },
+		/* proto:server:path[:opts] */
+		{ "root=nfs", "nfs:10.0.2.6:/nfs/client:wsize=4096", "10.0.2.6:/nfs/client", 3, "wsize=4096" },
+		{ "root=nfs4", "nfs4:10.0.2.6:/client", "10.0.2.6:/client", 4, NULL },
+		{ "root=/dev/nfs4", "nfs4:10.0.2.6:/client,wsize=4096", "10.0.2.6:/client", 4, "wsize=4096" },
+		/* path,opts and server:path,opts */
+		{ "root=nfs", "/nfs/client,wsize=4096", "10.0.2.2:/nfs/client", 3, "wsize=4096" },
+		{ "root=nfs4", "/client,wsize=4096", "10.0.2.2:/client", 4, "wsize=4096" },
+		{ "root=nfs4", "10.0.2.5:/client,wsize=4096", "10.0.2.5:/client", 4, "wsize=4096" },
+		/* nfsroot= names the path (and wins over a root-path, as dracut's command line does) */
+		{ "root=nfs nfsroot=/nfs/client", NULL, "10.0.2.2:/nfs/client", 3, NULL },
+		{ "root=nfs nfsroot=/nfs/client,wsize=4096", "/other", "10.0.2.2:/nfs/client", 3, "wsize=4096" },
+		{ "root=nfs4 nfsroot=/client", NULL, "10.0.2.2:/client", 4, NULL },
+		{ "root=nfs4 nfsroot=10.0.2.5:/client", NULL, "10.0.2.5:/client", 4, NULL },
+		{ "root=nfs4 nfsroot=/client,wsize=4096", NULL, "10.0.2.2:/client", 4, "wsize=4096" },
+		{ "root=/dev/nfs4 nfsroot=10.0.2.5:/client:wsize=4096", NULL, "10.0.2.5:/client", 4, "wsize=4096" },
+		/* root=dhcp with nfsroot= and no root-path, as dracut's tests boot it */
+		{ "root=dhcp nfsroot=/nfs/client", NULL, "10.0.2.2:/nfs/client", 3, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct dracut_case *c = &cases[i];
+		struct rootspec_facts f = dhcp(c->root_path);
+		if (parse(c->cmdline, &f) != 0)
+			fail_msg("'%s' with root-path '%s': %s", c->cmdline, c->root_path, err);
+		assert_int_equal(spec.kind, ROOTSPEC_NFS);
+		assert_string_equal(source, c->source);
+		assert_int_equal(spec.version, c->version);
+		assert_true(spec.read_only); /* dracut mounts ro unless told rw */
+		if (c->option)
+			assert_non_null(strstr(opts, c->option));
+		else
+			assert_null(strstr(opts, "wsize="));
+		/* v3 always without locks (dracut: "Locks unsupported on NFSv{2,3}"); v4 keeps them */
+		assert_true((strstr(opts, "nolock") != NULL) == (c->version == 3));
+		assert_true(rootspec_needs_network(&cfg));
+	}
+}
+
+static void test_dracut_bare_forms_server_and_errors(void **state)
+{
+	(void)state;
+	/* the server when the path names none: ip='s peer, then next-server, then server-id */
+	struct rootspec_facts f = dhcp("/r");
+	f.peer = ip("10.0.2.9");
+	assert_int_equal(parse("root=nfs4", &f), 0);
+	assert_string_equal(source, "10.0.2.9:/r");
+	f = dhcp("/r");
+	f.next_server = 0;
+	assert_int_equal(parse("root=nfs", &f), 0);
+	assert_string_equal(source, "10.0.2.3:/r");
+	assert_string_equal(spec.source, "DHCP root-path");
+	/* rw on the command line, then in the options */
+	f = dhcp("10.0.2.5:/r");
+	assert_int_equal(parse("root=nfs4 rw", &f), 0);
+	assert_false(spec.read_only);
+	assert_int_equal(parse("root=nfs rw nfsroot=/r,ro", &f), 0);
+	assert_true(spec.read_only);
+	/* the version comes from root=, an option may still change it */
+	assert_int_equal(parse("root=nfs rootflags=vers=4.1", &f), 0);
+	assert_int_equal(spec.version, 4);
+	assert_int_equal(spec.minor, 1);
+	/* without a path from anywhere; a root-path that names the other protocol */
+	f = dhcp(NULL);
+	expect_error("root=nfs", &f, "root=nfs names no path");
+	expect_error("root=/dev/nfs4", &f, "root=/dev/nfs4 names no path");
+	f = dhcp("nfs4:10.0.2.5:/r");
+	expect_error("root=nfs", &f, "root=nfs asks for NFSv3 but the DHCP root-path 'nfs4:10.0.2.5:/r' says NFSv4");
+	f = dhcp("nfs:10.0.2.5:/r");
+	expect_error("root=nfs4", &f, "says NFSv3");
+	f = dhcp(NULL);
+	f.next_server = f.server_id = 0;
+	expect_error("root=nfs nfsroot=/r", &f, "no NFS server");
+	/* needs the network before anything is known, and /dev/nfs4 is no block device */
+	assert_int_equal(parse("root=/dev/nfs4", NULL), -EINVAL);
+	assert_true(rootspec_needs_network(&cfg));
+	assert_int_equal(parse("root=nfs4", NULL), -EINVAL);
+	assert_true(rootspec_needs_network(&cfg));
+	assert_int_equal(parse("root=/dev/nfs3", NULL), 0); /* not a dracut form: a device path */
+	assert_false(rootspec_needs_network(&cfg));
+}
+
 static void test_bare_root_path(void **state)
 {
 	(void)state;
@@ -309,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_user_options_win),
 		cmocka_unit_test(test_legacy_server_path),
 		cmocka_unit_test(test_root_dhcp),
+		cmocka_unit_test(test_dracut_bare_forms),
+		cmocka_unit_test(test_dracut_bare_forms_server_and_errors),
 		cmocka_unit_test(test_bare_root_path),
 		cmocka_unit_test(test_overlay_read_only),
 		cmocka_unit_test(test_block_roots),

@@ -1,0 +1,132 @@
+#!/bin/bash
+# heavy: two Debian boots with systemd under TCG, 2-4 minutes each
+# ifupdown on the real Debian root, configured as Debian's installer writes it for the boot
+# NIC under its predictable name: `allow-hotplug enp0s2` (one boot) or `auto enp0s2` (another),
+# then `iface enp0s2 inet dhcp` (ISC dhclient). The root is a cached copy of the Debian test
+# root with ifupdown and isc-dhcp-client installed by apt in a chroot
+# ($DEBIAN_ROOT-ifupdown), exported read-write over NFSv4 as a private copy. A unit, after
+# multi-user.target: writes 1 MiB, runs `systemctl restart networking`, writes 1 MiB more
+# (the NFS root must still answer), then powers off; both files must be intact on the server.
+# Checks that the boot did not stall on the NIC (no job timeout, ifupdown's units done), and
+# counts what kept the link: the networking.service drop-in (ifdown --exclude=enp0s2) and the
+# guardian's restores.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tap.sh
+. tests/lib/netns.sh
+. tests/lib/qemu.sh
+. tests/lib/nfs.sh
+. tests/lib/dhcp.sh
+. tests/lib/worker-root.sh
+. tests/lib/debian-root.sh
+logs=build/test-logs/qemu
+work=$(realpath -m build/test-root/ifupdown-debian-$$)
+trap 'netns_cleanup; rm -rf "$work"' EXIT
+modes=${IFUPDOWN_MODES:-allow-hotplug auto}
+IFUPDOWN_ROOT=$DEBIAN_ROOT-ifupdown
+
+# The Debian root plus ifupdown and dhclient, built once (apt in a chroot, as itools_image).
+ifupdown_root_prepare() {
+	debian_root_prepare || return 1
+	(
+		flock -w 1200 9 || exit 1
+		[ -x "$IFUPDOWN_ROOT/sbin/ifup" ] && [ -x "$IFUPDOWN_ROOT/sbin/dhclient" ] && exit 0
+		rm -rf "$IFUPDOWN_ROOT.tmp" && cp -a "$DEBIAN_ROOT" "$IFUPDOWN_ROOT.tmp" || exit 1
+		cp /etc/resolv.conf "$IFUPDOWN_ROOT.tmp/etc/resolv.conf"
+		mount -t proc proc "$IFUPDOWN_ROOT.tmp/proc" || exit 1
+		chroot "$IFUPDOWN_ROOT.tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends ifupdown isc-dhcp-client >"$IFUPDOWN_ROOT.apt.log" 2>&1
+		rc=$?
+		umount "$IFUPDOWN_ROOT.tmp/proc"
+		[ "$rc" -eq 0 ] || exit 1
+		rm -f "$IFUPDOWN_ROOT.tmp/etc/resolv.conf"
+		rm -rf "$IFUPDOWN_ROOT" && mv "$IFUPDOWN_ROOT.tmp" "$IFUPDOWN_ROOT"
+	) 9>"$IFUPDOWN_ROOT.lock"
+}
+
+unit_script() {
+	cat <<'EOS'
+#!/bin/sh
+# ghostboot test: ifupdown touches the boot link; the NFS root must stay reachable.
+i=enp0s2
+echo "IFUP-MULTI-USER uptime=$(cut -d' ' -f1 /proc/uptime) networking=$(systemctl is-active networking.service) ifup@=$(systemctl is-active ifup@$i.service) device=$(systemctl is-active sys-subsystem-net-devices-$i.device)"
+echo "IFUP-DHCLIENT $(cat /proc/[0-9]*/comm 2>/dev/null | grep -c '^dhclient$')"
+echo "IFUP-ADDR-BEFORE $(ip -4 -o addr show dev $i | awk '{ print $4, $5, $6, $7, $8 }' | tr '\n' ';')"
+echo "IFUP-WROTE before $(head -c 1048576 /dev/urandom | tee /var/tmp/ifup-before | sha256sum | cut -c1-64)"
+timeout 120 systemctl restart networking.service
+echo "IFUP-RESTART rc=$? networking=$(systemctl is-active networking.service)"
+sum=$(timeout 60 sh -c 'head -c 1048576 /dev/urandom | tee /var/tmp/ifup-after | sha256sum | cut -c1-64')
+echo "IFUP-WROTE after $sum"
+echo "IFUP-ADDR-AFTER $(ip -4 -o addr show dev $i | awk '{ print $4 }' | tr '\n' ';') link=$(cat /sys/class/net/$i/operstate)"
+echo "IFUP-TIMEOUTS $(journalctl -b -o cat | grep -ciE 'timed out|dependency failed')"
+echo "IFUP-DONE"
+systemctl --no-block poweroff
+EOS
+}
+
+if ! ifupdown_root_prepare; then
+	not_ok "the Debian root with ifupdown (see $IFUPDOWN_ROOT.apt.log)"
+	exit 1
+fi
+ok "the Debian root with ifupdown and isc-dhcp-client"
+ns=$(netns_name ifupdeb)
+dhcp_master "$ns" || exit 1
+ip -n "$ns" tuntap add dev tap0 mode tap && ip -n "$ns" link set tap0 master br0 && ip -n "$ns" link set tap0 up || exit 1
+QEMU_NETNS=$ns
+QEMU_MEM=256
+mac=52:54:00:ce:02:01
+QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=$mac,addr=0x2"
+QEMU_INITRD=$work/initramfs.img
+mkdir -p "$work"
+check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
+check "dnsmasq on the bridge (a fixed address for the worker)" dnsmasq_start "$ns" "$work" "--dhcp-host=$mac,10.77.0.42"
+
+for mode in $modes; do
+	root=$work/root-$mode
+	check "$mode: a private read-write copy of the root" cp -a "$IFUPDOWN_ROOT" "$root"
+	rm -f "$root/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
+	printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\n# The primary network interface\n%s enp0s2\niface enp0s2 inet dhcp\n' \
+		"$mode" >"$root/etc/network/interfaces"
+	unit_script >"$root/usr/local/sbin/ghostboot-ifupdown" && chmod 755 "$root/usr/local/sbin/ghostboot-ifupdown"
+	cat >"$root/etc/systemd/system/ghostboot-ifupdown.service" <<'UNIT'
+[Unit]
+Description=ghostboot test: restart networking under an NFS root, then power off
+After=multi-user.target
+
+[Service]
+Type=oneshot
+StandardOutput=tty
+TTYPath=/dev/console
+ExecStart=/usr/local/sbin/ghostboot-ifupdown
+UNIT
+	ln -s ../ghostboot-ifupdown.service "$root/etc/systemd/system/multi-user.target.wants/ghostboot-ifupdown.service"
+	if nfs_start "$ns" "$root"; then ok "$mode: Ganesha exports the root"; else not_ok "$mode: Ganesha exports the root"; fi
+	log=$logs/ifupdown-debian-$mode.console
+	start=$SECONDS
+	qemu_boot "$log" 900 "root=nfs4:10.77.0.1:$root rw panic=-1 BOOTIF=01-${mac//:/-}"
+	rc=$?
+	took=$((SECONDS - start))
+	check "$mode: QEMU powered off by itself (status $rc, $took s)" [ "$rc" -eq 0 ]
+	check "$mode: multi-user reached with ifupdown done ($(grep -a 'IFUP-MULTI-USER' "$log" | tr -d '\r'))" \
+		grep -aqE "IFUP-MULTI-USER .* device=active" "$log"
+	check "$mode: dhclient ran for enp0s2" grep -aqE "IFUP-DHCLIENT [1-9]" "$log"
+	check "$mode: no job timed out and no dependency failed" grep -aq "IFUP-TIMEOUTS 0" "$log"
+	check "$mode: systemctl restart networking returned" grep -aqE "IFUP-RESTART rc=0" "$log"
+	check "$mode: the address is there after the restart ($(grep -a 'IFUP-ADDR-AFTER' "$log" | tr -d '\r'))" \
+		grep -aqE "IFUP-ADDR-AFTER 10\.77\.0\.42/24;.* link=up" "$log"
+	for f in before after; do
+		want=$(grep -a "IFUP-WROTE $f " "$log" | head -1 | awk '{ print $3 }' | tr -d '\r')
+		got=$(sha256sum <"$root/var/tmp/ifup-$f" 2>/dev/null | cut -c1-64)
+		check "$mode: the file written $f the restart is intact on the server" [ -n "$want" -a "$want" = "$got" ]
+	done
+	check "$mode: systemd handed over to ghostinit's shutdown, nothing hung" \
+		grep -aqE 'ghostinit: shutdown: [1-9][0-9]* unmounted, [0-9]+ detached, 0 hung, 0 left' "$log"
+	restores=$(grep -acE 'ghostinit: guardian: enp0s2 lost .*restored' "$log")
+	# the shutdown: from systemd's start of it (the guardian is told) to ghostinit's power-off
+	t0=$(grep -a 'guardian: shutdown begins' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+	t1=$(grep -a 'ghostinit: shutdown: poweroff after' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+	echo "# $mode: guardian restores this boot: $restores; shutdown took $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') s; $(grep -a 'IFUP-MULTI-USER' "$log" | tr -d '\r')"
+	grep -aE 'ghostinit: guardian: enp0s2 lost' "$log" | sed 's/^/# /'
+	nfs_stop
+done
+tap_done
