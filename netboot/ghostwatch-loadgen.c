@@ -294,6 +294,13 @@ static int run_bad(const struct opts *o)
 			send_from(fd, o, src, buf, len);
 			sent++;
 			usleep(200);
+		} else if (!strcmp(o->bad, "spoof")) {
+			/* Junk in node `first`'s name from its own source: a wrong tag, as an attacker
+			 * without the key sends to silence that node. */
+			build(o, o->first, REPORT_STAGE_HEARTBEAT, o->seq_start + c, &m);
+			len = (size_t)encode(&m, buf);
+			buf[len - 1 - c % REPORT_WIRE_TAG] ^= 0x5a;
+			src = node_src(o->first);
 		} else if (!strcmp(o->bad, "flood")) {
 			/* One source, many distinct authentic reports: the rate limit stops most. */
 			build(o, o->first, REPORT_STAGE_HEARTBEAT, o->seq_start + c, &m);
@@ -307,7 +314,9 @@ static int run_bad(const struct opts *o)
 		sent++;
 		/* Paced so that the receiver's socket buffer never overflows: every datagram sent
 		 * must be seen and counted (except by the flood's rate limit, on purpose). */
-		if (sent % 64 == 0)
+		if (o->pace_us)
+			usleep(o->pace_us); /* a steady stream, for tests that run beside it */
+		else if (sent % 64 == 0)
 			usleep(2000);
 	}
 	printf("sent %u %s datagrams\n", sent, o->bad);
@@ -340,7 +349,7 @@ static int run_bench(const struct opts *o)
 			build(o, i, done % 8 ? REPORT_STAGE_HEARTBEAT : REPORT_STAGE_SWITCH_ROOT, ++seq[i], &m);
 			int n = encode(&m, buf);
 			struct node *node;
-			if (validate_datagram(&v, buf, (size_t)n, node_src(i), 0, &d, &node) != REPORT_OK) {
+			if (validate_datagram(&v, buf, (size_t)n, 0, &d, &node) != REPORT_OK) {
 				fprintf(stderr, "bench: report refused\n");
 				return 1;
 			}
@@ -377,7 +386,9 @@ static int usage(void)
 		"          [--stages s1,s2,...] [--boot B] [--seq-start S] [--heartbeat S] [--fatal-every K]\n"
 		"          [--pace-us US]\n"
 		"       ghostwatch-loadgen --target IP:PORT --bad KIND --count C [--first I]\n"
+		"          [--pace-us US]\n"
 		"          KIND: truncated cut oversized bad-version bad-magic bad-hmac random replay flood\n"
+		"                spoof (bad tags in node I's name, from its source)\n"
 		"       ghostwatch-loadgen --bench SECONDS --state DIR [--nodes N] [--key FILE]\n");
 	return 2;
 }

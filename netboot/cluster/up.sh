@@ -139,8 +139,11 @@ track_pid "$ganesha_pid"
 gw=
 if [ -x build/ghostwatch ]; then
 	gw=build/ghostwatch
+	# A cluster file without a key asks for unauthenticated reports: say so (serve fails closed).
+	gw_key=(--insecure)
+	[ -z "$CL_KEY" ] || gw_key=(--key "$CL_KEY")
 	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state "$dir/state/ghostwatch" \
-		${CL_KEY:+--key "$CL_KEY"} >"$dir/ghostwatch.log" 2>&1 &
+		"${gw_key[@]}" >"$dir/ghostwatch.log" 2>&1 &
 	gw_pid=$!
 	track_pid "$gw_pid"
 fi

@@ -10,6 +10,7 @@
 
 #include "gw_hmac.h"
 #include "hostfile.h"
+#include "mode.h"
 #include "nodes.h"
 #include "persist.h"
 #include "report/report_wire.h"
@@ -27,13 +28,15 @@
 static int usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR] [--key FILE] [--metrics FILE]\n"
-		"                           [--rate N] [--burst N] [--max-nodes N] [--lost-after S] [-v]\n"
+		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR] [--key FILE | --insecure]\n"
+		"                           [--metrics FILE] [--rate N] [--burst N] [--max-nodes N]\n"
+		"                           [--lost-after S] [-v]\n"
 		"       ghostwatch status   [--state DIR] [--json] [--once] [--interval S] [--lost-after S]\n"
 		"       ghostwatch hostfile [--state DIR]\n"
 		"       ghostwatch timeline OUT.svg [--state DIR]\n"
-		"defaults: UDP port %u, state %s, key %s (when it exists),\n"
-		"          metrics <state>/metrics.prom, rate %u/s burst %u per source, lost after %u s\n"
+		"defaults: UDP port %u, state %s, key %s (serve refuses to start without\n"
+		"          one unless --insecure), metrics <state>/metrics.prom, rate %u/s burst %u per\n"
+		"          node (counted after the HMAC), lost after %u s\n"
 		"          (nodes with ghost.heartbeat=: after 3 missed heartbeats)\n",
 		SERVE_DEFAULT_PORT, PERSIST_DEFAULT_DIR, DEFAULT_KEY_PATH, DEFAULT_RATE, DEFAULT_BURST,
 		DEFAULT_LOST_AFTER_S);
@@ -78,6 +81,10 @@ static int parse(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--once")) {
 			o->once = 1;
+			continue;
+		}
+		if (!strcmp(a, "--insecure")) {
+			o->serve.insecure = 1;
 			continue;
 		}
 		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -162,12 +169,13 @@ static int run_status(const struct options *o)
 		struct nodes *t = load_state(o);
 		if (!t)
 			return 1;
+		int insecure = mode_insecure(o->serve.state_dir);
 		if (o->json) {
-			status_print_json(stdout, t, wall_ms(), &o->serve.limits);
+			status_print_json(stdout, t, wall_ms(), &o->serve.limits, insecure);
 		} else {
 			if (live)
 				printf("\033[H\033[2J");
-			status_print_table(stdout, t, wall_ms(), &o->serve.limits);
+			status_print_table(stdout, t, wall_ms(), &o->serve.limits, insecure);
 		}
 		fflush(stdout);
 		nodes_free(t);
@@ -205,8 +213,15 @@ int main(int argc, char **argv)
 		static uint8_t key[REPORT_KEY_MAX];
 		const char *path = o.key_path ? o.key_path : DEFAULT_KEY_PATH;
 		int len = gw_hmac_load_key(path, key);
-		if (len == -ENOENT && !o.key_path)
-			len = 0; /* no default key file: run without a key, and say so */
+		if (len == -ENOENT && !o.key_path && o.serve.insecure)
+			len = 0; /* told to run without a key: serve says so in the log, status, metrics */
+		else if (len == -ENOENT && !o.key_path) {
+			/* Fail closed: without a key anyone on the network writes the node table. */
+			fprintf(stderr, "ghostwatch: no cluster key: %s does not exist; without a key anyone "
+					"can forge reports, so serve does not start (give --key FILE, or "
+					"--insecure to accept unauthenticated reports)\n", path);
+			return 1;
+		}
 		if (len < 0) {
 			fprintf(stderr, "ghostwatch: cannot use the key in %s: %s (32-128 hex digits)\n",
 				path, strerror(-len));

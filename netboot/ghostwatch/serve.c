@@ -20,6 +20,7 @@
 
 #include "gw_hmac.h"
 #include "metrics.h"
+#include "mode.h"
 #include "persist.h"
 #include "validate.h"
 
@@ -156,6 +157,11 @@ int serve_run(const struct serve_options *o)
 			strerror(-err));
 		goto out;
 	}
+	err = mode_mark(o->state_dir, !o->keylen);
+	if (err) {
+		fprintf(stderr, "ghostwatch: cannot write %s/insecure: %s\n", o->state_dir, strerror(-err));
+		goto out;
+	}
 	fd = open_socket(o);
 	if (fd < 0) {
 		fprintf(stderr, "ghostwatch: cannot listen on UDP port %u: %s\n", o->port, strerror(-fd));
@@ -166,14 +172,14 @@ int serve_run(const struct serve_options *o)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (!o->keylen)
-		fprintf(stderr, "ghostwatch: no cluster key: reports are checked for integrity only, "
-				"anyone can forge them (see --key)\n");
+		fprintf(stderr, "ghostwatch: INSECURE (--insecure): no cluster key, reports are checked "
+				"for integrity only, anyone can forge them (see --key)\n");
 	fprintf(stderr, "ghostwatch: listening on UDP %s:%u, state in %s, %u nodes known\n",
 		o->bind_ip ? o->bind_ip : "0.0.0.0", o->port, o->state_dir, nodes_count(nodes));
 	fflush(stderr);
 
 	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .rate = rate, .nodes = nodes };
-	struct metrics_counters mc = { .v = &v };
+	struct metrics_counters mc = { .v = &v, .insecure = !o->keylen };
 	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
 	status = 0;
 	while (!stopping) {
@@ -208,7 +214,7 @@ int serve_run(const struct serve_options *o)
 			struct node *node;
 			uint32_t src = b->from[i].sin_addr.s_addr;
 			size_t len = b->msgs[i].msg_len;
-			enum report_reject why = validate_datagram(&v, b->buf[i], len, src, now, &m, &node);
+			enum report_reject why = validate_datagram(&v, b->buf[i], len, now, &m, &node);
 			if (why == REPORT_OK) {
 				err = persist_log(p, b->buf[i], len, wall, src);
 				if (err) {

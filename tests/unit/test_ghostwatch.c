@@ -204,39 +204,51 @@ static void test_validate_order_and_counts(void **state)
 	struct node *node;
 	size_t n = encode(&m, buf);
 	uint64_t now = 1000;
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_OK);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_OK);
 	assert_non_null(node);
 	nodes_apply(node, &d, 5000, 1);
 	/* The same datagram again: replayed, but the node is handed back for a new ack. */
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_REPLAYED);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_REPLAYED);
 	assert_non_null(node);
 	buf[n - 1] ^= 1;
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_BAD_HMAC);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_BAD_HMAC);
 	assert_null(node);
-	assert_int_equal(validate_datagram(&v, buf, 10, 1, now, &d, &node), REPORT_REJECT_TRUNCATED);
-	/* Source 1 has spent its burst of 3 (truncated is refused before the limit): even a good datagram is rate limited now. */
+	assert_int_equal(validate_datagram(&v, buf, 10, now, &d, &node), REPORT_REJECT_TRUNCATED);
+	/* Node 1 has spent 2 of its burst of 3 (the report and its retransmit; the bad tag and
+	 * the truncated one are refused before the limit and spend nothing): one more passes. */
 	m = report(1, 100, 2, REPORT_STAGE_LINK);
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_RATE_LIMITED);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_OK);
+	nodes_apply(node, &d, 5000, 1);
+	m = report(1, 100, 3, REPORT_STAGE_LEASE);
+	n = encode(&m, buf);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_RATE_LIMITED);
 	/* Oversized and bad version are refused before the rate limit: they count as such. */
-	assert_int_equal(validate_datagram(&v, buf, REPORT_WIRE_MAX + 1, 1, now, &d, &node),
+	assert_int_equal(validate_datagram(&v, buf, REPORT_WIRE_MAX + 1, now, &d, &node),
 			 REPORT_REJECT_OVERSIZED);
 	buf[2] = 9;
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_BAD_VERSION);
-	/* Another source, and the table holds 2 nodes: the third is refused. */
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_BAD_VERSION);
+	/* Node 2: 100 forged datagrams in its name spend none of its tokens (the limit counts
+	 * only what passed the HMAC), so its real report is accepted. */
 	m = report(2, 100, 1, REPORT_STAGE_BOOT);
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 2, now, &d, &node), REPORT_OK);
+	for (int i = 0; i < 100; i++) {
+		buf[n - 1] ^= 0x80;
+		assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_BAD_HMAC);
+		buf[n - 1] ^= 0x80;
+	}
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_OK);
+	/* The table holds 2 nodes: the third is refused. */
 	m = report(3, 100, 1, REPORT_STAGE_BOOT);
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 3, now, &d, &node), REPORT_REJECT_TABLE_FULL);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_TABLE_FULL);
 	/* An ack sent to the master is not a report. */
 	m.type = REPORT_TYPE_ACK;
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 3, now, &d, &node), REPORT_REJECT_MALFORMED);
-	assert_int_equal(v.accepted, 2);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_MALFORMED);
+	assert_int_equal(v.accepted, 3);
 	assert_int_equal(v.rejected[REPORT_REJECT_REPLAYED], 1);
-	assert_int_equal(v.rejected[REPORT_REJECT_BAD_HMAC], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_BAD_HMAC], 101);
 	assert_int_equal(v.rejected[REPORT_REJECT_TRUNCATED], 1);
 	assert_int_equal(v.rejected[REPORT_REJECT_RATE_LIMITED], 1);
 	assert_int_equal(v.rejected[REPORT_REJECT_OVERSIZED], 1);
@@ -255,7 +267,7 @@ static void test_ratelimit_refills(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_true(ratelimit_allow(rl, 42, now));
 	assert_false(ratelimit_allow(rl, 42, now));
-	assert_true(ratelimit_allow(rl, 43, now)); /* another source has its own bucket */
+	assert_true(ratelimit_allow(rl, 43, now)); /* another node has its own bucket */
 	assert_false(ratelimit_allow(rl, 42, now + 50)); /* half a token */
 	assert_true(ratelimit_allow(rl, 42, now + 100));
 	assert_false(ratelimit_allow(rl, 42, now + 100));
@@ -291,7 +303,7 @@ static void accept_report(struct validate *v, struct persist *p, const struct re
 	size_t n = encode(m, buf);
 	struct report_msg d;
 	struct node *node;
-	assert_int_equal(validate_datagram(v, buf, n, 0x0100007f, 1, &d, &node), REPORT_OK);
+	assert_int_equal(validate_datagram(v, buf, n, 1, &d, &node), REPORT_OK);
 	assert_int_equal(persist_log(p, buf, n, 1700000000000 + m->seq, 0x0100007f), 0);
 	nodes_apply(node, &d, 1700000000000 + m->seq, 0x0100007f);
 }
@@ -410,8 +422,8 @@ static char *capture(void (*fn)(FILE *, struct nodes *), struct nodes *t)
 }
 
 static void hostfile_fn(FILE *f, struct nodes *t) { hostfile_print(f, t, 1700000000500, &limits); }
-static void json_fn(FILE *f, struct nodes *t) { status_print_json(f, t, 1700000000500, &limits); }
-static void table_fn(FILE *f, struct nodes *t) { status_print_table(f, t, 1700000000500, &limits); }
+static void json_fn(FILE *f, struct nodes *t) { status_print_json(f, t, 1700000000500, &limits, 0); }
+static void table_fn(FILE *f, struct nodes *t) { status_print_table(f, t, 1700000000500, &limits, 0); }
 static void svg_fn(FILE *f, struct nodes *t) { timeline_print(f, t); }
 
 static struct nodes *sample_table(void)
