@@ -29,6 +29,7 @@ struct opts {
 	int stages[REPORT_STAGE_COUNT];
 	unsigned nstages;
 	const char *bad, *state;
+	const char *hostname; /* NULL: simNNNNN; else sent as given, whatever it holds */
 };
 
 static struct gw_hmac *hmac;
@@ -97,7 +98,10 @@ static void build(const struct opts *o, unsigned i, int stage, uint32_t seq, str
 		m->inv.mem_mib = 16384;
 		m->inv.link_mbps = 10000;
 		m->inv.mtu = 1500;
-		snprintf(m->inv.hostname, sizeof(m->inv.hostname), "sim%05u", i);
+		if (o->hostname)
+			snprintf(m->inv.hostname, sizeof(m->inv.hostname), "%s", o->hostname);
+		else
+			snprintf(m->inv.hostname, sizeof(m->inv.hostname), "sim%05u", i);
 		strcpy(m->inv.kernel, "6.1.0-sim-amd64");
 		strcpy(m->inv.cpu, "Simulated CPU @ 2.00GHz");
 	}
@@ -384,7 +388,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: ghostwatch-loadgen --target IP:PORT [--key FILE] [--nodes N] [--first I]\n"
 		"          [--stages s1,s2,...] [--boot B] [--seq-start S] [--heartbeat S] [--fatal-every K]\n"
-		"          [--pace-us US]\n"
+		"          [--pace-us US] [--hostname TEXT]\n"
 		"       ghostwatch-loadgen --target IP:PORT --bad KIND --count C [--first I]\n"
 		"          [--pace-us US]\n"
 		"          KIND: truncated cut oversized bad-version bad-magic bad-hmac random replay flood\n"
@@ -453,6 +457,8 @@ int main(int argc, char **argv)
 			o.bad = v;
 		} else if (!strcmp(a, "--bench")) {
 			o.bench_s = (unsigned)atoi(v);
+		} else if (!strcmp(a, "--hostname")) {
+			o.hostname = v;
 		} else if (!strcmp(a, "--state")) {
 			o.state = v;
 		} else if (!strcmp(a, "--stages")) {

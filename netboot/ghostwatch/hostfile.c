@@ -1,10 +1,12 @@
-/* Hostfile: host = the node's hostname, or its IP when it reported none; slots = physical
- * cores (threads when the node did not say, 1 without an inventory). */
+/* Hostfile: host = the node's hostname (an RFC 1123 name, checked again here: a state written
+ * by an older ghostwatch may hold anything), or else the address its reports came from;
+ * slots = physical cores (threads when the node did not say, 1 without an inventory). */
 #include "hostfile.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hostname.h"
 #include "status.h"
 
 struct line {
@@ -28,7 +30,7 @@ unsigned hostfile_print(FILE *out, struct nodes *t, int64_t now_ms, const struct
 		if (nodes_state(n, now_ms, lim) != NODE_UP)
 			continue;
 		struct line *l = &lines[used++];
-		if (n->has_inventory && n->inv.hostname[0])
+		if (n->has_inventory && hostname_valid(n->inv.hostname))
 			memcpy(l->host, n->inv.hostname, sizeof(l->host));
 		else {
 			char ip[48];

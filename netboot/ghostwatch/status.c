@@ -6,19 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 void status_node_ip(const struct node *n, char buf[48])
 {
-	static const uint8_t zero[16];
+	/* Not the inventory's address: that is a claim, anyone holding a key could name another
+	 * machine there and have MPI ranks started on it. */
 	buf[0] = '\0';
-	if (n->has_inventory && memcmp(n->inv.ip, zero, 16)) {
-		if (!memcmp(n->inv.ip, v4_mapped, 12))
-			inet_ntop(AF_INET, n->inv.ip + 12, buf, 48);
-		else
-			inet_ntop(AF_INET6, n->inv.ip, buf, 48);
-		return;
-	}
 	inet_ntop(AF_INET, &n->src_ip, buf, 48);
 }
 

@@ -67,6 +67,35 @@ check "status: node 42 is up" python3 -c "
 import json, subprocess; j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state', '$dir/state']))
 n = [x for x in j['nodes'] if x['node'] == '02:67:00:00:00:2a']; assert n and n[0]['state'] == 'up', n"
 
+# --- What nodes say is checked where it is used: host names that are not RFC 1123 names
+# never reach the hostfile, and every output shows the address the reports came from, not
+# the one the inventory claims (10.0.0.x; the loadgen's nodes send from 127.0.0.x).
+names=("n2 slots=4" "#n3" $'n4\nn5 slots=99' $'n\xc3\xa9' "n6 # x" "good-name")
+for k in "${!names[@]}"; do
+	gw_loadgen "$ns" --key "$dir/key" --nodes 1 --first $((100 + k)) --hostname "${names[$k]}" >/dev/null
+done
+"$GW" hostfile --state "$dir/state" >"$dir/hostfile"
+sed 's/^/# hostfile: /' "$dir/hostfile"
+check "hostfile: every line is '<RFC 1123 name or IPv4> slots=N'" \
+	bash -c "! grep -qvE '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])? slots=[0-9]+\$' '$dir/hostfile'"
+check "hostfile: the valid name is kept" grep -qx "good-name slots=[0-9]*" "$dir/hostfile"
+check "hostfile: the 5 bad names became their source addresses 127.0.0.101-105" \
+	test "$(grep -cE '^127\.0\.0\.10[1-5] slots=' "$dir/hostfile")" = 5
+check "hostfile: no word of a bad name (n2..n6, #, slots=99), two words a line" \
+	bash -c "! grep -qE '#|n[2-6]|slots=99' '$dir/hostfile' && [ -z \"\$(awk 'NF != 2' '$dir/hostfile')\" ]"
+check "status --json: bad names empty, every ip the source address, no claimed 10.0.0.x" python3 -c "
+import json, subprocess; j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state', '$dir/state']))
+for x in j['nodes']:
+    assert not x['ip'].startswith('10.'), x['ip']
+n = {x['node']: x for x in j['nodes']}
+for k in range(6):
+    x = n['02:67:00:00:00:%02x' % (100 + k)]
+    assert x['ip'] == '127.0.0.%d' % (101 + k), x['ip']
+    assert x['hostname'] == ('good-name' if k == 5 else ''), x['hostname']"
+"$GW" status --once --state "$dir/state" >"$dir/status.txt"
+check "status table: no bad name and no claimed 10.0.0.x address" \
+	bash -c "! grep -qE 'slots|#|10\.0\.0\.' '$dir/status.txt'"
+
 # --- The rate limit still works for authentic floods: per node, after the HMAC.
 before=$(reject rate_limited)
 gw_loadgen "$ns" --key "$dir/key" --bad flood --count 3000 --first 900 >/dev/null

@@ -1,6 +1,7 @@
 /* ghostwatch's parts without the socket: node table and replay window, the validation order
  * and its counters, the rate limit, persistence (log, snapshot, torn records, reload), and
  * the outputs (hostfile, JSON, SVG) on a known table. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -429,18 +430,24 @@ static void svg_fn(FILE *f, struct nodes *t) { timeline_print(f, t); }
 static struct nodes *sample_table(void)
 {
 	struct nodes *t = nodes_new(10);
-	const char *names[] = { "zeta", "alpha", "mid\"<&>", "" };
-	for (unsigned i = 0; i < 4; i++) {
+	/* What a node may claim: only the first two are host names (RFC 1123). */
+	const char *names[] = { "zeta", "alpha", "mid\"<&>", "", "n2 slots=4", "#n3",
+				"n4\nn5 slots=99", "n\xc3\xa9" };
+	for (unsigned i = 0; i < 8; i++) {
 		struct report_msg m = report(i, 1, 1, REPORT_STAGE_SWITCH_ROOT);
 		m.flags = REPORT_FLAG_INVENTORY;
 		strcpy(m.inv.hostname, names[i]);
 		m.inv.cores = (uint16_t)(i * 8);
 		m.inv.threads = 4;
+		/* It claims 192.168.9.i; its reports come from 10.0.0.i. */
 		m.inv.ip[10] = m.inv.ip[11] = 0xff;
-		m.inv.ip[12] = 10, m.inv.ip[15] = (uint8_t)i;
-		nodes_apply(nodes_get(t, m.node), &m, 1700000000000, 0);
+		m.inv.ip[12] = 192, m.inv.ip[13] = 168, m.inv.ip[14] = 9, m.inv.ip[15] = (uint8_t)i;
+		struct node *n = nodes_get(t, m.node);
+		nodes_apply(n, &m, 1700000000000, htonl(0x0a000000u | i));
+		if (i == 2) /* as a state written by an older ghostwatch may hold it */
+			strcpy(n->inv.hostname, names[i]);
 	}
-	struct report_msg f = report(7, 1, 1, REPORT_STAGE_FATAL);
+	struct report_msg f = report(9, 1, 1, REPORT_STAGE_FATAL);
 	nodes_apply(nodes_get(t, f.node), &f, 1700000000000, 0x0100007f);
 	return t;
 }
@@ -450,17 +457,23 @@ static void test_outputs(void **state)
 	(void)state;
 	struct nodes *t = sample_table();
 	char *hosts = capture(hostfile_fn, t);
-	/* Up nodes only, sorted; no hostname: the IP; no cores: the threads. */
-	assert_string_equal(hosts, "10.0.0.3 slots=24\nalpha slots=8\nmid\"<&> slots=16\nzeta slots=4\n");
+	/* Up nodes only, sorted; no valid hostname: the address the reports came from (not the
+	 * one claimed); no cores: the threads. */
+	assert_string_equal(hosts, "10.0.0.2 slots=16\n10.0.0.3 slots=24\n10.0.0.4 slots=32\n"
+				   "10.0.0.5 slots=40\n10.0.0.6 slots=48\n10.0.0.7 slots=56\n"
+				   "alpha slots=8\nzeta slots=4\n");
 	free(hosts);
 	char *json = capture(json_fn, t);
 	assert_non_null(strstr(json, "\"hostname\":\"mid\\\"<&>\""));
 	assert_non_null(strstr(json, "\"state\":\"failed\""));
 	assert_non_null(strstr(json, "\"ip\":\"127.0.0.1\""));
+	assert_non_null(strstr(json, "\"ip\":\"10.0.0.4\""));
+	assert_null(strstr(json, "192.168.9."));
+	assert_null(strstr(json, "slots"));
 	assert_non_null(strstr(json, "\"stages_ms\":{\"switch-root\":1600}"));
 	free(json);
 	char *table = capture(table_fn, t);
-	assert_non_null(strstr(table, "5 nodes: 0 booting, 4 up, 0 shutting-down, 0 down, 1 failed, 0 lost"));
+	assert_non_null(strstr(table, "9 nodes: 0 booting, 8 up, 0 shutting-down, 0 down, 1 failed, 0 lost"));
 	free(table);
 	char *svg = capture(svg_fn, t);
 	assert_non_null(strstr(svg, "mid\"&lt;&amp;&gt;"));
