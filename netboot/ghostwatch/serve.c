@@ -138,7 +138,10 @@ int serve_run(const struct serve_options *o)
 	char metrics_path[PATH_MAX];
 	int status = 1, err;
 	struct nodes *nodes = nodes_new(o->max_nodes);
-	struct gw_hmac *hmac = gw_hmac_new(o->key, (size_t)o->keylen);
+	struct gw_hmac *hmac = o->master_len
+		? gw_hmac_new_per_node(o->master, (size_t)o->master_len, o->max_nodes)
+		: gw_hmac_new(o->key, (size_t)o->keylen);
+	int keyless = !o->master_len && !o->keylen;
 	struct ratelimit *rate = o->rate ? ratelimit_new(o->rate, o->burst) : NULL;
 	struct batch *b = calloc(1, sizeof(*b));
 	struct persist *p = NULL;
@@ -157,7 +160,7 @@ int serve_run(const struct serve_options *o)
 			strerror(-err));
 		goto out;
 	}
-	err = mode_mark(o->state_dir, !o->keylen);
+	err = mode_mark(o->state_dir, keyless);
 	if (err) {
 		fprintf(stderr, "ghostwatch: cannot write %s/insecure: %s\n", o->state_dir, strerror(-err));
 		goto out;
@@ -171,7 +174,12 @@ int serve_run(const struct serve_options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (!o->keylen)
+	if (o->master_len)
+		fprintf(stderr, "ghostwatch: per-node keys (HKDF of the master secret and each node's MAC)\n");
+	else if (o->keylen)
+		fprintf(stderr, "ghostwatch: one cluster key for every node: whoever holds it can sign "
+				"for any node (per-node keys: --master-key)\n");
+	if (keyless)
 		fprintf(stderr, "ghostwatch: INSECURE (--insecure): no cluster key, reports are checked "
 				"for integrity only, anyone can forge them (see --key)\n");
 	fprintf(stderr, "ghostwatch: listening on UDP %s:%u, state in %s, %u nodes known\n",
@@ -179,7 +187,7 @@ int serve_run(const struct serve_options *o)
 	fflush(stderr);
 
 	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .rate = rate, .nodes = nodes };
-	struct metrics_counters mc = { .v = &v, .insecure = !o->keylen };
+	struct metrics_counters mc = { .v = &v, .insecure = keyless };
 	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
 	status = 0;
 	while (!stopping) {

@@ -1,8 +1,10 @@
 #!/bin/bash
 # ghostwatch cannot be silenced or fooled (issue 17), with the real serve (ASan/UBSan build)
 # and simulated nodes: it fails closed without a key (and says "insecure" everywhere when told
-# to run without one), and spoofed junk from a node's own source address does not stop that
-# node's real reports (the rate limit counts only what passed the HMAC).
+# to run without one); spoofed junk from a node's own source address does not stop that
+# node's real reports (the rate limit counts only what passed the HMAC); host names that are
+# not RFC 1123 names and claimed addresses reach no output; with per-node keys a node's key
+# signs only its own reports, and a master secret others can read is refused.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -102,5 +104,40 @@ gw_loadgen "$ns" --key "$dir/key" --bad flood --count 3000 --first 900 >/dev/nul
 gw_metric "$dir" ghostwatch_datagrams_total >/dev/null
 limited=$(($(reject rate_limited) - before))
 check "an authentic flood of 3000 from one node is still limited (>= 2500: $limited)" test "$limited" -ge 2500
+check "ghostwatch still running, no sanitizer report" bash -c "kill -0 $GW_PID && ! grep -q 'Sanitizer' '$dir/serve.log' '$dir/serve.all.log'"
+kill "$GW_PID"; wait "$GW_PID" 2>/dev/null
+
+# --- Per-node keys: one master secret, each node's key derived from it and the node's MAC.
+check "ghostwatch keygen writes a master secret, mode 0600" \
+	bash -c "'$GW' keygen --master-key '$dir/master.key' 2>/dev/null && [ \$(stat -c %a '$dir/master.key') = 600 ]"
+chmod 644 "$dir/master.key"
+ip netns exec "$ns" timeout 10 "$GW" serve --bind 127.0.0.1 --state "$dir/state" --master-key "$dir/master.key" >"$dir/open.log" 2>&1
+rc=$?
+sed 's/^/# /' "$dir/open.log"
+check "a group/world-readable master secret: serve refuses (rc $rc) and says chmod 600" \
+	bash -c "[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q 'chmod 600' '$dir/open.log'"
+chmod 600 "$dir/master.key"
+check "serve starts with per-node keys" gw_start "$ns" "$dir" --master-key "$dir/master.key"
+check "its log says per-node keys" grep -q "per-node keys" "$dir/serve.log"
+quiet() { "$@" >/dev/null; }
+check "20 nodes, each signing with its own key: every report acked" \
+	quiet gw_loadgen "$ns" --master-key "$dir/master.key" --nodes 20 --first 200
+b0=$(gw_metric "$dir" ghostwatch_datagrams_total >/dev/null; reject bad_hmac)
+gw_loadgen "$ns" --master-key "$dir/master.key" --bad cross --count 50 --first 300 >/dev/null
+gw_metric "$dir" ghostwatch_datagrams_total >/dev/null
+check "50 reports for nodes 300-349 signed with node 350's key: all bad_hmac ($(($(reject bad_hmac) - b0)))" \
+	test $(($(reject bad_hmac) - b0)) = 50
+gw_loadgen "$ns" --key "$dir/key" --nodes 1 --first 400 --stages boot >/dev/null
+check "the old cluster key no longer signs for anyone (6 sends, 6 more bad_hmac)" \
+	test $(($(gw_metric "$dir" 'ghostwatch_rejected_total{reason="bad_hmac"}') - b0)) = 56
+check "status: the 20 keyed nodes up, none of the forged ones" python3 -c "
+import json, subprocess; j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state', '$dir/state']))
+ids = {int(x['node'].replace(':', '')[-4:], 16) for x in j['nodes']}
+assert set(range(200, 220)) <= ids, ids
+assert not ids & set(range(300, 351)) and 400 not in ids, sorted(ids)"
+check "ghostwatch node-key prints the key the node must hold (64 hex digits, one per MAC)" bash -c "
+a=\$('$GW' node-key 02:67:00:00:00:c8 --master-key '$dir/master.key') &&
+b=\$('$GW' node-key 02:67:00:00:00:c9 --master-key '$dir/master.key') &&
+[[ \$a =~ ^[0-9a-f]{64}\$ ]] && [ \"\$a\" != \"\$b\" ]"
 check "ghostwatch still running, no sanitizer report" bash -c "kill -0 $GW_PID && ! grep -q 'Sanitizer' '$dir/serve.log' '$dir/serve.all.log'"
 tap_done

@@ -3,6 +3,7 @@
  * the outputs (hostfile, JSON, SVG) on a known table. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <openssl/evp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include "../../netboot/ghostwatch/gw_hmac.h"
 #include "../../netboot/ghostwatch/hostfile.h"
+#include "../../netboot/ghostwatch/node_key.h"
 #include "../../netboot/ghostwatch/nodes.h"
 #include "../../netboot/ghostwatch/persist.h"
 #include "../../netboot/ghostwatch/ratelimit.h"
@@ -95,6 +97,116 @@ static void test_hmac_known_answer(void **state)
 	assert_non_null(h);
 	assert_int_equal(gw_hmac_compute(h, (const uint8_t *)"x", 1, tag), 0);
 	gw_hmac_free(h);
+}
+
+/* The precomputed-state HMAC against OpenSSL's own, every message length across 4 blocks. */
+static void test_hmac_matches_openssl(void **state)
+{
+	(void)state;
+	uint8_t key[64], data[300], tag[32], want[32];
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	for (size_t keylen = 0; keylen <= 64; keylen += 16) {
+		for (unsigned i = 0; i < keylen; i++)
+			key[i] = (uint8_t)(0xa0 + i);
+		struct gw_hmac *h = gw_hmac_new(key, keylen);
+		assert_non_null(h);
+		for (size_t len = 0; len <= sizeof(data); len++) {
+			size_t wl = 0;
+			assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, keylen ? key : (uint8_t *)"",
+						  keylen, data, len, want, sizeof(want), &wl));
+			assert_int_equal(gw_hmac_compute(h, data, len, tag), 0);
+			assert_memory_equal(tag, want, 32);
+		}
+		gw_hmac_free(h);
+	}
+}
+
+/* Per-node keys: HKDF-SHA256 as OpenSSL's CLI computes it (openssl kdf -kdfopt ... HKDF), the
+ * hot path's two-step derivation equal to it, and a tag for node B made with node A's key
+ * refused by validate and counted. */
+static void test_node_keys(void **state)
+{
+	(void)state;
+	uint8_t secret[32], key[32], other[32];
+	for (unsigned i = 0; i < 32; i++)
+		secret[i] = (uint8_t)i;
+	static const uint8_t mac_a[6] = { 0x02, 0x67, 0, 0, 0, 0x2a }, mac_b[6] = { 0x02, 0x67, 0, 0, 0, 0x2b };
+	static const uint8_t want[32] = {
+		0xfc, 0xba, 0xd1, 0xc3, 0x74, 0x78, 0x07, 0xa6, 0xf8, 0xc6, 0x1e, 0x9a, 0x43, 0x8e, 0xb4, 0xa6,
+		0xc1, 0xce, 0x02, 0x21, 0x59, 0x29, 0x1a, 0xac, 0xc2, 0x0b, 0xe1, 0x38, 0x0f, 0x87, 0xb6, 0xfc,
+	};
+	assert_int_equal(node_key_derive(secret, sizeof(secret), mac_a, key), 0);
+	assert_memory_equal(key, want, 32);
+	assert_int_equal(node_key_derive(secret, sizeof(secret), mac_b, other), 0);
+	assert_memory_not_equal(key, other, 32);
+
+	/* A cache of one set of 4 ways and 10 nodes coming round: evictions never change a tag. */
+	struct gw_hmac *per_node = gw_hmac_new_per_node(secret, sizeof(secret), 1);
+	assert_non_null(per_node);
+	uint8_t buf[REPORT_WIRE_MAX], tag[32];
+	for (unsigned round = 0; round < 3; round++)
+		for (unsigned n = 0; n < 10; n++) {
+			struct report_msg m = report(n, 100, 1 + round, REPORT_STAGE_BOOT);
+			int len = report_wire_encode(&m, buf, sizeof(buf), gw_hmac_compute, per_node);
+			assert_true(len > 0);
+			assert_int_equal(node_key_derive(secret, sizeof(secret), m.node, key), 0);
+			struct gw_hmac *single = gw_hmac_new(key, sizeof(key));
+			assert_int_equal(gw_hmac_compute(single, buf, (size_t)len - 32, tag), 0);
+			assert_memory_equal(tag, buf + len - 32, 32);
+			gw_hmac_free(single);
+		}
+	assert_true(gw_hmac_derivations(per_node) > 10); /* it did evict */
+	/* Too short to name a node: refused, not read past. */
+	assert_int_equal(gw_hmac_compute(per_node, buf, 9, tag), -EINVAL);
+
+	/* Node 0x2b's report signed with node 0x2a's key: bad_hmac, no record. */
+	struct nodes *t = nodes_new(8);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = per_node, .nodes = t };
+	assert_int_equal(node_key_derive(secret, sizeof(secret), mac_a, key), 0);
+	struct gw_hmac *a = gw_hmac_new(key, sizeof(key));
+	struct report_msg m = report(0, 7, 1, REPORT_STAGE_BOOT), d;
+	memcpy(m.node, mac_b, 6);
+	int len = report_wire_encode(&m, buf, sizeof(buf), gw_hmac_compute, a);
+	struct node *node;
+	assert_int_equal(validate_datagram(&v, buf, (size_t)len, 0, &d, &node), REPORT_REJECT_BAD_HMAC);
+	assert_int_equal(v.rejected[REPORT_REJECT_BAD_HMAC], 1);
+	assert_int_equal(nodes_count(t), 0);
+	/* Node 0x2a's own report with its key: accepted. */
+	memcpy(m.node, mac_a, 6);
+	len = report_wire_encode(&m, buf, sizeof(buf), gw_hmac_compute, a);
+	assert_int_equal(validate_datagram(&v, buf, (size_t)len, 0, &d, &node), REPORT_OK);
+	gw_hmac_free(a);
+	nodes_free(t);
+	gw_hmac_free(per_node);
+}
+
+/* The master secret: created 0600 and never over a file; refused when others may read it. */
+static void test_master_secret_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ghostwatch-master-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/master.key", dir);
+	mode_t old = umask(0);
+	assert_int_equal(node_key_create_master(path), 0);
+	umask(old);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(node_key_create_master(path), -EEXIST);
+	uint8_t secret[REPORT_KEY_MAX];
+	assert_int_equal(node_key_load_master(path, secret), NODE_KEY_MASTER_LEN);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(node_key_load_master(path, secret), -EPERM);
+	assert_int_equal(chmod(path, 0604), 0);
+	assert_int_equal(node_key_load_master(path, secret), -EPERM);
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(node_key_load_master(path, secret), NODE_KEY_MASTER_LEN);
+	assert_int_equal(node_key_load_master(dir, secret), -EPERM); /* not a regular file */
+	unlink(path);
+	assert_int_equal(node_key_load_master(path, secret), -ENOENT);
+	rmdir(dir);
 }
 
 static void test_table_grows_and_finds(void **state)
@@ -577,6 +689,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmac_known_answer),
+		cmocka_unit_test(test_hmac_matches_openssl),
+		cmocka_unit_test(test_node_keys),
+		cmocka_unit_test(test_master_secret_file),
 		cmocka_unit_test(test_guardian_restores),
 		cmocka_unit_test(test_persist_guardian_and_v1_snapshot),
 		cmocka_unit_test(test_table_grows_and_finds),
