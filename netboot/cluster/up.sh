@@ -15,6 +15,9 @@
 # virtio-net-pci; e1000e is an Intel 82574L, which the image's e1000e part drives).
 # --firmware uefi: the workers boot OVMF (Debian package ovmf) instead of SeaBIOS: the NIC's
 # EFI iPXE ROM, and the kernel's EFI stub loading the initrd= files from iPXE.
+# --worker-args ARGS: more parameters on the demo's command line (e.g. the BusyBox root's
+# worker.keyscan). The demo cluster has per-node keys: a master secret made once in
+# <out>/master.key (ghostwatch keygen), each node's key in its own initrd archive.
 set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -25,6 +28,7 @@ top=$(pwd)
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
 once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian nics=virtio-net-pci firmware=bios
+worker_args=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
@@ -35,7 +39,8 @@ while [ $# -gt 0 ]; do
 	--root) root=$2; shift ;;
 	--nic) nics=$2; shift ;;
 	--firmware) firmware=$2; shift ;;
-	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [--firmware bios|uefi] [CLUSTER_FILE]" >&2; exit 2 ;;
+	--worker-args) worker_args=$2; shift ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [--firmware bios|uefi] [--worker-args ARGS] [CLUSTER_FILE]" >&2; exit 2 ;;
 	*) file=$1 ;;
 	esac
 	shift
@@ -65,6 +70,7 @@ if [ -z "$file" ]; then
 	*) echo "cluster: --root is busybox or debian" >&2; exit 2 ;;
 	esac
 	file=$demo/demo.cluster
+	[ -f "$out/master.key" ] || build/ghostwatch keygen --master-key "$out/master.key" || exit 1
 	{
 		echo "# The demo cluster of \`make cluster\` (written by netboot/cluster/up.sh)."
 		echo "name        demo"
@@ -83,7 +89,8 @@ if [ -z "$file" ]; then
 		echo "overlay     tmpfs"
 		echo "heartbeat   5"
 		echo "console     ttyS0"
-		echo "cmdline     panic=5 $extra"
+		echo "cmdline     panic=5 $extra${worker_args:+ $worker_args}"
+		echo "master-key  $out/master.key"
 		for i in $(seq 1 "$workers"); do
 			echo "node        w$i 52:54:00:67:62:0$i 10.67.0.1$i"
 		done
@@ -140,8 +147,10 @@ gw=
 if [ -x build/ghostwatch ]; then
 	gw=build/ghostwatch
 	# A cluster file without a key asks for unauthenticated reports: say so (serve fails closed).
+	# With master-key: per-node keys, derived by ghostwatch as by the generator.
 	gw_key=(--insecure)
 	[ -z "$CL_KEY" ] || gw_key=(--key "$CL_KEY")
+	[ -z "$CL_MASTER_KEY" ] || gw_key=(--master-key "$CL_MASTER_KEY")
 	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state "$dir/state/ghostwatch" \
 		"${gw_key[@]}" >"$dir/ghostwatch.log" 2>&1 &
 	gw_pid=$!
