@@ -83,9 +83,10 @@ if [ -n "$CL_MASTER_KEY" ]; then
 	for i in "${!CL_NODE_NAME[@]}"; do
 		node_key_archive "${CL_NODE_MAC[$i]}" "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" ||
 			{ echo "$0: cannot write the key archive of ${CL_NODE_NAME[$i]}" >&2; exit 1; }
-		# Read by the TFTP server, which drops to the dnsmasq user; nobody else on the master.
-		if getent group dnsmasq >/dev/null; then
-			chgrp dnsmasq "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" && chmod 0640 "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img"
+		# Read by the TFTP server only: dnsmasq serves a file as root only when it is world-
+		# readable, so it must run as its own user (Debian's dnsmasq does), who owns the key.
+		if getent passwd dnsmasq >/dev/null; then
+			chown dnsmasq "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" && chmod 0400 "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img"
 		fi
 	done
 fi

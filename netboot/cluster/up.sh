@@ -122,7 +122,14 @@ done
 say "master: namespace $ns, bridge $br $CL_MASTER/$CL_PREFIX, ${#CL_NODE_NAME[@]} taps"
 
 : >"$dir/dnsmasq.log"
-ip netns exec "$ns" dnsmasq -k -C "$dir/gen/dnsmasq.conf" --pid-file= --user=root \
+# As its own user when there is one (Debian's): it then serves the per-node key archives that
+# user alone can read (dnsmasq running as root serves only world-readable files).
+dns_user=root
+if getent passwd dnsmasq >/dev/null; then
+	dns_user=dnsmasq
+	touch "$dir/state/dnsmasq.leases" && chown dnsmasq "$dir/dnsmasq.log" "$dir/state/dnsmasq.leases" "$dir/state"
+fi
+ip netns exec "$ns" dnsmasq -k -C "$dir/gen/dnsmasq.conf" --pid-file= --user="$dns_user" \
 	--log-facility="$dir/dnsmasq.log" --log-dhcp &
 dnsmasq_pid=$!
 track_pid "$dnsmasq_pid"

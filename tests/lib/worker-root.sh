@@ -15,7 +15,8 @@
 #   worker.flush=IF        flushes IF's addresses and takes it down (what ifupdown does)
 #   worker.ps              prints WORKER-PS with every process's command line
 #   worker.keyscan         as uid 65534, prints every /proc/*/cmdline, environ and readable file
-#                          under /run (WORKER-NONROOT-*), and the sha256 of the key root keeps
+#                          under /run below 32 KiB (the shutdown program's copy of ghostinit is
+#                          not text) (WORKER-NONROOT-*), and the sha256 of the key root keeps
 #   worker.end=ghostinit   powers off through `/run/initramfs/shutdown shutdown poweroff`
 # and prints, one per line: WORKER-INIT-REACHED pid=<pid>, WORKER-ARGS, WORKER-ROOT (the mount
 # of /), WORKER-HOSTNAME, WORKER-MACHINE-ID, WORKER-NFS4-ID, WORKER-SHUTDOWN-COPY, WORKER-WROTE, WORKER-DONE.
@@ -71,7 +72,7 @@ for arg in $(cat /proc/cmdline); do
 			for f in /proc/cmdline /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do
 				[ -r "$f" ] && echo "WORKER-NONROOT-PROC $f: $(tr "\0" " " <"$f" 2>/dev/null)"
 			done
-			find /run -type f 2>/dev/null | while read -r f; do
+			find /run -type f -size -32k 2>/dev/null | while read -r f; do
 				[ -r "$f" ] && cat "$f" 2>/dev/null | sed "s|^|WORKER-NONROOT-RUN $f: |"
 			done
 			echo "WORKER-NONROOT-DONE"' ;;
