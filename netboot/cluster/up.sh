@@ -278,13 +278,10 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	gw_status
 	ssh_opts="-i $out/ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=60 -o BatchMode=yes"
 	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
-		# ghostwatch names the nodes as they named themselves; the master has no DNS for them:
-		# the hostfile gets their addresses from the cluster file.
+		# ghostwatch's hostfile names each node by the address its reports came from (the
+		# names the nodes chose are comments): mpirun uses it as it is.
 		"$gw" hostfile --state "$dir/state/ghostwatch" >"$dir/hostfile.names"
 		cp "$dir/hostfile.names" "$dir/hostfile"
-		for i in "${!CL_NODE_NAME[@]}"; do
-			sed -i "s/^${CL_NODE_NAME[$i]} /${CL_NODE_IP[$i]} /" "$dir/hostfile"
-		done
 		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
 		# What each node is: its own name and machine-id over one shared read-only root.
 		for i in "${!CL_NODE_NAME[@]}"; do

@@ -67,10 +67,11 @@ for n in nodes:
 PY
 
 "$GW" hostfile --state "$dir/state" >"$dir/hostfile"
-check "hostfile: the 240 nodes up, 'simNNNNN slots=<cores>', sorted" python3 - "$dir/hostfile" <<'PY'
+check "hostfile: the 240 nodes up, '<source address> slots=<cores> # simNNNNN', sorted" python3 - "$dir/hostfile" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
-want = ["sim%05u slots=%u" % (i, 4 + i % 4 * 4) for i in range(300) if i % 25 and not 100 <= i < 150]
+want = ["127.0.%u.%u slots=%u # sim%05u" % ((i + 1) >> 8, (i + 1) & 255, 4 + i % 4 * 4, i)
+        for i in range(300) if i % 25 and not 100 <= i < 150]
 assert lines == want, (len(lines), lines[:3], want[:3])
 PY
 

@@ -78,13 +78,14 @@ for k in "${!names[@]}"; do
 done
 "$GW" hostfile --state "$dir/state" >"$dir/hostfile"
 sed 's/^/# hostfile: /' "$dir/hostfile"
-check "hostfile: every line is '<RFC 1123 name or IPv4> slots=N'" \
-	bash -c "! grep -qvE '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])? slots=[0-9]+\$' '$dir/hostfile'"
-check "hostfile: the valid name is kept" grep -qx "good-name slots=[0-9]*" "$dir/hostfile"
-check "hostfile: the 5 bad names became their source addresses 127.0.0.101-105" \
-	test "$(grep -cE '^127\.0\.0\.10[1-5] slots=' "$dir/hostfile")" = 5
-check "hostfile: no word of a bad name (n2..n6, #, slots=99), two words a line" \
-	bash -c "! grep -qE '#|n[2-6]|slots=99' '$dir/hostfile' && [ -z \"\$(awk 'NF != 2' '$dir/hostfile')\" ]"
+check "hostfile: every line is '<IPv4> slots=N', then at most '# <RFC 1123 name>'" \
+	bash -c "! grep -qvE '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ slots=[0-9]+( # [A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)?\$' '$dir/hostfile'"
+check "hostfile: the node with a valid name: its source address, the name as a comment" \
+	grep -qx "127\.0\.0\.106 slots=[0-9]* # good-name" "$dir/hostfile"
+check "hostfile: the 5 bad names: their source addresses 127.0.0.101-105, no comment" \
+	test "$(grep -cE '^127\.0\.0\.10[1-5] slots=[0-9]+$' "$dir/hostfile")" = 5
+check "hostfile: no word of a bad name (n2..n6, slots=99)" \
+	bash -c "! grep -qE 'n[2-6]|slots=99' '$dir/hostfile'"
 check "status --json: bad names empty, every ip the source address, no claimed 10.0.0.x" python3 -c "
 import json, subprocess; j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state', '$dir/state']))
 for x in j['nodes']:

@@ -569,11 +569,12 @@ static void test_outputs(void **state)
 	(void)state;
 	struct nodes *t = sample_table();
 	char *hosts = capture(hostfile_fn, t);
-	/* Up nodes only, sorted; no valid hostname: the address the reports came from (not the
-	 * one claimed); no cores: the threads. */
-	assert_string_equal(hosts, "10.0.0.2 slots=16\n10.0.0.3 slots=24\n10.0.0.4 slots=32\n"
-				   "10.0.0.5 slots=40\n10.0.0.6 slots=48\n10.0.0.7 slots=56\n"
-				   "alpha slots=8\nzeta slots=4\n");
+	/* Up nodes only, sorted by address; the host is the address the reports came from (not
+	 * the one claimed, not the name); a valid name is a comment, others none; no cores: the
+	 * threads. */
+	assert_string_equal(hosts, "10.0.0.0 slots=4 # zeta\n10.0.0.1 slots=8 # alpha\n"
+				   "10.0.0.2 slots=16\n10.0.0.3 slots=24\n10.0.0.4 slots=32\n"
+				   "10.0.0.5 slots=40\n10.0.0.6 slots=48\n10.0.0.7 slots=56\n");
 	free(hosts);
 	char *json = capture(json_fn, t);
 	assert_non_null(strstr(json, "\"hostname\":\"mid\\\"<&>\""));
