@@ -6,7 +6,7 @@
 # network tests run build/host/ghostwatch (ASan/UBSan) so that bad input is also a memory test.
 GW_DIR     := netboot/ghostwatch
 GW_SRCS    := $(sort $(wildcard $(GW_DIR)/*.c))
-GW_AGENT   := agent/report/report_wire agent/lib/hex
+GW_AGENT   := agent/report/report_wire agent/lib/hex agent/lib/hostname
 GW_HDRS    := $(wildcard $(GW_DIR)/*.h) $(addsuffix .h,$(GW_AGENT)) agent/lib/be.h
 GW_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Iagent -I$(GW_DIR)
 GW_LIBS    := -lcrypto

@@ -345,18 +345,27 @@ bad:
 	warn(w, "%s='%s' is not <ipv4>[:<port>], ignored", k, shown(v, buf, sizeof(buf)));
 }
 
+/* A value that is not a key may still be most of one (a typo): it is never echoed, neither on
+ * the console nor in the warnings reported to the master. */
 static void param_key(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
 {
-	char buf[48];
 	if (!need_value(k, v, w))
 		return;
 	uint8_t key[REPORT_KEY_MAX];
 	if (v[0] != '/') {
-		if (report_wire_parse_key(v, strlen(v), key) < 0) { /* the rule ghostwatch keeps too */
-			warn(w, "%s='%s' is neither a file path nor 32-128 hex digits, ignored", k,
-			     shown(v, buf, sizeof(buf)));
+		int len = report_wire_parse_key(v, strlen(v), key); /* the rule ghostwatch keeps too */
+		memset(key, 0, sizeof(key));
+		if (len < 0) {
+			warn(w, "%s= (%zu characters, not shown) is neither a file path nor 32-128 hex "
+				"digits, ignored", k, strlen(v));
 			return;
 		}
+		if (strlen(v) >= sizeof(c->key)) {
+			warn(w, "%s= (%zu characters, not shown) is too long, ignored", k, strlen(v));
+			return;
+		}
+		warn(w, "%s=<hex>: every local user can read the key in /proc/cmdline; prefer the "
+			"per-node key file (docs/protocol.md)", k);
 	}
 	copy_string(c->key, sizeof(c->key), k, v, w);
 }

@@ -7,6 +7,6 @@
 /* Reads the lease the network stage wrote (/run/ghostboot/net.env), writes the drop-ins under
  * /run and starts the guardian from the copy of ghostinit in /run/initramfs. Problems are
  * warnings: the boot goes on without the protection. */
-void boot_link_protect(const char *key); /* key: ghost.key=, for the guardian's reports */
+void boot_link_protect(void); /* the guardian signs its reports with the key the boot kept */
 
 #endif

@@ -202,7 +202,7 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
 
 	struct guardian_report rep;
-	guardian_report_init(&rep, cfg->run_fd, cfg->key);
+	guardian_report_init(&rep, cfg->run_fd);
 	struct rtnl_watch w = { .ifindex = ifindex, .addr = cfg->addr, .gateway = cfg->gateway };
 	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN] = "none";
 	inet_ntop(AF_INET, &cfg->addr, a, sizeof(a));
@@ -284,8 +284,6 @@ int guardian_spawn(const char *exe, const struct guardian_config *cfg)
 		int n = 7;
 		if (run_fd >= 0)
 			argv[n++] = "--run-fd", argv[n++] = runfd;
-		if (cfg->key[0])
-			argv[n++] = "--key", argv[n++] = (char *)cfg->key;
 		if (cfg->gateway)
 			argv[n++] = "--gateway", argv[n++] = gw;
 		argv[n] = NULL;

@@ -30,7 +30,8 @@ int guardian_request_arm(const char *pidfile, uint32_t timeout_s);
 
 /* For the boot, before switch_root: forks and execs exe (the copy of ghostinit in
  * /run/initramfs) as the resident guardian of cfg, handing it /run as an open directory
- * (switch_root moves /run away from under it) and cfg->key. Returns its pid or -errno. */
+ * (switch_root moves /run away from under it; the report key is read there, never passed in
+ * argv). Returns its pid or -errno. */
 int guardian_spawn(const char *exe, const struct guardian_config *cfg);
 
 #endif

@@ -73,13 +73,11 @@ int guardian_cmd_main(int argc, char *const argv[])
 			run_ms = strtoull(val, NULL, 10);
 		else if (!bad && !strcmp(opt, "--run-fd"))
 			cfg.run_fd = (int)strtol(val, NULL, 10);
-		else if (!bad && !strcmp(opt, "--key") && strlen(val) < sizeof(cfg.key))
-			strcpy(cfg.key, val);
 		else
 			bad = 1;
 		if (bad) {
 			fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n"
-					"                         [--run-fd FD] [--key SPEC]\n"
+					"                         [--run-fd FD]\n"
 					"bad or missing value at '%s'\n", opt);
 			return 2;
 		}

@@ -12,7 +12,6 @@ struct guardian_config {
 	uint32_t gateway; /* network byte order; 0: no default route to guard */
 	uint32_t watchdog_s; /* timeout armed on SIGUSR1; 0: the default (ghost.shutdown_timeout + 10 s) */
 	int run_fd;          /* /run opened before switch_root, for reports; -1: none */
-	char key[128];       /* ghost.key= of the boot, for its own reports */
 };
 
 #endif

@@ -14,15 +14,14 @@
 #include "lib/log.h"
 #include "lib/small_file.h"
 #include "report/report.h"
+#include "report/report_key.h"
 
 #define STATE_NAME "report"
 
-void guardian_report_init(struct guardian_report *g, int run_fd, const char *key)
+void guardian_report_init(struct guardian_report *g, int run_fd)
 {
 	memset(g, 0, sizeof(*g));
-	g->run_dir = run_fd;
 	g->state_dir = run_fd < 0 ? -1 : openat(run_fd, "ghostboot", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	snprintf(g->key, sizeof(g->key), "%s", key ? key : "");
 }
 
 void guardian_report_note(struct guardian_report *g, const char *ifname, const char *what, const char *how,
@@ -56,22 +55,13 @@ static int hand_over(const struct guardian_report *g, int daemon_pid)
 	return err;
 }
 
-/* ghost.key=/path names a file of the image, kept under /run/initramfs by the boot. */
+/* The key the boot kept beside the report state (0600), whatever its source: the guardian's
+ * argv, which every user can read in /proc, never carries it. No file: the boot had no key. */
 static int load_key(const struct guardian_report *g, struct report_setup *s)
 {
-	if (!g->key[0])
-		return 0;
-	char text[2 * REPORT_KEY_MAX + 64] = "";
-	if (g->key[0] == '/') {
-		char path[sizeof(g->key) + 16];
-		snprintf(path, sizeof(path), "initramfs%s", g->key);
-		ssize_t n = small_file_read_at(g->run_dir, path, text, sizeof(text));
-		if (n <= 0)
-			return n < 0 ? (int)n : -EINVAL;
-	} else {
-		snprintf(text, sizeof(text), "%s", g->key);
-	}
-	s->keylen = report_load_key(text, s->key);
+	s->keylen = report_key_kept_at(g->state_dir, REPORT_KEY_KEPT_NAME, s->key);
+	if (s->keylen == -ENOENT)
+		s->keylen = 0;
 	return s->keylen < 0 ? s->keylen : 0;
 }
 

@@ -20,9 +20,8 @@
 #define GUARDIAN_REPORT_TRIES 5 /* a report that cannot go out is tried again each second */
 
 struct guardian_report {
-	int state_dir;  /* /run/ghostboot (through /run opened before switch_root); -1: off */
-	int run_dir;    /* /run: the key file is under initramfs/ */
-	char key[128];  /* ghost.key= as the boot had it */
+	int state_dir;  /* /run/ghostboot (through /run opened before switch_root); -1: off;
+			 * the boot's key is kept there (report_key.h), never passed in argv */
 	unsigned restores;
 	char text[REPORT_TEXT_MAX + 1]; /* the report to send */
 	bool pending;
@@ -31,7 +30,7 @@ struct guardian_report {
 };
 
 /* run_fd: /run, opened by the boot before switch_root (-1: no reporting). */
-void guardian_report_init(struct guardian_report *g, int run_fd, const char *key);
+void guardian_report_init(struct guardian_report *g, int run_fd);
 
 /* Counts one restore and makes the text: "<restores> restored: <ifname> lost<what> (<how>) <ms> ms". */
 void guardian_report_note(struct guardian_report *g, const char *ifname, const char *what, const char *how,

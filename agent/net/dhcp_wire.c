@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/be.h"
+#include "lib/hostname.h"
 
 #define OP_BOOTREQUEST 1
 #define OP_BOOTREPLY 2
@@ -207,6 +208,8 @@ static int take_option(struct dhcp_msg *msg, uint8_t code, const uint8_t *p, siz
 		break;
 	case OPT_HOSTNAME:
 		take_string(msg->hostname, p, n);
+		if (!hostname_valid(msg->hostname))
+			msg->hostname[0] = '\0'; /* "n2 slots=4" would be set, reported, written */
 		break;
 	case OPT_DOMAIN:
 		take_string(msg->domain, p, n);

@@ -31,6 +31,10 @@ void boot_report_start(const struct boot_config *cfg, const struct net_lease *ne
 		log_warn("reports to the master are off: %s", err == -EDESTADDRREQ ? "no master known" : strerror(-err));
 		return;
 	}
+	err = report_keep_key();
+	if (err && err != -ENOKEY)
+		log_warn("report key not kept in /run/ghostboot: %s; the link guardian and the shutdown "
+			 "program cannot sign their reports", strerror(-err));
 	struct report_inventory inv;
 	(void)inventory_collect(net->ifname, net->addr, &inv);
 	report_set_inventory(&inv);

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "lib/hostname.h"
 #include "lib/small_file.h"
 #include "report/cpuinfo.h"
 
@@ -50,7 +51,8 @@ int inventory_collect(const char *ifname, uint32_t ipv4, struct report_inventory
 	struct utsname u;
 	if (uname(&u) == 0) {
 		copy_text(inv->kernel, u.release);
-		if (strcmp(u.nodename, "(none)"))
+		/* Whatever set it (DHCP, ip=, the root's init), only an RFC 1123 name is reported. */
+		if (hostname_valid(u.nodename))
 			copy_text(inv->hostname, u.nodename);
 	}
 	struct cpuinfo ci;

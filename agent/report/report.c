@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "lib/clock.h"
 #include "lib/small_file.h"
 #include "report/report_hmac.h"
+#include "report/report_key.h"
 #include "report/report_state.h"
 
 #ifndef GRND_INSECURE
@@ -125,12 +127,23 @@ int report_init(const struct boot_config *cfg, const uint8_t node[REPORT_NODE_LE
 	s.master_port = cfg->master_port ? cfg->master_port : GHOST_DEFAULT_MASTER_PORT;
 	s.heartbeat_s = cfg->heartbeat_s > 0xffff ? 0xffff : (uint16_t)cfg->heartbeat_s;
 	s.budget_ms = REPORT_BUDGET_MS;
-	if (cfg->key[0]) {
-		s.keylen = report_load_key(cfg->key, s.key);
-		if (s.keylen < 0)
-			return s.keylen;
-	}
+	s.keylen = report_key_for_boot(cfg, s.key);
+	if (s.keylen < 0)
+		return s.keylen;
 	return report_open(&s);
+}
+
+int report_keep_key(void)
+{
+	if (!rs.is_open || rs.setup.keylen <= 0)
+		return -ENOKEY;
+	(void)mkdir(REPORT_KEY_KEPT_DIR, 0755);
+	int dir = open(REPORT_KEY_KEPT_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -errno;
+	int err = report_key_keep_at(dir, REPORT_KEY_KEPT_NAME, rs.setup.key, rs.setup.keylen);
+	close(dir);
+	return err;
 }
 
 void report_set_inventory(const struct report_inventory *inv)
@@ -363,11 +376,15 @@ int report_resume(const char *path, const struct boot_config *cfg, int *daemon_p
 	int err = report_load_state(path, &s, daemon_pid);
 	if (err)
 		return err;
-	if (cfg->key[0]) {
-		s.keylen = report_load_key(cfg->key, s.key);
-		if (s.keylen < 0)
-			return s.keylen;
-	}
+	/* The key the boot kept (whatever its source), else ghost.key= as the command line has it. */
+	int dir = open(REPORT_KEY_KEPT_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	s.keylen = dir < 0 ? -errno : report_key_kept_at(dir, REPORT_KEY_KEPT_NAME, s.key);
+	if (dir >= 0)
+		close(dir);
+	if (s.keylen == -ENOENT)
+		s.keylen = cfg->key[0] ? report_load_key(cfg->key, s.key) : 0;
+	if (s.keylen < 0)
+		return s.keylen;
 	return report_open(&s);
 }
 

@@ -46,13 +46,16 @@ struct report_stats {
 	uint32_t waited_ms;   /* budget spent */
 };
 
-/* Loads the key named by cfg->key (a file in the image, or hex), opens the kernel HMAC and
+/* Loads the boot's key (report_key.h: ghost.key=, else the boot loader's per-node file), opens the kernel HMAC and
  * the socket, and draws a boot id. The master is ghost.master= (cfg->master_ip/port), else
  * dhcp_server (network order; the documented default), on cfg->master_port. Returns 0 or
  * -errno (reporting then stays off): -EDESTADDRREQ no master at all, -EINVAL bad key,
  * -EAFNOSUPPORT/-ENOENT no AF_ALG hmac(sha256), or a socket error. */
 int report_init(const struct boot_config *cfg, const uint8_t node[REPORT_NODE_LEN],
 		uint32_t dhcp_server);
+/* Keeps the key report_init loaded in /run/ghostboot/node.key (0600) for the boot-link
+ * guardian and the shutdown program. 0 or -errno (-ENOKEY: no key, nothing kept). */
+int report_keep_key(void);
 /* The same from an explicit setup (tests, the shutdown program continuing a boot). */
 int report_open(const struct report_setup *setup);
 /* Reads a key: "/path" (a file holding hex) or hex text. Returns its length or -errno. */
@@ -74,7 +77,7 @@ int report_guardian(const char *text);
 #define REPORT_STATE_PATH "/run/ghostboot/report"
 int report_save_at(int dirfd, const char *name, int daemon_pid);
 /* Reads such a file and opens reporting to continue that boot (same boot id, next sequence),
- * with cfg's key and a fresh REPORT_BUDGET_MS. *daemon_pid gets the saved pid (0: none).
+ * with the key the boot kept (report_keep_key; else cfg's ghost.key=) and a fresh REPORT_BUDGET_MS. *daemon_pid gets the saved pid (0: none).
  * 0 or -errno (-ENOENT: nobody reported in this boot). */
 int report_resume(const char *path, const struct boot_config *cfg, int *daemon_pid);
 /* Its first half: parses the file into a setup (no key, kernel HMAC) without opening. */

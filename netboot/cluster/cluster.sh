@@ -4,7 +4,8 @@
 # On success these are set (paths made absolute, relative ones taken from the file's folder):
 #   CL_FILE CL_NAME CL_SUBNET CL_PREFIX CL_NETMASK CL_MASTER CL_RANGE_START CL_RANGE_END
 #   CL_LEASE CL_KERNEL CL_INITRAMFS CL_ROOT CL_NFS_VERSION CL_NFS_OPTIONS CL_BOOT CL_OVERLAY
-#   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE CL_RA_PREFIX
+#   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_KEY CL_MASTER_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE
+#   CL_RA_PREFIX
 #   CL_NODE_NAME[] CL_NODE_MAC[] CL_NODE_IP[] (IP empty: the node takes one from dhcp-range)
 # shellcheck shell=bash disable=SC2034 # the CL_* are read by the scripts that source this file
 
@@ -45,7 +46,7 @@ cluster_load() {
 	dir=$(cd "$(dirname "$file")" && pwd)
 	CL_NAME=cluster CL_SUBNET= CL_PREFIX= CL_NETMASK= CL_MASTER= CL_RANGE_START= CL_RANGE_END=
 	CL_LEASE=1h CL_KERNEL= CL_INITRAMFS= CL_ROOT= CL_NFS_VERSION=4.2 CL_NFS_OPTIONS= CL_BOOT=ipxe
-	CL_OVERLAY=tmpfs CL_RESET=pci CL_HEARTBEAT= CL_REPORT_PORT=7468 CL_KEY= CL_CMDLINE= CL_CONSOLE=
+	CL_OVERLAY=tmpfs CL_RESET=pci CL_HEARTBEAT= CL_REPORT_PORT=7468 CL_KEY= CL_MASTER_KEY= CL_CMDLINE= CL_CONSOLE=
 	CL_INTERFACE= CL_RA_PREFIX=fd00:6762::
 	CL_NODE_NAME=() CL_NODE_MAC=() CL_NODE_IP=()
 	local -a node_lines=()
@@ -168,6 +169,23 @@ cluster_load() {
 			[[ $hex =~ ^[0-9a-fA-F]{32,128}$ ]] && [ $((${#hex} % 2)) -eq 0 ] ||
 				{ cl_err "key file $k does not hold 32 to 128 hex digits"; return 1; }
 			CL_KEY=$k ;;
+		master-key)
+			# Per-node keys (docs/protocol.md): each node's key derived from this secret and its
+			# MAC, delivered as a per-node initrd file, never on the command line.
+			local mk=$rest
+			[ "${mk#/}" != "$mk" ] || mk=$dir/$mk
+			if [ ! -r "$mk" ]; then
+				cl_err "master-key '$rest': cannot read $mk (ghostwatch keygen --master-key $mk makes one)"
+				return 1
+			fi
+			local mode
+			mode=$(stat -L -c %a "$mk")
+			[ $((8#$mode & 8#077)) -eq 0 ] || { cl_err "master-key $mk: mode $mode lets others read it (chmod 600 it)"; return 1; }
+			local mhex
+			mhex=$(tr -d ' \t\r\n' <"$mk")
+			[[ $mhex =~ ^[0-9a-fA-F]{32,128}$ ]] && [ $((${#mhex} % 2)) -eq 0 ] ||
+				{ cl_err "master-key file $mk does not hold 32 to 128 hex digits"; return 1; }
+			CL_MASTER_KEY=$mk ;;
 		interface)
 			[[ $rest =~ ^[A-Za-z0-9_.@-]{1,15}$ ]] || { cl_err "interface '$rest' is not a network interface name"; return 1; }
 			CL_INTERFACE=$rest ;;
@@ -237,6 +255,11 @@ cluster_load() {
 			return 1
 		fi
 	done
+	if [ -n "$CL_KEY" ] && [ -n "$CL_MASTER_KEY" ]; then
+		cl_line=${seen[master-key]}
+		cl_err "'key' and 'master-key': give one (per-node keys need no cluster key)"
+		return 1
+	fi
 	if [ "${#CL_NODE_NAME[@]}" -eq 0 ] && [ -z "$CL_RANGE_START" ]; then
 		cl_err "no node and no dhcp-range: nothing could boot"
 		return 1

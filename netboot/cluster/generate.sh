@@ -1,8 +1,9 @@
 #!/bin/bash
 # generate.sh CLUSTER_FILE OUTDIR [--state DIR]: writes the master's files for one cluster file
 # (docs/cluster-file.md): dnsmasq.conf (DHCP with fixed addresses, TFTP, PXE for BIOS and UEFI,
-# IPv6 RAs), the TFTP root (kernel, initramfs, boot.ipxe, iPXE/pxelinux loaders), exports (kernel
-# nfsd), ganesha.conf (NFS-Ganesha), cmdline (the nodes' kernel command line) and nodes.
+# IPv6 RAs), the TFTP root (kernel, initramfs, boot.ipxe, iPXE/pxelinux loaders; with master-key,
+# one key archive per node under keys/), exports (kernel nfsd), ganesha.conf (NFS-Ganesha),
+# cmdline (the nodes' kernel command line) and nodes.
 # --state DIR: where dnsmasq keeps its leases and Ganesha its recovery data (default OUTDIR/state).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,6 +54,43 @@ cp "$CL_KERNEL" "$tftp/vmlinuz" && cp "$CL_INITRAMFS" "$tftp/initramfs.img" &&
 cmdline=$(cluster_cmdline)
 echo "$cmdline" >"$out/cmdline"
 
+# Per-node keys: keys/<mac with dashes>.img, a cpio (newc) archive of one file,
+# etc/ghostboot/node.key (0600, root), which the boot loader loads beside the image and the
+# kernel unpacks into the initramfs, where ghostinit reads it (docs/protocol.md). The key is
+# `ghostwatch node-key MAC`: HKDF of the master secret and the MAC, as ghostwatch checks it.
+GHOSTWATCH=${GHOSTWATCH:-}
+if [ -z "$GHOSTWATCH" ]; then
+	if [ -x "$here/../../build/ghostwatch" ]; then GHOSTWATCH=$here/../../build/ghostwatch
+	else GHOSTWATCH=$(command -v ghostwatch); fi
+fi
+node_key_archive() {
+	local mac=$1 dest=$2 t
+	t=$(mktemp -d) || return 1
+	mkdir -p "$t/etc/ghostboot" && chmod 0755 "$t/etc" "$t/etc/ghostboot" &&
+		(umask 077 && "$GHOSTWATCH" node-key "$mac" --master-key "$CL_MASTER_KEY" >"$t/etc/ghostboot/node.key") &&
+		chmod 0600 "$t/etc/ghostboot/node.key" &&
+		touch -h -d @0 "$t/etc" "$t/etc/ghostboot" "$t/etc/ghostboot/node.key" &&
+		(umask 077 && cd "$t" && printf '%s\n' etc etc/ghostboot etc/ghostboot/node.key |
+			cpio -o -H newc -R 0:0 --reproducible --quiet >"$dest.tmp") &&
+		mv "$dest.tmp" "$dest"
+	local rc=$?
+	rm -rf "$t"
+	return $rc
+}
+if [ -n "$CL_MASTER_KEY" ]; then
+	[ -x "$GHOSTWATCH" ] || { echo "$0: master-key needs ghostwatch (make, or GHOSTWATCH=path)" >&2; exit 1; }
+	mkdir -p "$tftp/keys" && chmod 0711 "$tftp/keys" || exit 1
+	for i in "${!CL_NODE_NAME[@]}"; do
+		node_key_archive "${CL_NODE_MAC[$i]}" "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" ||
+			{ echo "$0: cannot write the key archive of ${CL_NODE_NAME[$i]}" >&2; exit 1; }
+		# Read by the TFTP server only: dnsmasq serves a file as root only when it is world-
+		# readable, so it must run as its own user (Debian's dnsmasq does), who owns the key.
+		if getent passwd dnsmasq >/dev/null; then
+			chown dnsmasq "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" && chmod 0400 "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img"
+		fi
+	done
+fi
+
 # ipxe_nic_choice MAP: iPXE lines that set gbnic to the image part (initramfs/mkimage.sh
 # --nic-parts) whose drivers claim the PCI ID of the NIC iPXE booted from, read from the NIC's
 # PCI configuration space (iPXE's pci settings); gbnic stays unset when none does. Vendor-wide
@@ -78,18 +116,27 @@ parts=$CL_INITRAMFS.nic
 	echo "#!ipxe"
 	echo "# $header"
 	echo "echo ghostboot: cluster $CL_NAME, \${netX/mac} is \${netX/ip}, booting from \${netX/next-server}"
+	gbkey=
+	if [ -n "$CL_MASTER_KEY" ]; then
+		# The node's key archive, before the kernel so that its command line can name it for
+		# the EFI stub; a node without one boots, but cannot sign its reports.
+		echo "clear gbkey ||"
+		echo "initrd --name nodekey.img keys/\${netX/mac:hexhyp}.img && set gbkey initrd=nodekey.img ||"
+		echo "isset \${gbkey} && echo ghostboot: per-node key loaded || echo ghostboot: no key for \${netX/mac}: its reports cannot be signed"
+		gbkey="\${gbkey} "
+	fi
 	if [ -f "$parts/pci.map" ]; then
 		ipxe_nic_choice "$parts/pci.map"
 		echo "isset \${gbnic} || goto whole_image"
 		echo "echo ghostboot: NIC \${gbpci}: initramfs base + \${gbnic} drivers"
-		echo "kernel vmlinuz initrd=base.img initrd=nic-\${gbnic}.img $cmdline BOOTIF=01-\${netX/mac:hexhyp}"
+		echo "kernel vmlinuz ${gbkey}initrd=base.img initrd=nic-\${gbnic}.img $cmdline BOOTIF=01-\${netX/mac:hexhyp}"
 		echo "initrd base.img"
 		echo "initrd nic-\${gbnic}.img"
 		echo "boot"
 		echo ":whole_image"
 		echo "echo ghostboot: NIC \${gbpci}: not in the image's NIC parts, the whole image"
 	fi
-	echo "kernel vmlinuz initrd=initramfs.img $cmdline BOOTIF=01-\${netX/mac:hexhyp}"
+	echo "kernel vmlinuz ${gbkey}initrd=initramfs.img $cmdline BOOTIF=01-\${netX/mac:hexhyp}"
 	echo "initrd initramfs.img"
 	echo "boot"
 } >"$tftp/boot.ipxe"
@@ -120,6 +167,14 @@ LABEL ghostboot
   APPEND $cmdline
   IPAPPEND 2
 EOF
+	# Per-node keys: each node's own config (pxelinux tries 01-<mac> first) adds its archive.
+	if [ -n "$CL_MASTER_KEY" ]; then
+		for i in "${!CL_NODE_NAME[@]}"; do
+			m=${CL_NODE_MAC[$i]//:/-}
+			sed "s|^  INITRD initramfs.img\$|  INITRD initramfs.img,keys/$m.img|" "$tftp/pxelinux.cfg/default" \
+				>"$tftp/pxelinux.cfg/01-$m" || exit 1
+		done
+	fi
 fi
 
 {

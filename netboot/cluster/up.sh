@@ -15,6 +15,9 @@
 # virtio-net-pci; e1000e is an Intel 82574L, which the image's e1000e part drives).
 # --firmware uefi: the workers boot OVMF (Debian package ovmf) instead of SeaBIOS: the NIC's
 # EFI iPXE ROM, and the kernel's EFI stub loading the initrd= files from iPXE.
+# --worker-args ARGS: more parameters on the demo's command line (e.g. the BusyBox root's
+# worker.keyscan). The demo cluster has per-node keys: a master secret made once in
+# <out>/master.key (ghostwatch keygen), each node's key in its own initrd archive.
 set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -26,6 +29,7 @@ top=$(pwd)
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
 once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian nics=virtio-net-pci firmware=bios
+worker_args=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--once) once=1 ;;
@@ -36,7 +40,8 @@ while [ $# -gt 0 ]; do
 	--root) root=$2; shift ;;
 	--nic) nics=$2; shift ;;
 	--firmware) firmware=$2; shift ;;
-	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [--firmware bios|uefi] [CLUSTER_FILE]" >&2; exit 2 ;;
+	--worker-args) worker_args=$2; shift ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [--firmware bios|uefi] [--worker-args ARGS] [CLUSTER_FILE]" >&2; exit 2 ;;
 	*) file=$1 ;;
 	esac
 	shift
@@ -66,6 +71,7 @@ if [ -z "$file" ]; then
 	*) echo "cluster: --root is busybox or debian" >&2; exit 2 ;;
 	esac
 	file=$demo/demo.cluster
+	[ -f "$out/master.key" ] || build/ghostwatch keygen --master-key "$out/master.key" || exit 1
 	{
 		echo "# The demo cluster of \`make cluster\` (written by netboot/cluster/up.sh)."
 		echo "name        demo"
@@ -84,7 +90,8 @@ if [ -z "$file" ]; then
 		echo "overlay     tmpfs"
 		echo "heartbeat   5"
 		echo "console     ttyS0"
-		echo "cmdline     panic=5 $extra"
+		echo "cmdline     panic=5 $extra${worker_args:+ $worker_args}"
+		echo "master-key  $out/master.key"
 		for i in $(seq 1 "$workers"); do
 			echo "node        w$i 52:54:00:67:62:0$i 10.67.0.1$i"
 		done
@@ -116,7 +123,14 @@ done
 say "master: namespace $ns, bridge $br $CL_MASTER/$CL_PREFIX, ${#CL_NODE_NAME[@]} taps"
 
 : >"$dir/dnsmasq.log"
-ip netns exec "$ns" dnsmasq -k -C "$dir/gen/dnsmasq.conf" --pid-file= --user=root \
+# As its own user when there is one (Debian's): it then serves the per-node key archives that
+# user alone can read (dnsmasq running as root serves only world-readable files).
+dns_user=root
+if getent passwd dnsmasq >/dev/null; then
+	dns_user=dnsmasq
+	touch "$dir/state/dnsmasq.leases" && chown dnsmasq "$dir/dnsmasq.log" "$dir/state/dnsmasq.leases" "$dir/state"
+fi
+ip netns exec "$ns" dnsmasq -k -C "$dir/gen/dnsmasq.conf" --pid-file= --user="$dns_user" \
 	--log-facility="$dir/dnsmasq.log" --log-dhcp &
 dnsmasq_pid=$!
 track_pid "$dnsmasq_pid"
@@ -129,8 +143,13 @@ track_pid "$ganesha_pid"
 gw=
 if [ -x build/ghostwatch ]; then
 	gw=build/ghostwatch
+	# A cluster file without a key asks for unauthenticated reports: say so (serve fails closed).
+	# With master-key: per-node keys, derived by ghostwatch as by the generator.
+	gw_key=(--insecure)
+	[ -z "$CL_KEY" ] || gw_key=(--key "$CL_KEY")
+	[ -z "$CL_MASTER_KEY" ] || gw_key=(--master-key "$CL_MASTER_KEY")
 	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state "$dir/state/ghostwatch" \
-		${CL_KEY:+--key "$CL_KEY"} >"$dir/ghostwatch.log" 2>&1 &
+		"${gw_key[@]}" >"$dir/ghostwatch.log" 2>&1 &
 	gw_pid=$!
 	track_pid "$gw_pid"
 fi
@@ -249,13 +268,10 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	gw_status
 	ssh_opts="-i $out/ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=60 -o BatchMode=yes"
 	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
-		# ghostwatch names the nodes as they named themselves; the master has no DNS for them:
-		# the hostfile gets their addresses from the cluster file.
+		# ghostwatch's hostfile names each node by the address its reports came from (the
+		# names the nodes chose are comments): mpirun uses it as it is.
 		"$gw" hostfile --state "$dir/state/ghostwatch" >"$dir/hostfile.names"
 		cp "$dir/hostfile.names" "$dir/hostfile"
-		for i in "${!CL_NODE_NAME[@]}"; do
-			sed -i "s/^${CL_NODE_NAME[$i]} /${CL_NODE_IP[$i]} /" "$dir/hostfile"
-		done
 		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
 		# What each node is: its own name and machine-id over one shared read-only root.
 		for i in "${!CL_NODE_NAME[@]}"; do

@@ -1,20 +1,27 @@
-/* Hostfile: host = the node's hostname, or its IP when it reported none; slots = physical
- * cores (threads when the node did not say, 1 without an inventory). */
+/* Hostfile: one line per node that is up, "<address> slots=<n> # <name>". The host is the
+ * address the node's last authenticated report came from, never a name it chose: a name is
+ * whatever the node (or root on it) says, and may resolve to any machine, so that an MPI job
+ * would start ranks there; the name (an RFC 1123 name, checked again here: a state written by
+ * an older ghostwatch may hold anything) is only a comment for people. slots = physical cores
+ * (threads when the node did not say, 1 without an inventory). Sorted by address. */
 #include "hostfile.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "status.h"
+#include "lib/hostname.h"
 
 struct line {
-	char host[REPORT_TEXT_MAX + 1];
+	uint32_t addr; /* host order, for sorting */
 	unsigned slots;
+	char name[REPORT_TEXT_MAX + 1];
 };
 
-static int by_host(const void *a, const void *b)
+static int by_addr(const void *a, const void *b)
 {
-	return strcmp(((const struct line *)a)->host, ((const struct line *)b)->host);
+	uint32_t x = ((const struct line *)a)->addr, y = ((const struct line *)b)->addr;
+	return x < y ? -1 : x > y;
 }
 
 unsigned hostfile_print(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim)
@@ -28,18 +35,18 @@ unsigned hostfile_print(FILE *out, struct nodes *t, int64_t now_ms, const struct
 		if (nodes_state(n, now_ms, lim) != NODE_UP)
 			continue;
 		struct line *l = &lines[used++];
-		if (n->has_inventory && n->inv.hostname[0])
-			memcpy(l->host, n->inv.hostname, sizeof(l->host));
-		else {
-			char ip[48];
-			status_node_ip(n, ip);
-			snprintf(l->host, sizeof(l->host), "%s", ip);
-		}
+		l->addr = ntohl(n->src_ip);
+		if (n->has_inventory && hostname_valid(n->inv.hostname))
+			memcpy(l->name, n->inv.hostname, sizeof(l->name));
 		l->slots = n->inv.cores ? n->inv.cores : n->inv.threads ? n->inv.threads : 1;
 	}
-	qsort(lines, used, sizeof(*lines), by_host);
-	for (uint32_t i = 0; i < used; i++)
-		fprintf(out, "%s slots=%u\n", lines[i].host, lines[i].slots);
+	qsort(lines, used, sizeof(*lines), by_addr);
+	for (uint32_t i = 0; i < used; i++) {
+		char ip[INET_ADDRSTRLEN];
+		uint32_t a = htonl(lines[i].addr);
+		inet_ntop(AF_INET, &a, ip, sizeof(ip));
+		fprintf(out, "%s slots=%u%s%s\n", ip, lines[i].slots, lines[i].name[0] ? " # " : "", lines[i].name);
+	}
 	free(lines);
 	return used;
 }

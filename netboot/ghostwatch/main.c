@@ -6,12 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gw_hmac.h"
 #include "hostfile.h"
+#include "mode.h"
+#include "node_key.h"
 #include "nodes.h"
 #include "persist.h"
+#include "lib/hex.h"
 #include "report/report_wire.h"
 #include "serve.h"
 #include "status.h"
@@ -27,15 +31,21 @@
 static int usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR] [--key FILE] [--metrics FILE]\n"
-		"                           [--rate N] [--burst N] [--max-nodes N] [--lost-after S] [-v]\n"
+		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR]\n"
+		"                           [--master-key FILE | --key FILE | --insecure]\n"
+		"                           [--metrics FILE] [--rate N] [--burst N] [--max-nodes N]\n"
+		"                           [--lost-after S] [-v]\n"
 		"       ghostwatch status   [--state DIR] [--json] [--once] [--interval S] [--lost-after S]\n"
 		"       ghostwatch hostfile [--state DIR]\n"
 		"       ghostwatch timeline OUT.svg [--state DIR]\n"
-		"defaults: UDP port %u, state %s, key %s (when it exists),\n"
-		"          metrics <state>/metrics.prom, rate %u/s burst %u per source, lost after %u s\n"
+		"       ghostwatch keygen   [--master-key FILE]   (a new master secret, mode 0600)\n"
+		"       ghostwatch node-key MAC [--master-key FILE]   (that node's key, hex)\n"
+		"defaults: UDP port %u, state %s, per-node keys from %s,\n"
+		"          else the one cluster key %s (serve refuses to start without a key unless\n"
+		"          --insecure), metrics <state>/metrics.prom, rate %u/s burst %u per node\n"
+		"          (counted after the HMAC), lost after %u s\n"
 		"          (nodes with ghost.heartbeat=: after 3 missed heartbeats)\n",
-		SERVE_DEFAULT_PORT, PERSIST_DEFAULT_DIR, DEFAULT_KEY_PATH, DEFAULT_RATE, DEFAULT_BURST,
+		SERVE_DEFAULT_PORT, PERSIST_DEFAULT_DIR, NODE_KEY_MASTER_DEFAULT, DEFAULT_KEY_PATH, DEFAULT_RATE, DEFAULT_BURST,
 		DEFAULT_LOST_AFTER_S);
 	return out == stderr ? 2 : 0;
 }
@@ -61,6 +71,7 @@ static int number(const char *v, unsigned long max, unsigned long *out)
 struct options {
 	struct serve_options serve;
 	const char *key_path;
+	const char *master_path;
 	int json, once, verbose;
 	unsigned interval_s;
 	const char *out;
@@ -80,6 +91,10 @@ static int parse(int argc, char **argv, struct options *o)
 			o->once = 1;
 			continue;
 		}
+		if (!strcmp(a, "--insecure")) {
+			o->serve.insecure = 1;
+			continue;
+		}
 		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
 			o->serve.verbose = 1;
 			continue;
@@ -97,6 +112,8 @@ static int parse(int argc, char **argv, struct options *o)
 			o->serve.state_dir = v;
 		else if (!strcmp(a, "--key"))
 			o->key_path = v;
+		else if (!strcmp(a, "--master-key"))
+			o->master_path = v;
 		else if (!strcmp(a, "--metrics"))
 			o->serve.metrics_path = v;
 		else if (!strcmp(a, "--bind"))
@@ -162,12 +179,13 @@ static int run_status(const struct options *o)
 		struct nodes *t = load_state(o);
 		if (!t)
 			return 1;
+		int insecure = mode_insecure(o->serve.state_dir);
 		if (o->json) {
-			status_print_json(stdout, t, wall_ms(), &o->serve.limits);
+			status_print_json(stdout, t, wall_ms(), &o->serve.limits, insecure);
 		} else {
 			if (live)
 				printf("\033[H\033[2J");
-			status_print_table(stdout, t, wall_ms(), &o->serve.limits);
+			status_print_table(stdout, t, wall_ms(), &o->serve.limits, insecure);
 		}
 		fflush(stdout);
 		nodes_free(t);
@@ -179,6 +197,90 @@ static int run_status(const struct options *o)
 	} while (live && !interrupted);
 	if (live)
 		printf("\033[?25h\n");
+	return 0;
+}
+
+/* The master secret of per-node keys: its length, 0 when there is none to use (no
+ * --master-key and no default file), or -1 after saying why it cannot be used. */
+static int master_secret(const struct options *o, uint8_t secret[REPORT_KEY_MAX])
+{
+	const char *path = o->master_path ? o->master_path : NODE_KEY_MASTER_DEFAULT;
+	if (o->key_path && !o->master_path)
+		return 0;
+	int len = node_key_load_master(path, secret);
+	if (len == -ENOENT && !o->master_path)
+		return 0;
+	if (len == -EPERM) {
+		struct stat st;
+		unsigned mode = stat(path, &st) ? 0 : (unsigned)st.st_mode & 0777;
+		fprintf(stderr, "ghostwatch: %s is not a private regular file (mode %03o): whoever reads it "
+				"can sign for every node; chmod 600 it\n", path, mode);
+		return -1;
+	}
+	if (len < 0) {
+		fprintf(stderr, "ghostwatch: cannot use the master secret %s: %s (32-128 hex digits; "
+				"ghostwatch keygen makes one)\n", path, strerror(-len));
+		return -1;
+	}
+	return len;
+}
+
+static int run_keygen(const struct options *o)
+{
+	const char *path = o->master_path ? o->master_path : NODE_KEY_MASTER_DEFAULT;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			fprintf(stderr, "ghostwatch: cannot create %s: %s\n", dir, strerror(errno));
+			return 1;
+		}
+	}
+	int err = node_key_create_master(path);
+	if (err) {
+		fprintf(stderr, "ghostwatch: cannot create the master secret %s: %s\n", path, strerror(-err));
+		return 1;
+	}
+	fprintf(stderr, "ghostwatch: new master secret in %s (mode 0600)\n", path);
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN])
+{
+	for (int i = 0; i < REPORT_NODE_LEN; i++) {
+		int b = hex_byte(s + 3 * i);
+		if (b < 0 || s[3 * i + 2] != (i + 1 < REPORT_NODE_LEN ? ':' : '\0'))
+			return -EINVAL;
+		mac[i] = (uint8_t)b;
+	}
+	return 0;
+}
+
+/* Prints a node's key for the tools that deliver it (netboot/cluster/generate.sh). */
+static int run_node_key(const struct options *o)
+{
+	uint8_t secret[REPORT_KEY_MAX], mac[REPORT_NODE_LEN], key[NODE_KEY_LEN];
+	if (!o->out || parse_mac(o->out, mac)) {
+		fprintf(stderr, "ghostwatch: node-key needs a MAC address (aa:bb:cc:dd:ee:ff)\n");
+		return 2;
+	}
+	struct options m = *o;
+	m.master_path = o->master_path ? o->master_path : NODE_KEY_MASTER_DEFAULT;
+	int len = master_secret(&m, secret);
+	if (len <= 0)
+		return 1;
+	int err = node_key_derive(secret, (size_t)len, mac, key);
+	memset(secret, 0, sizeof(secret));
+	if (err) {
+		fprintf(stderr, "ghostwatch: HKDF failed\n");
+		return 1;
+	}
+	for (int i = 0; i < NODE_KEY_LEN; i++)
+		printf("%02x", key[i]);
+	printf("\n");
+	memset(key, 0, sizeof(key));
 	return 0;
 }
 
@@ -201,12 +303,37 @@ int main(int argc, char **argv)
 	int rc = parse(argc, argv, &o);
 	if (rc)
 		return rc;
+	if (!strcmp(cmd, "keygen"))
+		return run_keygen(&o);
+	if (!strcmp(cmd, "node-key"))
+		return run_node_key(&o);
 	if (!strcmp(cmd, "serve")) {
 		static uint8_t key[REPORT_KEY_MAX];
+		if (o.key_path && o.master_path) {
+			fprintf(stderr, "ghostwatch: --key and --master-key: give one (per-node keys need no cluster key)\n");
+			return 2;
+		}
+		rc = master_secret(&o, key);
+		if (rc < 0)
+			return 1;
+		if (rc > 0) {
+			o.serve.master = key;
+			o.serve.master_len = rc;
+			return serve_run(&o.serve);
+		}
 		const char *path = o.key_path ? o.key_path : DEFAULT_KEY_PATH;
 		int len = gw_hmac_load_key(path, key);
-		if (len == -ENOENT && !o.key_path)
-			len = 0; /* no default key file: run without a key, and say so */
+		if (len == -ENOENT && !o.key_path && o.serve.insecure)
+			len = 0; /* told to run without a key: serve says so in the log, status, metrics */
+		else if (len == -ENOENT && !o.key_path) {
+			/* Fail closed: without a key anyone on the network writes the node table. */
+			fprintf(stderr, "ghostwatch: no cluster key: neither %s nor %s exists; without a "
+					"key anyone can forge reports, so serve does not start (ghostwatch "
+					"keygen makes a master secret for per-node keys; or give --key FILE, or "
+					"--insecure to accept unauthenticated reports)\n",
+				NODE_KEY_MASTER_DEFAULT, path);
+			return 1;
+		}
 		if (len < 0) {
 			fprintf(stderr, "ghostwatch: cannot use the key in %s: %s (32-128 hex digits)\n",
 				path, strerror(-len));

@@ -46,6 +46,8 @@ void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c,
 		(unsigned long long)booted);
 	if (!c || !c->v)
 		return;
+	fprintf(out, "# HELP ghostwatch_insecure 1 when serve runs without a cluster key (--insecure): reports can be forged.\n"
+		     "# TYPE ghostwatch_insecure gauge\nghostwatch_insecure %d\n", c->insecure ? 1 : 0);
 	fprintf(out, "# HELP ghostwatch_datagrams_total Datagrams received.\n"
 		     "# TYPE ghostwatch_datagrams_total counter\nghostwatch_datagrams_total %llu\n",
 		(unsigned long long)c->datagrams);

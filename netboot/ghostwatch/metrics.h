@@ -13,6 +13,7 @@ struct metrics_counters {
 	const struct validate *v; /* NULL: no receive counters (status tools) */
 	uint64_t acks_sent;
 	uint64_t datagrams;
+	int insecure; /* serve runs without a cluster key (--insecure) */
 };
 
 void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c, int64_t now_ms,

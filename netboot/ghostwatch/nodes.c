@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hostname.h"
+
 #define NODES_CHUNK 4096u
 
 struct nodes {
@@ -220,6 +222,9 @@ void nodes_apply(struct node *n, const struct report_msg *m, int64_t now_ms, uin
 	if (m->flags & REPORT_FLAG_INVENTORY) {
 		n->inv = m->inv;
 		n->has_inventory = 1;
+		/* Checked again here, where it is used: a name goes into the hostfile as a word. */
+		if (!hostname_valid(n->inv.hostname))
+			n->inv.hostname[0] = '\0';
 	}
 	if (m->flags & REPORT_FLAG_GUARDIAN)
 		apply_guardian(n, m);

@@ -1,12 +1,12 @@
-/* Token buckets in a direct-mapped table: a source that collides with another takes over
- * its slot with a full bucket. That lets a sprayer of many addresses through, which the
- * HMAC check after this one still stops; what matters here is fixed memory and O(1). */
+/* Token buckets in a direct-mapped table: a node that collides with another takes over its
+ * slot with a full bucket. Only authentic datagrams get here (the HMAC comes first), so a
+ * collision can only let a real node send a little more; what matters is fixed memory, O(1). */
 #include "ratelimit.h"
 
 #include <stdlib.h>
 
 struct bucket {
-	uint32_t src;
+	uint64_t id;
 	uint32_t tokens_milli; /* tokens x 1000 */
 	uint64_t last_ms;
 };
@@ -28,15 +28,15 @@ struct ratelimit *ratelimit_new(uint32_t rate, uint32_t burst)
 
 void ratelimit_free(struct ratelimit *r) { free(r); }
 
-int ratelimit_allow(struct ratelimit *r, uint32_t src, uint64_t now_ms)
+int ratelimit_allow(struct ratelimit *r, uint64_t id, uint64_t now_ms)
 {
 	if (!r->rate)
 		return 1;
-	uint32_t h = (uint32_t)((src * 0x9e3779b1u) >> 16) & (RATELIMIT_SLOTS - 1);
+	uint32_t h = (uint32_t)((id * 0x9e3779b97f4a7c15ull) >> 48) & (RATELIMIT_SLOTS - 1);
 	struct bucket *b = &r->slots[h];
 	uint64_t full = (uint64_t)r->burst * 1000;
-	if (b->src != src || !b->last_ms) {
-		b->src = src;
+	if (b->id != id || !b->last_ms) {
+		b->id = id;
 		b->tokens_milli = (uint32_t)full;
 		b->last_ms = now_ms;
 	}

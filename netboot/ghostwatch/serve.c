@@ -20,6 +20,7 @@
 
 #include "gw_hmac.h"
 #include "metrics.h"
+#include "mode.h"
 #include "persist.h"
 #include "validate.h"
 
@@ -137,7 +138,10 @@ int serve_run(const struct serve_options *o)
 	char metrics_path[PATH_MAX];
 	int status = 1, err;
 	struct nodes *nodes = nodes_new(o->max_nodes);
-	struct gw_hmac *hmac = gw_hmac_new(o->key, (size_t)o->keylen);
+	struct gw_hmac *hmac = o->master_len
+		? gw_hmac_new_per_node(o->master, (size_t)o->master_len, o->max_nodes)
+		: gw_hmac_new(o->key, (size_t)o->keylen);
+	int keyless = !o->master_len && !o->keylen;
 	struct ratelimit *rate = o->rate ? ratelimit_new(o->rate, o->burst) : NULL;
 	struct batch *b = calloc(1, sizeof(*b));
 	struct persist *p = NULL;
@@ -156,6 +160,11 @@ int serve_run(const struct serve_options *o)
 			strerror(-err));
 		goto out;
 	}
+	err = mode_mark(o->state_dir, keyless);
+	if (err) {
+		fprintf(stderr, "ghostwatch: cannot write %s/insecure: %s\n", o->state_dir, strerror(-err));
+		goto out;
+	}
 	fd = open_socket(o);
 	if (fd < 0) {
 		fprintf(stderr, "ghostwatch: cannot listen on UDP port %u: %s\n", o->port, strerror(-fd));
@@ -165,15 +174,20 @@ int serve_run(const struct serve_options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (!o->keylen)
-		fprintf(stderr, "ghostwatch: no cluster key: reports are checked for integrity only, "
-				"anyone can forge them (see --key)\n");
+	if (o->master_len)
+		fprintf(stderr, "ghostwatch: per-node keys (HKDF of the master secret and each node's MAC)\n");
+	else if (o->keylen)
+		fprintf(stderr, "ghostwatch: one cluster key for every node: whoever holds it can sign "
+				"for any node (per-node keys: --master-key)\n");
+	if (keyless)
+		fprintf(stderr, "ghostwatch: INSECURE (--insecure): no cluster key, reports are checked "
+				"for integrity only, anyone can forge them (see --key)\n");
 	fprintf(stderr, "ghostwatch: listening on UDP %s:%u, state in %s, %u nodes known\n",
 		o->bind_ip ? o->bind_ip : "0.0.0.0", o->port, o->state_dir, nodes_count(nodes));
 	fflush(stderr);
 
 	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .rate = rate, .nodes = nodes };
-	struct metrics_counters mc = { .v = &v };
+	struct metrics_counters mc = { .v = &v, .insecure = keyless };
 	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
 	status = 0;
 	while (!stopping) {
@@ -208,7 +222,7 @@ int serve_run(const struct serve_options *o)
 			struct node *node;
 			uint32_t src = b->from[i].sin_addr.s_addr;
 			size_t len = b->msgs[i].msg_len;
-			enum report_reject why = validate_datagram(&v, b->buf[i], len, src, now, &m, &node);
+			enum report_reject why = validate_datagram(&v, b->buf[i], len, now, &m, &node);
 			if (why == REPORT_OK) {
 				err = persist_log(p, b->buf[i], len, wall, src);
 				if (err) {

@@ -15,7 +15,10 @@ struct serve_options {
 	const char *bind_ip;      /* NULL: every address */
 	const uint8_t *key;
 	int keylen;
-	uint32_t rate;            /* per source, datagrams/s; 0: no limit */
+	const uint8_t *master;    /* per-node keys from this secret (node_key.h), or: */
+	int master_len;
+	int insecure;             /* no key on purpose (--insecure): said in log, status, metrics */
+	uint32_t rate;            /* per node, authentic datagrams/s; 0: no limit */
 	uint32_t burst;
 	uint32_t max_nodes;
 	struct nodes_limits limits;

@@ -6,19 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
 void status_node_ip(const struct node *n, char buf[48])
 {
-	static const uint8_t zero[16];
+	/* Not the inventory's address: that is a claim, anyone holding a key could name another
+	 * machine there and have MPI ranks started on it. */
 	buf[0] = '\0';
-	if (n->has_inventory && memcmp(n->inv.ip, zero, 16)) {
-		if (!memcmp(n->inv.ip, v4_mapped, 12))
-			inet_ntop(AF_INET, n->inv.ip + 12, buf, 48);
-		else
-			inet_ntop(AF_INET6, n->inv.ip, buf, 48);
-		return;
-	}
 	inet_ntop(AF_INET, &n->src_ip, buf, 48);
 }
 
@@ -56,9 +48,13 @@ static const char *const table_stage_heads[] = { "MOD", "LINK", "LEASE", "ROOT",
 						 "SHUTDN", "UMOUNT" };
 #define NTABLE_STAGES (sizeof(table_stages) / sizeof(table_stages[0]))
 
-void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim)
+void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim,
+			int insecure)
 {
 	uint32_t counts[NODE_STATE_COUNT] = { 0 };
+	if (insecure)
+		fprintf(out, "INSECURE: serve runs without a cluster key (--insecure): anyone on the "
+			     "network can forge these lines\n");
 	fprintf(out, "%-17s %-16s %-15s %-13s %-9s", "NODE", "HOSTNAME", "IP", "STATE", "SINCE");
 	for (unsigned s = 0; s < NTABLE_STAGES; s++)
 		fprintf(out, " %6s", table_stage_heads[s]);
@@ -112,9 +108,11 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim)
+void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim,
+		       int insecure)
 {
-	fprintf(out, "{\"now_ms\":%lld,\"nodes\":[", (long long)now_ms);
+	fprintf(out, "{\"now_ms\":%lld,\"insecure\":%s,\"nodes\":[", (long long)now_ms,
+		insecure ? "true" : "false");
 	for (uint32_t i = 0; i < nodes_count(t); i++) {
 		const struct node *n = nodes_at(t, i);
 		char mac[18], ip[48];

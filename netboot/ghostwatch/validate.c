@@ -1,5 +1,6 @@
-/* One datagram through the checks in the order docs/protocol.md gives; the node record is
- * created only after the HMAC, so forged traffic never costs table memory. */
+/* One datagram through the checks in the order docs/protocol.md gives. Nothing a datagram
+ * can spend comes before the HMAC: not the node's rate tokens (a spoofer could silence a node),
+ * not a table record (a forger could fill the table). */
 #include "validate.h"
 
 static enum report_reject count(struct validate *v, enum report_reject why)
@@ -11,16 +12,22 @@ static enum report_reject count(struct validate *v, enum report_reject why)
 	return why;
 }
 
+static uint64_t node_key(const uint8_t mac[REPORT_NODE_LEN])
+{
+	uint64_t k = 0;
+	for (int i = 0; i < REPORT_NODE_LEN; i++)
+		k = k << 8 | mac[i];
+	return k;
+}
+
 enum report_reject validate_datagram(struct validate *v, const uint8_t *buf, size_t len,
-				     uint32_t src, uint64_t mono_ms, struct report_msg *m,
+				     uint64_t mono_ms, struct report_msg *m,
 				     struct node **node)
 {
 	*node = NULL;
 	enum report_reject why = report_wire_check(buf, len);
 	if (why != REPORT_OK)
 		return count(v, why);
-	if (v->rate && !ratelimit_allow(v->rate, src, mono_ms))
-		return count(v, REPORT_REJECT_RATE_LIMITED);
 	why = report_wire_decode(buf, len, m);
 	if (why == REPORT_OK && m->type != REPORT_TYPE_REPORT)
 		why = REPORT_REJECT_MALFORMED; /* only nodes send reports; masters send acks */
@@ -29,6 +36,8 @@ enum report_reject validate_datagram(struct validate *v, const uint8_t *buf, siz
 	why = report_wire_verify(buf, len, v->mac, v->mac_ctx);
 	if (why != REPORT_OK)
 		return count(v, why);
+	if (v->rate && !ratelimit_allow(v->rate, node_key(m->node), mono_ms))
+		return count(v, REPORT_REJECT_RATE_LIMITED);
 	struct node *n = nodes_find(v->nodes, m->node);
 	why = nodes_replay_check(n, m->boot_id, m->seq);
 	if (why == REPORT_REJECT_REPLAYED) {

@@ -1,5 +1,6 @@
-/* The receive-side checks of one datagram, cheapest first: length, magic, version, per-source
- * rate, decode, HMAC, replay, table room. Counts every refusal by reason. */
+/* The receive-side checks of one datagram: length, magic, version, decode, HMAC, then what
+ * only an authentic datagram may spend: the node's rate, its replay window, table room.
+ * Counts every refusal by reason. */
 #ifndef GW_VALIDATE_H
 #define GW_VALIDATE_H
 
@@ -23,7 +24,7 @@ struct validate {
  * with nodes_apply after it is logged. REPORT_REJECT_REPLAYED with *node set: an authentic
  * retransmit, to be acked again but not applied. Anything else: drop. */
 enum report_reject validate_datagram(struct validate *v, const uint8_t *buf, size_t len,
-				     uint32_t src, uint64_t mono_ms, struct report_msg *m,
+				     uint64_t mono_ms, struct report_msg *m,
 				     struct node **node);
 
 #endif

@@ -17,7 +17,7 @@ n=$(echo "$params" | wc -w)
 check "the parser's table lists the ghost.* parameters ($n)" [ "$n" -ge 10 ]
 check "worker root, image and namespace" fault_user_worker badparams
 check "Ganesha serves the root" nfs_start "$QEMU_NETNS" "$WORKER_EXPORT"
-check "ghostwatch listens where the DHCP server is" gw_start "$QEMU_NETNS" "$WORKER_DIR" -v
+check "ghostwatch listens where the DHCP server is" gw_start "$QEMU_NETNS" "$WORKER_DIR" --insecure -v
 
 # A value no parameter accepts: not a number, an address, a path, hex or a word of any list.
 bad='@bad%'

@@ -47,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)persist_load(dir, t);
 	const struct nodes_limits lim = { .lost_after_s = 60 };
 	int64_t now = 1700000000000;
-	status_print_table(sink, t, now, &lim);
-	status_print_json(sink, t, now, &lim);
+	status_print_table(sink, t, now, &lim, 0);
+	status_print_json(sink, t, now, &lim, 1);
 	timeline_print(sink, t);
 	hostfile_print(sink, t, now, &lim);
 	nodes_free(t);

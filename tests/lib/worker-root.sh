@@ -14,6 +14,9 @@
 #   worker.sleep=N         waits N seconds before powering off (lets a second worker overlap)
 #   worker.flush=IF        flushes IF's addresses and takes it down (what ifupdown does)
 #   worker.ps              prints WORKER-PS with every process's command line
+#   worker.keyscan         as uid 65534, prints every /proc/*/cmdline, environ and readable file
+#                          under /run below 32 KiB (the shutdown program's copy of ghostinit is
+#                          not text) (WORKER-NONROOT-*), and the sha256 of the key root keeps
 #   worker.end=ghostinit   powers off through `/run/initramfs/shutdown shutdown poweroff`
 # and prints, one per line: WORKER-INIT-REACHED pid=<pid>, WORKER-ARGS, WORKER-ROOT (the mount
 # of /), WORKER-HOSTNAME, WORKER-MACHINE-ID, WORKER-NFS4-ID, WORKER-SHUTDOWN-COPY, WORKER-WROTE, WORKER-DONE.
@@ -58,6 +61,21 @@ for arg in $(cat /proc/cmdline); do
 		sleep 1 ;;
 	worker.ps)
 		echo "WORKER-PS $(ps -o args | tr '\n' '|')" ;;
+	worker.keyscan)
+		# What an ordinary user sees: every command line, environment and readable file
+		# under /run, dumped as uid 65534 for the test to search for the node's key; and the
+		# key root keeps (its sha256 only, never the key, and its mode and owner).
+		grep -q '^nobody:' /etc/passwd 2>/dev/null || echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+		echo "WORKER-KEY-KEPT $(sha256sum </run/ghostboot/node.key 2>/dev/null | cut -d' ' -f1) $(stat -c '%a %u' /run/ghostboot/node.key 2>/dev/null)"
+		su -s /bin/sh nobody -c '
+			echo "WORKER-NONROOT-ID $(id -u)"
+			for f in /proc/cmdline /proc/[0-9]*/cmdline /proc/[0-9]*/environ; do
+				[ -r "$f" ] && echo "WORKER-NONROOT-PROC $f: $(tr "\0" " " <"$f" 2>/dev/null)"
+			done
+			find /run -type f -size -32k 2>/dev/null | while read -r f; do
+				[ -r "$f" ] && cat "$f" 2>/dev/null | sed "s|^|WORKER-NONROOT-RUN $f: |"
+			done
+			echo "WORKER-NONROOT-DONE"' ;;
 	esac
 done
 echo "WORKER-DONE"

@@ -59,12 +59,44 @@ check "the nodes' command line from the cluster file" grep -qxF "$want" "$out/cm
 check "boot.ipxe boots it with BOOTIF of the booting NIC" \
 	grep -qxF "kernel vmlinuz initrd=initramfs.img $want BOOTIF=01-\${netX/mac:hexhyp}" "$out/tftp/boot.ipxe"
 bootif=$(sed -n 's/^kernel vmlinuz initrd=initramfs.img //p' "$out/tftp/boot.ipxe" | sed 's/\${netX\/mac:hexhyp}/52-54-00-68-00-01/')
-check "ghostinit's parser takes the command line without a warning" quiet build/ghostinit cmdline "$bootif"
+# A cluster key on the command line still works, with one warning, which does not show it.
+build/ghostinit cmdline "$bootif" >"$t/parsed" 2>"$t/warnings"
+check "ghostinit's parser takes the command line, warning only that every user can read the key" \
+	bash -c "[ \$(grep -c . '$t/warnings') = 1 ] && grep -q 'every local user can read the key' '$t/warnings' && ! grep -q '$key' '$t/warnings'"
 check "ghostinit reads BOOTIF, root, overlay, master, key from it" bash -c \
 	"build/ghostinit cmdline '$bootif' | grep -qx bootif=52:54:00:68:00:01 && build/ghostinit cmdline '$bootif' | grep -qx 'ghost.master=10.68.0.1:7468' &&
 	 build/ghostinit cmdline '$bootif' | grep -qx 'ghost.overlay=tmpfs' && build/ghostinit cmdline '$bootif' | grep -qx 'root_access=ro'"
 check "without NIC parts beside the image, boot.ipxe loads the whole image only" \
 	bash -c "! grep -q gbnic $out/tftp/boot.ipxe && [ ! -e $out/tftp/base.img ]"
+
+# Per-node keys: master-key instead of key. One archive per node in the TFTP root, nothing on
+# the command line.
+(umask 077 && build/ghostwatch keygen --master-key "$t/master.key" 2>/dev/null)
+sed 's|^key .*|master-key  master.key|' "$t/good.cluster" >"$t/keyed.cluster"
+ko=$t/out-keyed
+check "master-key: generates" quiet $gen "$t/keyed.cluster" "$ko"
+check "master-key: no ghost.key= on the command line" bash -c "! grep -q 'ghost.key' '$ko/cmdline' '$ko/tftp/boot.ipxe'"
+for m in 52-54-00-68-00-01 52-54-00-68-00-02 52-54-00-68-00-03; do
+	want_key=$(build/ghostwatch node-key "${m//-/:}" --master-key "$t/master.key")
+	check "master-key: keys/$m.img is a cpio of etc/ghostboot/node.key, 0600 root, holding that node's key" bash -c "
+		cd '$ko/tftp/keys' && [ \$(stat -c %a $m.img) != 644 ] &&
+		cpio -tv --quiet <$m.img | grep -qE '^-rw------- +1 root +root .* etc/ghostboot/node.key\$' &&
+		[ \"\$(cpio -i --to-stdout --quiet etc/ghostboot/node.key <$m.img)\" = '$want_key' ]"
+done
+check "master-key: two nodes, two keys" bash -c "! cmp -s '$ko/tftp/keys/52-54-00-68-00-01.img' '$ko/tftp/keys/52-54-00-68-00-02.img'"
+check "master-key: boot.ipxe loads the node's archive before the kernel and names it for the EFI stub" bash -c "
+	grep -qxF 'initrd --name nodekey.img keys/\${netX/mac:hexhyp}.img && set gbkey initrd=nodekey.img ||' '$ko/tftp/boot.ipxe' &&
+	grep -q '^kernel vmlinuz \${gbkey} initrd=initramfs.img ' '$ko/tftp/boot.ipxe' &&
+	[ \$(grep -n '^initrd --name nodekey' '$ko/tftp/boot.ipxe' | cut -d: -f1) -lt \$(grep -n '^kernel' '$ko/tftp/boot.ipxe' | head -1 | cut -d: -f1) ]"
+kb=$(sed -n 's/^kernel vmlinuz ${gbkey} initrd=initramfs.img //p' "$ko/tftp/boot.ipxe" | sed 's/\${netX\/mac:hexhyp}/52-54-00-68-00-01/')
+check "master-key: ghostinit's parser takes that command line without a warning" quiet build/ghostinit cmdline "$kb"
+chmod 644 "$t/master.key"
+check "master-key: a secret others can read is refused, with its line" bash -c \
+	"! $gen '$t/keyed.cluster' '$t/out-open' 2>'$t/open.err' && grep -q 'keyed.cluster:10: master-key .*mode 644.*chmod 600' '$t/open.err'"
+chmod 600 "$t/master.key"
+sed 's|^key .*|key key\nmaster-key master.key|' "$t/good.cluster" >"$t/both.cluster"
+check "key and master-key together are refused" bash -c \
+	"! $gen '$t/both.cluster' '$t/out-both' 2>'$t/both.err' && grep -q \"'key' and 'master-key': give one\" '$t/both.err'"
 
 # With the image's NIC parts beside it (mkimage.sh --nic-parts), boot.ipxe chooses by PCI ID.
 mkdir -p "$t/boot/initramfs.img.nic"

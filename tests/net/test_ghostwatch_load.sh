@@ -51,7 +51,9 @@ for n in nodes:
     want = "down" if 100 <= i < 150 else "failed" if i % 25 == 0 else "up"
     assert n["state"] == want, (i, n["state"], want)
     assert n["hostname"] == "sim%05u" % i, n
-    assert n["ip"] == "10.0.%u.%u" % ((i + 10) >> 8, (i + 10) & 255), n
+    # The address its reports came from (the loadgen's 127.x source), not the 10.0.x.y
+    # its inventory claims.
+    assert n["ip"] == "127.0.%u.%u" % ((i + 1) >> 8, (i + 1) & 255), n
     assert n["cores"] == 4 + i % 4 * 4 and n["threads"] == 2 * n["cores"], n
     assert n["link_mbps"] == 10000 and n["mtu"] == 1500, n
     st = n["stages_ms"]
@@ -65,10 +67,11 @@ for n in nodes:
 PY
 
 "$GW" hostfile --state "$dir/state" >"$dir/hostfile"
-check "hostfile: the 240 nodes up, 'simNNNNN slots=<cores>', sorted" python3 - "$dir/hostfile" <<'PY'
+check "hostfile: the 240 nodes up, '<source address> slots=<cores> # simNNNNN', sorted" python3 - "$dir/hostfile" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
-want = ["sim%05u slots=%u" % (i, 4 + i % 4 * 4) for i in range(300) if i % 25 and not 100 <= i < 150]
+want = ["127.0.%u.%u slots=%u # sim%05u" % ((i + 1) >> 8, (i + 1) & 255, 4 + i % 4 * 4, i)
+        for i in range(300) if i % 25 and not 100 <= i < 150]
 assert lines == want, (len(lines), lines[:3], want[:3])
 PY
 

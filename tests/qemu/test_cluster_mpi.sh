@@ -45,7 +45,7 @@ for n in 1 2; do
 		bash -c "! grep -E '^52:54:00:67:62:0$n ' '$d/ghostwatch.status' | grep -q nfs"
 done
 check "the hostfile came from ghostwatch: both nodes, one slot each" bash -c \
-	"[ \"\$(cat $d/hostfile.names)\" = \"\$(printf 'w1 slots=1\nw2 slots=1')\" ]"
+	"[ \"\$(cat $d/hostfile.names)\" = \"\$(printf '10.67.0.11 slots=1 # w1\n10.67.0.12 slots=1 # w2')\" ]"
 check "the MPI job went round the ring of 2 ranks" grep -q "MPI ring: token 1 (want 1), allreduce 2 of 2 ranks: OK" "$d/mpi.log"
 machine_ids=$(sed -n 's/.*machine-id=\([0-9a-f]*\).*/\1/p' "$d/nodes.info" | sort -u | wc -l)
 check "the two nodes have different machine-ids ($machine_ids)" [ "$machine_ids" -eq 2 ]

@@ -27,9 +27,11 @@ check "UEFI: up.sh --once exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# UEFI \1/p' "$out/up-uefi.log"
 check "UEFI: iPXE chose base + the virtio part" grep -aq "ghostboot: NIC 1af4:1000: initramfs base + virtio drivers" "$log"
 check "UEFI: the EFI stub loaded the initrd= files" grep -aq "EFI stub: Loaded initrd from command line option" "$log"
-parts_kib=$(( ($(stat -c %s "$u/gen/tftp/base.img") + $(stat -c %s "$u/gen/tftp/nic-virtio.img")) / 1024 ))
-# The stub places each file on its own pages: a few KiB more than the two files.
-check "UEFI: the kernel got both, base + virtio ($parts_kib KiB), not the whole image" bash -c \
+parts_kib=$(( ($(stat -c %s "$u/gen/tftp/base.img") + $(stat -c %s "$u/gen/tftp/nic-virtio.img") +
+	$(stat -c %s "$u/gen/tftp/keys/52-54-00-67-62-01.img" 2>/dev/null || echo 0)) / 1024 ))
+# The stub places each file on its own pages: a few KiB more than the three files (the node's
+# key archive, base, virtio).
+check "UEFI: the kernel got its key, base + virtio ($parts_kib KiB), not the whole image" bash -c \
 	'k=$(grep -aoE "Freeing initrd memory: [0-9]+K" "$0" | tr -dc 0-9); [ -n "$k" ] && [ "$k" -ge "$1" ] && [ "$k" -le $(($1 + 8)) ]' \
 	"$log" "$parts_kib"
 check "UEFI: fixed address, NFS root, init reached" bash -c \
@@ -52,8 +54,8 @@ for n in 1 2; do
 	check "w$n: iPXE ran the generated script with its fixed address" grep -aq "ghostboot: cluster demo, $mac is $ip, booting from 10.67.0.1" "$log"
 	check "w$n: iPXE chose base + the $part part for its NIC $pci" grep -aq "ghostboot: NIC $pci: initramfs base + $part drivers" "$log"
 	check "w$n: the kernel (bzImage over TFTP) started" grep -aq "Linux version" "$log"
-	check "w$n: kernel command line = both initrds, the cluster's + BOOTIF of its NIC" \
-		grep -aqF "Command line: initrd=base.img initrd=nic-$part.img $cmdline BOOTIF=01-${mac//:/-}" "$log"
+	check "w$n: kernel command line = its key archive and both initrds, the cluster's + BOOTIF of its NIC" \
+		grep -aqF "Command line: initrd=nodekey.img initrd=base.img initrd=nic-$part.img $cmdline BOOTIF=01-${mac//:/-}" "$log"
 	check "w$n: ghostinit started" grep -aq "ghostinit: ghostboot .* starting" "$log"
 	check "w$n: its modules from base + part, none missing or failing" bash -c \
 		"grep -aq 'modules: .* loaded' $log && ! grep -aE 'module .* not loaded|NIC drivers: loading them all' $log"

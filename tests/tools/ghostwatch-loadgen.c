@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gw_hmac.h"
+#include "node_key.h"
 #include "nodes.h"
 #include "persist.h"
 #include "report/report_wire.h"
@@ -25,13 +26,22 @@ struct opts {
 	struct sockaddr_in target;
 	uint8_t key[REPORT_KEY_MAX];
 	int keylen;
+	int per_node; /* key is the master secret of per-node keys (--master-key) */
 	unsigned nodes, first, boot, seq_start, heartbeat, fatal_every, count, bench_s, pace_us;
 	int stages[REPORT_STAGE_COUNT];
 	unsigned nstages;
 	const char *bad, *state;
+	const char *hostname; /* NULL: simNNNNN; else sent as given, whatever it holds */
 };
 
 static struct gw_hmac *hmac;
+
+/* The sender's (and ack checker's) keys: one cluster key, or each node's own. */
+static struct gw_hmac *new_hmac(const struct opts *o)
+{
+	return o->per_node ? gw_hmac_new_per_node(o->key, (size_t)o->keylen, o->nodes + 1)
+			   : gw_hmac_new(o->key, (size_t)o->keylen);
+}
 
 #define WINDOW 128
 
@@ -46,6 +56,15 @@ static double mono_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* This thread's CPU time: the bench's rates are per CPU second, so that other work on a
+ * shared machine (waiting for the core) does not count as ghostwatch's cost. */
+static double cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -97,7 +116,10 @@ static void build(const struct opts *o, unsigned i, int stage, uint32_t seq, str
 		m->inv.mem_mib = 16384;
 		m->inv.link_mbps = 10000;
 		m->inv.mtu = 1500;
-		snprintf(m->inv.hostname, sizeof(m->inv.hostname), "sim%05u", i);
+		if (o->hostname)
+			snprintf(m->inv.hostname, sizeof(m->inv.hostname), "%s", o->hostname);
+		else
+			snprintf(m->inv.hostname, sizeof(m->inv.hostname), "sim%05u", i);
 		strcpy(m->inv.kernel, "6.1.0-sim-amd64");
 		strcpy(m->inv.cpu, "Simulated CPU @ 2.00GHz");
 	}
@@ -294,6 +316,27 @@ static int run_bad(const struct opts *o)
 			send_from(fd, o, src, buf, len);
 			sent++;
 			usleep(200);
+		} else if (!strcmp(o->bad, "spoof")) {
+			/* Junk in node `first`'s name from its own source: a wrong tag, as an attacker
+			 * without the key sends to silence that node. */
+			build(o, o->first, REPORT_STAGE_HEARTBEAT, o->seq_start + c, &m);
+			len = (size_t)encode(&m, buf);
+			buf[len - 1 - c % REPORT_WIRE_TAG] ^= 0x5a;
+			src = node_src(o->first);
+		} else if (!strcmp(o->bad, "cross")) {
+			/* Node i's report signed with the key of node first+count: what the root of
+			 * one node could send for any other once it holds its own key. */
+			static struct gw_hmac *other;
+			if (!other) {
+				uint8_t mac[REPORT_NODE_LEN], k[NODE_KEY_LEN];
+				node_mac(o->first + o->count, mac);
+				if (!o->per_node || node_key_derive(o->key, (size_t)o->keylen, mac, k) ||
+				    !(other = gw_hmac_new(k, sizeof(k)))) {
+					fprintf(stderr, "ghostwatch-loadgen: --bad cross needs --master-key\n");
+					return 2;
+				}
+			}
+			len = (size_t)report_wire_encode(&m, buf, REPORT_WIRE_MAX, gw_hmac_compute, other);
 		} else if (!strcmp(o->bad, "flood")) {
 			/* One source, many distinct authentic reports: the rate limit stops most. */
 			build(o, o->first, REPORT_STAGE_HEARTBEAT, o->seq_start + c, &m);
@@ -307,7 +350,9 @@ static int run_bad(const struct opts *o)
 		sent++;
 		/* Paced so that the receiver's socket buffer never overflows: every datagram sent
 		 * must be seen and counted (except by the flood's rate limit, on purpose). */
-		if (sent % 64 == 0)
+		if (o->pace_us)
+			usleep(o->pace_us); /* a steady stream, for tests that run beside it */
+		else if (sent % 64 == 0)
 			usleep(2000);
 	}
 	printf("sent %u %s datagrams\n", sent, o->bad);
@@ -315,7 +360,7 @@ static int run_bad(const struct opts *o)
 	return 0;
 }
 
-/* ghostwatch's work per report on one core, without the socket: check, rate, decode, HMAC,
+/* ghostwatch's work per report on one core (per CPU second), without the socket: check, rate, decode, HMAC,
  * replay, log queue and flush, apply, and the ack's HMAC. */
 static int run_bench(const struct opts *o)
 {
@@ -326,11 +371,15 @@ static int run_bench(const struct opts *o)
 		fprintf(stderr, "ghostwatch-loadgen: %s: %s\n", o->state, strerror(-err));
 		return 1;
 	}
-	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t };
+	/* The receiver's own keys: sharing the sender's context would find it keyed already. */
+	struct gw_hmac *rx = new_hmac(o);
+	if (!rx)
+		return 1;
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = rx, .nodes = t };
 	uint8_t buf[REPORT_WIRE_MAX], ack[REPORT_WIRE_MAX];
 	uint32_t *seq = calloc(o->nodes, sizeof(*seq));
 	unsigned long done = 0;
-	double start = mono_s(), stop = start + o->bench_s;
+	double start = mono_s(), stop = start + o->bench_s, cpu_start = cpu_s();
 	int64_t wall = (int64_t)time(NULL) * 1000;
 	while (mono_s() < stop) {
 		for (unsigned k = 0; k < 4096; k++, done++) {
@@ -340,30 +389,31 @@ static int run_bench(const struct opts *o)
 			build(o, i, done % 8 ? REPORT_STAGE_HEARTBEAT : REPORT_STAGE_SWITCH_ROOT, ++seq[i], &m);
 			int n = encode(&m, buf);
 			struct node *node;
-			if (validate_datagram(&v, buf, (size_t)n, node_src(i), 0, &d, &node) != REPORT_OK) {
+			if (validate_datagram(&v, buf, (size_t)n, 0, &d, &node) != REPORT_OK) {
 				fprintf(stderr, "bench: report refused\n");
 				return 1;
 			}
 			persist_log(p, buf, (size_t)n, wall, node_src(i));
 			nodes_apply(node, &d, wall, node_src(i));
 			d.type = REPORT_TYPE_ACK;
-			report_wire_encode(&d, ack, sizeof(ack), gw_hmac_compute, hmac);
+			report_wire_encode(&d, ack, sizeof(ack), gw_hmac_compute, rx);
 			if (k % 64 == 63)
 				persist_flush(p);
 		}
 	}
-	double secs = mono_s() - start;
+	double secs = cpu_s() - cpu_start;
 	/* Building and signing the datagram is the sender's work: measure it alone to subtract. */
-	double gen_start = mono_s();
+	double gen_start = cpu_s();
 	for (unsigned long k = 0; k < done; k++) {
 		struct report_msg m;
 		unsigned i = (unsigned)(k % o->nodes);
 		build(o, i, k % 8 ? REPORT_STAGE_HEARTBEAT : REPORT_STAGE_SWITCH_ROOT, seq[i] + 1 + (uint32_t)k, &m);
 		encode(&m, buf);
 	}
-	double gen = mono_s() - gen_start;
-	printf("reports %lu seconds %.3f sender_seconds %.3f reports_per_second %.0f\n", done, secs,
-	       gen, done / (secs - gen));
+	double gen = cpu_s() - gen_start;
+	printf("reports %lu seconds %.3f sender_seconds %.3f reports_per_second %.0f key_derivations %llu\n",
+	       done, secs, gen, done / (secs - gen), (unsigned long long)gw_hmac_derivations(rx));
+	gw_hmac_free(rx);
 	persist_close(p);
 	nodes_free(t);
 	free(seq);
@@ -373,12 +423,15 @@ static int run_bench(const struct opts *o)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: ghostwatch-loadgen --target IP:PORT [--key FILE] [--nodes N] [--first I]\n"
+		"usage: ghostwatch-loadgen --target IP:PORT [--key FILE | --master-key FILE] [--nodes N] [--first I]\n"
 		"          [--stages s1,s2,...] [--boot B] [--seq-start S] [--heartbeat S] [--fatal-every K]\n"
-		"          [--pace-us US]\n"
+		"          [--pace-us US] [--hostname TEXT]\n"
 		"       ghostwatch-loadgen --target IP:PORT --bad KIND --count C [--first I]\n"
+		"          [--pace-us US]\n"
 		"          KIND: truncated cut oversized bad-version bad-magic bad-hmac random replay flood\n"
-		"       ghostwatch-loadgen --bench SECONDS --state DIR [--nodes N] [--key FILE]\n");
+		"                spoof (bad tags in node I's name, from its source)\n"
+		"                cross (each node's report signed with node I+C's key; --master-key)\n"
+		"       ghostwatch-loadgen --bench SECONDS --state DIR [--nodes N] [--key FILE | --master-key FILE]\n");
 	return 2;
 }
 
@@ -416,7 +469,8 @@ int main(int argc, char **argv)
 			o.target.sin_port = htons((uint16_t)atoi(colon + 1));
 			if (inet_pton(AF_INET, v, &o.target.sin_addr) != 1)
 				return usage();
-		} else if (!strcmp(a, "--key")) {
+		} else if (!strcmp(a, "--key") || !strcmp(a, "--master-key")) {
+			o.per_node = !strcmp(a, "--master-key");
 			o.keylen = gw_hmac_load_key(v, o.key);
 			if (o.keylen < 0) {
 				fprintf(stderr, "ghostwatch-loadgen: bad key file %s\n", v);
@@ -442,6 +496,8 @@ int main(int argc, char **argv)
 			o.bad = v;
 		} else if (!strcmp(a, "--bench")) {
 			o.bench_s = (unsigned)atoi(v);
+		} else if (!strcmp(a, "--hostname")) {
+			o.hostname = v;
 		} else if (!strcmp(a, "--state")) {
 			o.state = v;
 		} else if (!strcmp(a, "--stages")) {
@@ -453,7 +509,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.nodes)
 		return usage();
-	hmac = gw_hmac_new(o.key, (size_t)o.keylen);
+	hmac = new_hmac(&o);
 	if (!hmac)
 		return 1;
 	int rc;

@@ -148,10 +148,29 @@ static void test_ghost_values(void **state)
 	assert_true(cfg.debug);
 	assert_string_equal(cfg.key, "/etc/ghostboot/cluster.key");
 	assert_int_equal(cfg.panic_seconds, -1);
-	assert_int_equal(parse("ghost.master=10.9.9.9 ghost.overlay=tmpfs ghost.key=00112233445566778899aabbccddeeff"), 0);
+	/* A key on the command line works, with a warning that every user can read it there. */
+	assert_int_equal(parse("ghost.master=10.9.9.9 ghost.overlay=tmpfs ghost.key=00112233445566778899aabbccddeeff"), 1);
+	assert_non_null(strstr(warnings.text[0], "every local user can read the key in /proc/cmdline; prefer the per-node key file (docs/protocol.md)"));
+	assert_null(strstr(warnings.text[0], "0011223344"));
 	assert_int_equal(cfg.master_port, GHOST_DEFAULT_MASTER_PORT);
 	assert_string_equal(cfg.overlay_size, "");
 	assert_string_equal(cfg.key, "00112233445566778899aabbccddeeff");
+}
+
+/* A malformed key may be most of a real one (a typo, a cut line): never echoed. */
+static void test_bad_key_never_echoed(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "ghost.key=00112233445566778899aabbccddeeffX",
+					   "ghost.key=00112233445566778899aabbccddeef",
+					   "ghost.key=ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7ab1e5ec7e7" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(bad[i]), 1);
+		assert_string_equal(cfg.key, "");
+		assert_null(strstr(warnings.text[0], "0011223344"));
+		assert_null(strstr(warnings.text[0], "ab1e5ec7"));
+		assert_non_null(strstr(warnings.text[0], "not shown"));
+	}
 }
 
 static void test_ghost_malformed_values(void **state)
@@ -178,8 +197,8 @@ static void test_ghost_malformed_values(void **state)
 		{ "ghost.root_timeout=", "ghost.root_timeout needs a value" },
 		{ "ghost.shutdown_timeout", "ghost.shutdown_timeout needs a value" },
 		{ "ghost.heartbeat=often", "ghost.heartbeat='often'" },
-		{ "ghost.key=short", "ghost.key='short' is neither a file path nor 32-128 hex digits" },
-		{ "ghost.key=0011223344556677889900112233445g", "is neither a file path" },
+		{ "ghost.key=short", "ghost.key= (5 characters, not shown) is neither a file path nor 32-128 hex digits" },
+		{ "ghost.key=0011223344556677889900112233445g", "(32 characters, not shown) is neither a file path" },
 		{ "ghost.debug=maybe", "ghost.debug='maybe' is not 0 or 1" },
 		{ "ghost.typo=1", "unknown parameter 'ghost.typo'" },
 		{ "rd.break=sometime", "rd.break='sometime' is not one of" },
@@ -263,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_last_occurrence_wins),
 		cmocka_unit_test(test_ghost_values),
 		cmocka_unit_test(test_ghost_malformed_values),
+		cmocka_unit_test(test_bad_key_never_echoed),
 		cmocka_unit_test(test_overlong_and_binary_input),
 		cmocka_unit_test(test_warnings_are_bounded),
 		cmocka_unit_test(test_seconds_helper),

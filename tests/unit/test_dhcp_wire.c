@@ -254,6 +254,29 @@ static void test_unprintable_string_dropped(void **state)
 	assert_string_equal(m.bootfile, "pxelinux.0");
 }
 
+/* Option 12 must be a host name (RFC 1123, as ip= takes): anything else is dropped, so it is
+ * neither set nor reported nor written into the master's hostfile. */
+static void test_hostname_rfc1123(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "n2 slots=4", "#n3", "n4;x", "-n5", "n6-", "a..b", "a_b",
+					   "n\xc3\xa9", "x.", "" };
+	static const char *const good[] = { "n2", "node-07", "7up", "n1.cluster.example", "A-b" };
+	for (unsigned k = 0; k < sizeof(bad) / sizeof(bad[0]) + sizeof(good) / sizeof(good[0]); k++) {
+		int is_bad = k < sizeof(bad) / sizeof(bad[0]);
+		const char *name = is_bad ? bad[k] : good[k - sizeof(bad) / sizeof(bad[0])];
+		struct fixture f;
+		uint8_t o[80] = { 53, 1, 5, 12, (uint8_t)strlen(name) };
+		memcpy(o + 5, name, strlen(name));
+		o[5 + strlen(name)] = 255;
+		fx_header(&f, 2, 0x11223344);
+		fx_bytes(&f, o, 6 + strlen(name));
+		struct dhcp_msg m;
+		assert_int_equal(dhcp_wire_parse(f.buf, f.len, &expect, &m, NULL), 0);
+		assert_string_equal(m.hostname, is_bad ? "" : name);
+	}
+}
+
 static const uint8_t *find_option(const uint8_t *buf, size_t len, uint8_t code, uint8_t *olen)
 {
 	size_t i = 240;
@@ -464,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_build_discover),
 		cmocka_unit_test(test_build_request),
 		cmocka_unit_test(test_rapid_commit),
+		cmocka_unit_test(test_hostname_rfc1123),
 		cmocka_unit_test(test_udp_payload),
 		cmocka_unit_test(test_udp_payload_refused),
 	};

@@ -1,7 +1,9 @@
 /* ghostwatch's parts without the socket: node table and replay window, the validation order
  * and its counters, the rate limit, persistence (log, snapshot, torn records, reload), and
  * the outputs (hostfile, JSON, SVG) on a known table. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <openssl/evp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 
 #include "../../netboot/ghostwatch/gw_hmac.h"
 #include "../../netboot/ghostwatch/hostfile.h"
+#include "../../netboot/ghostwatch/node_key.h"
 #include "../../netboot/ghostwatch/nodes.h"
 #include "../../netboot/ghostwatch/persist.h"
 #include "../../netboot/ghostwatch/ratelimit.h"
@@ -94,6 +97,116 @@ static void test_hmac_known_answer(void **state)
 	assert_non_null(h);
 	assert_int_equal(gw_hmac_compute(h, (const uint8_t *)"x", 1, tag), 0);
 	gw_hmac_free(h);
+}
+
+/* The precomputed-state HMAC against OpenSSL's own, every message length across 4 blocks. */
+static void test_hmac_matches_openssl(void **state)
+{
+	(void)state;
+	uint8_t key[64], data[300], tag[32], want[32];
+	for (unsigned i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	for (size_t keylen = 0; keylen <= 64; keylen += 16) {
+		for (unsigned i = 0; i < keylen; i++)
+			key[i] = (uint8_t)(0xa0 + i);
+		struct gw_hmac *h = gw_hmac_new(key, keylen);
+		assert_non_null(h);
+		for (size_t len = 0; len <= sizeof(data); len++) {
+			size_t wl = 0;
+			assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, keylen ? key : (uint8_t *)"",
+						  keylen, data, len, want, sizeof(want), &wl));
+			assert_int_equal(gw_hmac_compute(h, data, len, tag), 0);
+			assert_memory_equal(tag, want, 32);
+		}
+		gw_hmac_free(h);
+	}
+}
+
+/* Per-node keys: HKDF-SHA256 as OpenSSL's CLI computes it (openssl kdf -kdfopt ... HKDF), the
+ * hot path's two-step derivation equal to it, and a tag for node B made with node A's key
+ * refused by validate and counted. */
+static void test_node_keys(void **state)
+{
+	(void)state;
+	uint8_t secret[32], key[32], other[32];
+	for (unsigned i = 0; i < 32; i++)
+		secret[i] = (uint8_t)i;
+	static const uint8_t mac_a[6] = { 0x02, 0x67, 0, 0, 0, 0x2a }, mac_b[6] = { 0x02, 0x67, 0, 0, 0, 0x2b };
+	static const uint8_t want[32] = {
+		0xfc, 0xba, 0xd1, 0xc3, 0x74, 0x78, 0x07, 0xa6, 0xf8, 0xc6, 0x1e, 0x9a, 0x43, 0x8e, 0xb4, 0xa6,
+		0xc1, 0xce, 0x02, 0x21, 0x59, 0x29, 0x1a, 0xac, 0xc2, 0x0b, 0xe1, 0x38, 0x0f, 0x87, 0xb6, 0xfc,
+	};
+	assert_int_equal(node_key_derive(secret, sizeof(secret), mac_a, key), 0);
+	assert_memory_equal(key, want, 32);
+	assert_int_equal(node_key_derive(secret, sizeof(secret), mac_b, other), 0);
+	assert_memory_not_equal(key, other, 32);
+
+	/* A cache of one set of 4 ways and 10 nodes coming round: evictions never change a tag. */
+	struct gw_hmac *per_node = gw_hmac_new_per_node(secret, sizeof(secret), 1);
+	assert_non_null(per_node);
+	uint8_t buf[REPORT_WIRE_MAX], tag[32];
+	for (unsigned round = 0; round < 3; round++)
+		for (unsigned n = 0; n < 10; n++) {
+			struct report_msg m = report(n, 100, 1 + round, REPORT_STAGE_BOOT);
+			int len = report_wire_encode(&m, buf, sizeof(buf), gw_hmac_compute, per_node);
+			assert_true(len > 0);
+			assert_int_equal(node_key_derive(secret, sizeof(secret), m.node, key), 0);
+			struct gw_hmac *single = gw_hmac_new(key, sizeof(key));
+			assert_int_equal(gw_hmac_compute(single, buf, (size_t)len - 32, tag), 0);
+			assert_memory_equal(tag, buf + len - 32, 32);
+			gw_hmac_free(single);
+		}
+	assert_true(gw_hmac_derivations(per_node) > 10); /* it did evict */
+	/* Too short to name a node: refused, not read past. */
+	assert_int_equal(gw_hmac_compute(per_node, buf, 9, tag), -EINVAL);
+
+	/* Node 0x2b's report signed with node 0x2a's key: bad_hmac, no record. */
+	struct nodes *t = nodes_new(8);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = per_node, .nodes = t };
+	assert_int_equal(node_key_derive(secret, sizeof(secret), mac_a, key), 0);
+	struct gw_hmac *a = gw_hmac_new(key, sizeof(key));
+	struct report_msg m = report(0, 7, 1, REPORT_STAGE_BOOT), d;
+	memcpy(m.node, mac_b, 6);
+	int len = report_wire_encode(&m, buf, sizeof(buf), gw_hmac_compute, a);
+	struct node *node;
+	assert_int_equal(validate_datagram(&v, buf, (size_t)len, 0, &d, &node), REPORT_REJECT_BAD_HMAC);
+	assert_int_equal(v.rejected[REPORT_REJECT_BAD_HMAC], 1);
+	assert_int_equal(nodes_count(t), 0);
+	/* Node 0x2a's own report with its key: accepted. */
+	memcpy(m.node, mac_a, 6);
+	len = report_wire_encode(&m, buf, sizeof(buf), gw_hmac_compute, a);
+	assert_int_equal(validate_datagram(&v, buf, (size_t)len, 0, &d, &node), REPORT_OK);
+	gw_hmac_free(a);
+	nodes_free(t);
+	gw_hmac_free(per_node);
+}
+
+/* The master secret: created 0600 and never over a file; refused when others may read it. */
+static void test_master_secret_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ghostwatch-master-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/master.key", dir);
+	mode_t old = umask(0);
+	assert_int_equal(node_key_create_master(path), 0);
+	umask(old);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(node_key_create_master(path), -EEXIST);
+	uint8_t secret[REPORT_KEY_MAX];
+	assert_int_equal(node_key_load_master(path, secret), NODE_KEY_MASTER_LEN);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(node_key_load_master(path, secret), -EPERM);
+	assert_int_equal(chmod(path, 0604), 0);
+	assert_int_equal(node_key_load_master(path, secret), -EPERM);
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(node_key_load_master(path, secret), NODE_KEY_MASTER_LEN);
+	assert_int_equal(node_key_load_master(dir, secret), -EPERM); /* not a regular file */
+	unlink(path);
+	assert_int_equal(node_key_load_master(path, secret), -ENOENT);
+	rmdir(dir);
 }
 
 static void test_table_grows_and_finds(void **state)
@@ -204,39 +317,51 @@ static void test_validate_order_and_counts(void **state)
 	struct node *node;
 	size_t n = encode(&m, buf);
 	uint64_t now = 1000;
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_OK);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_OK);
 	assert_non_null(node);
 	nodes_apply(node, &d, 5000, 1);
 	/* The same datagram again: replayed, but the node is handed back for a new ack. */
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_REPLAYED);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_REPLAYED);
 	assert_non_null(node);
 	buf[n - 1] ^= 1;
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_BAD_HMAC);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_BAD_HMAC);
 	assert_null(node);
-	assert_int_equal(validate_datagram(&v, buf, 10, 1, now, &d, &node), REPORT_REJECT_TRUNCATED);
-	/* Source 1 has spent its burst of 3 (truncated is refused before the limit): even a good datagram is rate limited now. */
+	assert_int_equal(validate_datagram(&v, buf, 10, now, &d, &node), REPORT_REJECT_TRUNCATED);
+	/* Node 1 has spent 2 of its burst of 3 (the report and its retransmit; the bad tag and
+	 * the truncated one are refused before the limit and spend nothing): one more passes. */
 	m = report(1, 100, 2, REPORT_STAGE_LINK);
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_RATE_LIMITED);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_OK);
+	nodes_apply(node, &d, 5000, 1);
+	m = report(1, 100, 3, REPORT_STAGE_LEASE);
+	n = encode(&m, buf);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_RATE_LIMITED);
 	/* Oversized and bad version are refused before the rate limit: they count as such. */
-	assert_int_equal(validate_datagram(&v, buf, REPORT_WIRE_MAX + 1, 1, now, &d, &node),
+	assert_int_equal(validate_datagram(&v, buf, REPORT_WIRE_MAX + 1, now, &d, &node),
 			 REPORT_REJECT_OVERSIZED);
 	buf[2] = 9;
-	assert_int_equal(validate_datagram(&v, buf, n, 1, now, &d, &node), REPORT_REJECT_BAD_VERSION);
-	/* Another source, and the table holds 2 nodes: the third is refused. */
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_BAD_VERSION);
+	/* Node 2: 100 forged datagrams in its name spend none of its tokens (the limit counts
+	 * only what passed the HMAC), so its real report is accepted. */
 	m = report(2, 100, 1, REPORT_STAGE_BOOT);
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 2, now, &d, &node), REPORT_OK);
+	for (int i = 0; i < 100; i++) {
+		buf[n - 1] ^= 0x80;
+		assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_BAD_HMAC);
+		buf[n - 1] ^= 0x80;
+	}
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_OK);
+	/* The table holds 2 nodes: the third is refused. */
 	m = report(3, 100, 1, REPORT_STAGE_BOOT);
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 3, now, &d, &node), REPORT_REJECT_TABLE_FULL);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_TABLE_FULL);
 	/* An ack sent to the master is not a report. */
 	m.type = REPORT_TYPE_ACK;
 	n = encode(&m, buf);
-	assert_int_equal(validate_datagram(&v, buf, n, 3, now, &d, &node), REPORT_REJECT_MALFORMED);
-	assert_int_equal(v.accepted, 2);
+	assert_int_equal(validate_datagram(&v, buf, n, now, &d, &node), REPORT_REJECT_MALFORMED);
+	assert_int_equal(v.accepted, 3);
 	assert_int_equal(v.rejected[REPORT_REJECT_REPLAYED], 1);
-	assert_int_equal(v.rejected[REPORT_REJECT_BAD_HMAC], 1);
+	assert_int_equal(v.rejected[REPORT_REJECT_BAD_HMAC], 101);
 	assert_int_equal(v.rejected[REPORT_REJECT_TRUNCATED], 1);
 	assert_int_equal(v.rejected[REPORT_REJECT_RATE_LIMITED], 1);
 	assert_int_equal(v.rejected[REPORT_REJECT_OVERSIZED], 1);
@@ -255,7 +380,7 @@ static void test_ratelimit_refills(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_true(ratelimit_allow(rl, 42, now));
 	assert_false(ratelimit_allow(rl, 42, now));
-	assert_true(ratelimit_allow(rl, 43, now)); /* another source has its own bucket */
+	assert_true(ratelimit_allow(rl, 43, now)); /* another node has its own bucket */
 	assert_false(ratelimit_allow(rl, 42, now + 50)); /* half a token */
 	assert_true(ratelimit_allow(rl, 42, now + 100));
 	assert_false(ratelimit_allow(rl, 42, now + 100));
@@ -291,7 +416,7 @@ static void accept_report(struct validate *v, struct persist *p, const struct re
 	size_t n = encode(m, buf);
 	struct report_msg d;
 	struct node *node;
-	assert_int_equal(validate_datagram(v, buf, n, 0x0100007f, 1, &d, &node), REPORT_OK);
+	assert_int_equal(validate_datagram(v, buf, n, 1, &d, &node), REPORT_OK);
 	assert_int_equal(persist_log(p, buf, n, 1700000000000 + m->seq, 0x0100007f), 0);
 	nodes_apply(node, &d, 1700000000000 + m->seq, 0x0100007f);
 }
@@ -410,25 +535,31 @@ static char *capture(void (*fn)(FILE *, struct nodes *), struct nodes *t)
 }
 
 static void hostfile_fn(FILE *f, struct nodes *t) { hostfile_print(f, t, 1700000000500, &limits); }
-static void json_fn(FILE *f, struct nodes *t) { status_print_json(f, t, 1700000000500, &limits); }
-static void table_fn(FILE *f, struct nodes *t) { status_print_table(f, t, 1700000000500, &limits); }
+static void json_fn(FILE *f, struct nodes *t) { status_print_json(f, t, 1700000000500, &limits, 0); }
+static void table_fn(FILE *f, struct nodes *t) { status_print_table(f, t, 1700000000500, &limits, 0); }
 static void svg_fn(FILE *f, struct nodes *t) { timeline_print(f, t); }
 
 static struct nodes *sample_table(void)
 {
 	struct nodes *t = nodes_new(10);
-	const char *names[] = { "zeta", "alpha", "mid\"<&>", "" };
-	for (unsigned i = 0; i < 4; i++) {
+	/* What a node may claim: only the first two are host names (RFC 1123). */
+	const char *names[] = { "zeta", "alpha", "mid\"<&>", "", "n2 slots=4", "#n3",
+				"n4\nn5 slots=99", "n\xc3\xa9" };
+	for (unsigned i = 0; i < 8; i++) {
 		struct report_msg m = report(i, 1, 1, REPORT_STAGE_SWITCH_ROOT);
 		m.flags = REPORT_FLAG_INVENTORY;
 		strcpy(m.inv.hostname, names[i]);
 		m.inv.cores = (uint16_t)(i * 8);
 		m.inv.threads = 4;
+		/* It claims 192.168.9.i; its reports come from 10.0.0.i. */
 		m.inv.ip[10] = m.inv.ip[11] = 0xff;
-		m.inv.ip[12] = 10, m.inv.ip[15] = (uint8_t)i;
-		nodes_apply(nodes_get(t, m.node), &m, 1700000000000, 0);
+		m.inv.ip[12] = 192, m.inv.ip[13] = 168, m.inv.ip[14] = 9, m.inv.ip[15] = (uint8_t)i;
+		struct node *n = nodes_get(t, m.node);
+		nodes_apply(n, &m, 1700000000000, htonl(0x0a000000u | i));
+		if (i == 2) /* as a state written by an older ghostwatch may hold it */
+			strcpy(n->inv.hostname, names[i]);
 	}
-	struct report_msg f = report(7, 1, 1, REPORT_STAGE_FATAL);
+	struct report_msg f = report(9, 1, 1, REPORT_STAGE_FATAL);
 	nodes_apply(nodes_get(t, f.node), &f, 1700000000000, 0x0100007f);
 	return t;
 }
@@ -438,17 +569,24 @@ static void test_outputs(void **state)
 	(void)state;
 	struct nodes *t = sample_table();
 	char *hosts = capture(hostfile_fn, t);
-	/* Up nodes only, sorted; no hostname: the IP; no cores: the threads. */
-	assert_string_equal(hosts, "10.0.0.3 slots=24\nalpha slots=8\nmid\"<&> slots=16\nzeta slots=4\n");
+	/* Up nodes only, sorted by address; the host is the address the reports came from (not
+	 * the one claimed, not the name); a valid name is a comment, others none; no cores: the
+	 * threads. */
+	assert_string_equal(hosts, "10.0.0.0 slots=4 # zeta\n10.0.0.1 slots=8 # alpha\n"
+				   "10.0.0.2 slots=16\n10.0.0.3 slots=24\n10.0.0.4 slots=32\n"
+				   "10.0.0.5 slots=40\n10.0.0.6 slots=48\n10.0.0.7 slots=56\n");
 	free(hosts);
 	char *json = capture(json_fn, t);
 	assert_non_null(strstr(json, "\"hostname\":\"mid\\\"<&>\""));
 	assert_non_null(strstr(json, "\"state\":\"failed\""));
 	assert_non_null(strstr(json, "\"ip\":\"127.0.0.1\""));
+	assert_non_null(strstr(json, "\"ip\":\"10.0.0.4\""));
+	assert_null(strstr(json, "192.168.9."));
+	assert_null(strstr(json, "slots"));
 	assert_non_null(strstr(json, "\"stages_ms\":{\"switch-root\":1600}"));
 	free(json);
 	char *table = capture(table_fn, t);
-	assert_non_null(strstr(table, "5 nodes: 0 booting, 4 up, 0 shutting-down, 0 down, 1 failed, 0 lost"));
+	assert_non_null(strstr(table, "9 nodes: 0 booting, 8 up, 0 shutting-down, 0 down, 1 failed, 0 lost"));
 	free(table);
 	char *svg = capture(svg_fn, t);
 	assert_non_null(strstr(svg, "mid\"&lt;&amp;&gt;"));
@@ -552,6 +690,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmac_known_answer),
+		cmocka_unit_test(test_hmac_matches_openssl),
+		cmocka_unit_test(test_node_keys),
+		cmocka_unit_test(test_master_secret_file),
 		cmocka_unit_test(test_guardian_restores),
 		cmocka_unit_test(test_persist_guardian_and_v1_snapshot),
 		cmocka_unit_test(test_table_grows_and_finds),

@@ -15,7 +15,7 @@ static void test_text_counts(void **state)
 {
 	(void)state;
 	struct guardian_report g;
-	guardian_report_init(&g, -1, "");
+	guardian_report_init(&g, -1);
 	guardian_report_note(&g, "eth0", " link address", "notified", 79);
 	assert_string_equal(g.text, "1 restored: eth0 lost link address (notified) 79 ms");
 	guardian_report_note(&g, "enp0s31f6", " link address route", "polled", 123456);
@@ -27,7 +27,7 @@ static void test_rate_limit(void **state)
 {
 	(void)state;
 	struct guardian_report g;
-	guardian_report_init(&g, -1, "");
+	guardian_report_init(&g, -1);
 	assert_false(guardian_report_due(&g, 5000)); /* nothing noted */
 	guardian_report_note(&g, "eth0", " address", "notified", 1);
 	assert_true(guardian_report_due(&g, 5000)); /* the first at once */

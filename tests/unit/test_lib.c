@@ -12,6 +12,7 @@
 #include "boot/boot_config_load.h"
 #include "lib/be.h"
 #include "lib/hex.h"
+#include "lib/hostname.h"
 #include "lib/jitter.h"
 #include "lib/span.h"
 
@@ -61,6 +62,30 @@ static void test_hex(void **state)
 	assert_int_equal(hex_byte("5"), -1); /* the NUL is not a digit */
 	assert_int_equal(hex_byte("x5"), -1);
 	assert_int_equal(hex_byte("5x"), -1);
+}
+
+static void test_hostname(void **state)
+{
+	(void)state;
+	char long_label[70], long_name[70];
+	memset(long_label, 'a', 63);
+	long_label[63] = '\0';
+	assert_true(hostname_valid(long_label));
+	long_label[63] = 'a', long_label[64] = '\0';
+	assert_false(hostname_valid(long_label)); /* a label is at most 63 */
+	memset(long_name, 'a', 64);
+	long_name[20] = long_name[40] = '.';
+	long_name[64] = '\0';
+	assert_true(hostname_valid(long_name));
+	long_name[64] = 'a', long_name[65] = '\0';
+	assert_false(hostname_valid(long_name)); /* the report's 64 */
+	assert_true(hostname_valid("n1"));
+	assert_true(hostname_valid("0"));
+	assert_true(hostname_valid("w-01.c2.example"));
+	static const char *const bad[] = { "", "n1 slots=4", "slots=4", "#", "n1#x", "n1\nn2", "n\xc3\xa9",
+					   "-a", "a-", "a.-b", "a-.b", ".a", "a.", "a..b", "a_b", "a/b", "a\t" };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(hostname_valid(bad[i]));
 }
 
 static void test_be(void **state)
@@ -132,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_span_walk),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_be),
+		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_backoff_base),
 		cmocka_unit_test(test_jitter_spreads),
 		cmocka_unit_test(test_boot_config_load),

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +26,7 @@
 #include "report/cpuinfo.h"
 #include "report/heartbeat.h"
 #include "report/report.h"
+#include "report/report_key.h"
 
 struct key {
 	uint8_t bytes[REPORT_KEY_MAX];
@@ -375,6 +378,43 @@ static void test_init_errors(void **state)
 	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), -ENOTCONN); /* stays off */
 }
 
+/* The kept copy for the guardian and the shutdown program: 0600 whatever the umask, read back
+ * equal; replaced atomically; no key, no file. */
+static void test_kept_key(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ghostboot-key-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	uint8_t key[REPORT_KEY_MAX], back[REPORT_KEY_MAX];
+	for (int i = 0; i < 32; i++)
+		key[i] = (uint8_t)(0xc0 + i);
+	mode_t old = umask(0);
+	assert_int_equal(report_key_keep_at(fd, REPORT_KEY_KEPT_NAME, key, 32), 0);
+	umask(old);
+	struct stat st;
+	assert_int_equal(fstatat(fd, REPORT_KEY_KEPT_NAME, &st, 0), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(report_key_kept_at(fd, REPORT_KEY_KEPT_NAME, back), 32);
+	assert_memory_equal(back, key, 32);
+	key[0] ^= 1;
+	assert_int_equal(report_key_keep_at(fd, REPORT_KEY_KEPT_NAME, key, 16), 0);
+	assert_int_equal(report_key_kept_at(fd, REPORT_KEY_KEPT_NAME, back), 16);
+	assert_memory_equal(back, key, 16);
+	assert_int_equal(report_key_keep_at(fd, REPORT_KEY_KEPT_NAME, key, 0), -EINVAL);
+	assert_int_equal(faccessat(fd, REPORT_KEY_KEPT_NAME ".tmp", F_OK, 0), -1);
+	assert_int_equal(unlinkat(fd, REPORT_KEY_KEPT_NAME, 0), 0);
+	assert_int_equal(report_key_kept_at(fd, REPORT_KEY_KEPT_NAME, back), -ENOENT);
+	/* The boot's key: ghost.key= first (path or hex). */
+	struct boot_config cfg;
+	boot_config_defaults(&cfg);
+	strcpy(cfg.key, "00112233445566778899aabbccddeeff");
+	assert_int_equal(report_key_for_boot(&cfg, back), 16);
+	assert_int_equal(back[15], 0xff);
+	close(fd);
+	rmdir(dir);
+}
+
 static void test_load_key(void **state)
 {
 	(void)state;
@@ -451,6 +491,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_heartbeat_and_resume),
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_load_key),
+		cmocka_unit_test(test_kept_key),
 		cmocka_unit_test(test_cpuinfo_x86),
 		cmocka_unit_test(test_cpuinfo_odd),
 	};
