@@ -2,6 +2,7 @@
  * which is what a wedged diskless node needs; acpi/kbd/efi/triple are the kernel's others. */
 #include "shutdown/reset.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/reboot.h>
 #include <linux/watchdog.h>
@@ -58,24 +59,55 @@ static void cf9_reset(void)
 #endif
 }
 
+/* /dev/watchdog, opened once: a second open fails (EBUSY) while anyone holds it. */
+static int watchdog_fd = -1;
+
+static int watchdog_open(void)
+{
+	if (watchdog_fd < 0)
+		watchdog_fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	return watchdog_fd < 0 ? -errno : 0;
+}
+
+/* The net under the final action: whatever reboot(2) does or fails to do (a power-off the
+ * kernel quietly turns into a halt, a reset that hangs in a driver), the machine resets when
+ * this fires. Never fed again; the fd stays open (closing without the magic 'V' keeps it
+ * armed anyway). The boot-link guardian may hold it armed already: then it is our net. */
+static void watchdog_net(const char *under)
+{
+	int err = watchdog_open();
+	if (err == -EBUSY) {
+		log_info("watchdog held (armed by the link guardian): the net under the %s", under);
+		return;
+	}
+	if (err)
+		return; /* no watchdog on this machine */
+	int timeout = RESET_WATCHDOG_NET_S;
+	(void)ioctl(watchdog_fd, WDIOC_SETTIMEOUT, &timeout);
+	(void)ioctl(watchdog_fd, WDIOC_KEEPALIVE, 0);
+	log_info("watchdog armed (%d s) under the %s", timeout, under);
+}
+
 /* The hardware watchdog as the last resort: shortest timeout, never fed again. */
 static void watchdog_reset(void)
 {
-	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (watchdog_open() != 0)
 		return;
 	int timeout = 1;
-	(void)ioctl(fd, WDIOC_SETTIMEOUT, &timeout);
-	(void)ioctl(fd, WDIOC_KEEPALIVE, 0);
+	(void)ioctl(watchdog_fd, WDIOC_SETTIMEOUT, &timeout);
+	(void)ioctl(watchdog_fd, WDIOC_KEEPALIVE, 0);
 	log_warn("watchdog armed (%d s): the machine resets when it fires", timeout);
 	sleep_ms(((uint64_t)timeout + 5) * 1000u);
-	/* fd stays open on purpose: closing without the magic 'V' keeps it armed anyway. */
 }
 
 _Noreturn void reset_now(enum reset_method method, enum reset_action action)
 {
 	if ((unsigned)action > RESET_ACTION_KEXEC)
 		action = RESET_ACTION_REBOOT;
+	/* Not under a halt (the admin asked for the machine to stay as it is) nor under kexec
+	 * (the next kernel may not know the watchdog: it would be reset in its first seconds). */
+	if (action == RESET_ACTION_POWEROFF || action == RESET_ACTION_REBOOT)
+		watchdog_net(reset_action_name(action));
 	if (action == RESET_ACTION_POWEROFF) {
 		log_info("powering off");
 		reboot(RB_POWER_OFF);

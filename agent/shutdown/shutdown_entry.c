@@ -23,6 +23,7 @@
 #include "lib/log.h"
 #include "report/heartbeat.h"
 #include "report/report.h"
+#include "shutdown/poweroff.h"
 
 static void read_config(struct boot_config *cfg)
 {
@@ -153,7 +154,8 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 		log_debug("shutdown: caller's timeout %llu us; ghost.shutdown_timeout=%u ms rules",
 			  (unsigned long long)args.timeout_us, cfg.shutdown_timeout_ms);
 	check_link();
-	shutdown_plan_make(&args, &cfg, kexec_loaded(), prefix, &plan);
+	shutdown_plan_make(&args, &cfg, kexec_loaded(), poweroff_blocker(cfg.acpi_off, poweroff_acpi_state()),
+			   prefix, &plan);
 	/* Continue the boot's reports (same boot id, next sequence): the heartbeat daemon, if
 	 * there is one, sends shutdown-begin as it exits, so that the two never interleave. */
 	take_report_lock(300);

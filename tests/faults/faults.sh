@@ -12,6 +12,7 @@ cases=(tests/faults/test_*.sh tests/faults/slow_*.sh
 	tests/qemu/test_root_nfs_faults.sh # NFS server absent then started; wrong export path
 	tests/qemu/test_foundation.sh      # a module file missing from the image
 	tests/qemu/test_shutdown.sh        # the NFS server gone before shutdown
+	tests/qemu/test_poweroff_impossible.sh # poweroff asked of a machine without ACPI
 	tests/net/test_storm_ghostwatch_kill.sh)
 failed=0 rows=()
 for t in "${cases[@]}"; do

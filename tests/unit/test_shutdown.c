@@ -18,11 +18,13 @@
 
 #include <cmocka.h>
 
+#include "boot/cmdline.h"
 #include "lib/clock.h"
 #include "report/report_wire.h"
 #include "shutdown/kill_all.h"
 #include "shutdown/meminfo.h"
 #include "shutdown/mountinfo.h"
+#include "shutdown/poweroff.h"
 #include "shutdown/proc_stat.h"
 #include "shutdown/shutdown.h"
 
@@ -453,8 +455,17 @@ static void test_plan_and_budget(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *argv[] = { (char *)cases[i].verb, "--timeout=90000000us" };
 		shutdown_args_parse(2, argv, &args);
-		shutdown_plan_make(&args, &cfg, cases[i].kexec_loaded, SHUTDOWN_OLDROOT, &plan);
+		shutdown_plan_make(&args, &cfg, cases[i].kexec_loaded, NULL, SHUTDOWN_OLDROOT, &plan);
 		assert_int_equal(plan.action, cases[i].action);
+		assert_null(plan.no_poweroff);
+		/* A kernel that cannot power off: only the power-off changes, into a reset. */
+		shutdown_plan_make(&args, &cfg, cases[i].kexec_loaded, "no ACPI", SHUTDOWN_OLDROOT, &plan);
+		bool off = cases[i].action == RESET_ACTION_POWEROFF;
+		assert_int_equal(plan.action, off ? RESET_ACTION_REBOOT : cases[i].action);
+		if (off)
+			assert_string_equal(plan.no_poweroff, "no ACPI");
+		else
+			assert_null(plan.no_poweroff);
 		assert_int_equal(plan.method, RESET_KBD);
 		assert_int_equal(plan.timeout_ms, GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS);
 	}
@@ -468,6 +479,46 @@ static void test_plan_and_budget(void **state)
 		assert_true(b.unmount_ms <= timeouts[i]);
 		assert_true(b.term_ms <= 5000);
 	}
+}
+
+/* What the kernel shows decides it: acpi=off on the command line, or no /sys/firmware/acpi;
+ * an unknown state (no sysfs) is not a reason (the watchdog is the net there). */
+static void test_poweroff_blocker(void **state)
+{
+	(void)state;
+	assert_null(poweroff_blocker(false, POWEROFF_ACPI_PRESENT));
+	assert_null(poweroff_blocker(false, POWEROFF_ACPI_UNKNOWN));
+	assert_string_equal(poweroff_blocker(false, POWEROFF_ACPI_ABSENT), "no ACPI");
+	assert_string_equal(poweroff_blocker(true, POWEROFF_ACPI_ABSENT), "acpi=off");
+	assert_string_equal(poweroff_blocker(true, POWEROFF_ACPI_UNKNOWN), "acpi=off");
+	/* The kernel's acpi=: last one wins, force undoes off, other values leave it. */
+	static const struct {
+		const char *cmdline;
+		bool off;
+	} cases[] = { { "acpi=off", true },	     { "acpi=force", false },	{ "acpi=off acpi=force", false },
+		      { "acpi=force acpi=off", true }, { "acpi=off acpi=noirq", true }, { "quiet", false },
+		      { "acpi", false },	     { "noacpi=off", false } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct boot_config cfg;
+		struct cmdline_warnings w;
+		cmdline_parse(cases[i].cmdline, strlen(cases[i].cmdline), &cfg, &w);
+		assert_int_equal(cfg.acpi_off, cases[i].off);
+		assert_int_equal(w.count, 0);
+	}
+}
+
+/* The report says it too: the reset report carries the reason instead of "reboot". */
+static void test_poweroff_impossible_reported(void **state)
+{
+	(void)state;
+	struct shutdown_plan plan = { .action = RESET_ACTION_REBOOT, .method = RESET_PCI, .timeout_ms = 3000,
+				      .prefix = SHUTDOWN_OLDROOT, .no_poweroff = "no ACPI" };
+	shutdown_run(&fake_ops, &plan, &res);
+	assert_int_equal(F->action, RESET_ACTION_REBOOT);
+	assert_int_equal(F->nreports, 3);
+	assert_string_equal(F->report_text[0], "reboot");
+	assert_int_equal(F->reports[2], REPORT_STAGE_RESET);
+	assert_string_equal(F->report_text[2], "poweroff impossible here (no ACPI): reset instead");
 }
 
 static void test_spare_policy(void **state)
@@ -533,6 +584,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_mount_detached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_hangs_under_dead_server, setup, teardown),
 		cmocka_unit_test(test_plan_and_budget),
+		cmocka_unit_test(test_poweroff_blocker),
+		cmocka_unit_test_setup_teardown(test_poweroff_impossible_reported, setup, teardown),
 		cmocka_unit_test(test_spare_policy),
 		cmocka_unit_test(test_meminfo),
 	};
