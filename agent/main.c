@@ -82,6 +82,11 @@ static _Noreturn void boot(char *argv0)
 	if (mount_err)
 		log_warn("early mounts incomplete: %s", strerror(-mount_err));
 	read_boot_config();
+	int panic_s = fatal_kernel_panic_timeout();
+	if (panic_s > 0)
+		log_info("kernel panic timeout: %d s (a panic of the real system resets the node)", panic_s);
+	else if (panic_s < 0)
+		log_warn("cannot set the kernel panic timeout: %s", strerror(-panic_s));
 	load_modules();
 	times.modules = times.net_started = clock_ms();
 	static struct net_lease net;

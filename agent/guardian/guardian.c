@@ -24,6 +24,7 @@
 #include "boot/boot_config.h"
 #include "guardian/guardian_report.h"
 #include "guardian/rtnl_event.h"
+#include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/small_file.h"
@@ -289,6 +290,7 @@ int guardian_spawn(const char *exe, const struct guardian_config *cfg)
 		if (cfg->gateway)
 			argv[n++] = "--gateway", argv[n++] = gw;
 		argv[n] = NULL;
+		child_signals_default(); /* exec resets handlers too; until then, not PID 1's */
 		setsid();
 		execv(exe, argv);
 		_exit(127);

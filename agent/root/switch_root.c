@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/small_file.h"
 
 #define RAMFS_MAGIC_ 0x858458f6
@@ -39,6 +40,7 @@ static int check_init(const char *newroot, const char *init)
 		return -errno;
 	if (child == 0) {
 		struct stat st;
+		child_signals_default();
 		if (chroot(newroot) != 0 || chdir("/") != 0)
 			_exit(EIO);
 		if (stat(init, &st) != 0)

@@ -15,6 +15,8 @@
 #include <sys/io.h>
 #endif
 
+#include "lib/bounded.h"
+#include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "shutdown/shutdown_args.h"
@@ -100,6 +102,28 @@ static void watchdog_reset(void)
 	sleep_ms(((uint64_t)timeout + 5) * 1000u);
 }
 
+static int call_reboot(void *arg)
+{
+	return reboot(*(const int *)arg) == 0 ? 0 : -errno;
+}
+
+/* reboot(2) for power-off, halt and kexec ends the calling task when the action fails (the
+ * kernel's do_exit after kernel_power_off), and from PID 1 that is "Attempted to kill init":
+ * a panic, which waits forever with panic=0. A child asks instead, as BusyBox init does;
+ * when it comes back at all, the action failed and we fall back. A child still in the kernel
+ * after the bound is left there: our reset then waits for the kernel's reboot lock, under
+ * the watchdog. Without a child (fork failed) we ask ourselves: a panic then is the net. */
+static void reboot_from_child(int cmd, const char *what)
+{
+	int r = bounded_run(call_reboot, &cmd, deadline_in(RESET_CHILD_MS));
+	if (r == -ETIMEDOUT)
+		log_warn("%s: still not done after %u ms", what, RESET_CHILD_MS);
+	else if (r == -EAGAIN || r == -ENOMEM)
+		reboot(cmd);
+	else
+		log_warn("%s failed (%s)", what, r ? strerror(-r) : "the kernel ended the task asking");
+}
+
 _Noreturn void reset_now(enum reset_method method, enum reset_action action)
 {
 	if ((unsigned)action > RESET_ACTION_KEXEC)
@@ -110,14 +134,14 @@ _Noreturn void reset_now(enum reset_method method, enum reset_action action)
 		watchdog_net(reset_action_name(action));
 	if (action == RESET_ACTION_POWEROFF) {
 		log_info("powering off");
-		reboot(RB_POWER_OFF);
+		reboot_from_child(RB_POWER_OFF, "power off");
 		log_warn("power off failed; resetting instead");
 	} else if (action == RESET_ACTION_HALT) {
 		log_info("halting");
-		reboot(RB_HALT_SYSTEM);
+		reboot_from_child(RB_HALT_SYSTEM, "halt");
 	} else if (action == RESET_ACTION_KEXEC) {
 		log_info("booting the loaded kernel (kexec)");
-		reboot(LINUX_REBOOT_CMD_KEXEC);
+		reboot_from_child(LINUX_REBOOT_CMD_KEXEC, "kexec");
 		log_warn("kexec failed; resetting instead");
 	}
 	if (action != RESET_ACTION_HALT) {
@@ -139,6 +163,7 @@ _Noreturn void reset_machine(enum reset_method method, enum reset_action action)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		child_signals_default();
 		sync();
 		_exit(0);
 	}

@@ -19,6 +19,9 @@ _Noreturn void reset_machine(enum reset_method method, enum reset_action action)
  * armed with RESET_WATCHDOG_NET_S: the net under reboot(2) itself. Never returns: if nothing
  * works it says so on the console every 10 s. */
 #define RESET_WATCHDOG_NET_S 10
+/* Power-off, halt and kexec are asked for from a child (the kernel ends the task that asked
+ * when they fail: never PID 1); after this long without a result, the reset follows. */
+#define RESET_CHILD_MS 10000u
 _Noreturn void reset_now(enum reset_method method, enum reset_action action);
 
 const char *reset_method_name(enum reset_method method);
