@@ -13,6 +13,8 @@
 # st.mode=ifdown|ifdown-noguard: before the data is written, the boot interface is flushed and
 # taken down as ifupdown's networking.service stop does; with the boot-link guardian running
 # (ifdown) or without it (ifdown-noguard: the negative control, which must hang).
+# st.mode=atspare: a root and a user process whose argv[0] starts with '@' (only root's is
+# spared by the shutdown; the user's works in the NFS root).
 # st.mode=linkdown: no guardian; the link goes down right before the handover, and the boot's
 # /run/ghostboot/net.env tells ghostinit which link to check before sync and unmount.
 export PATH=/bin:/sbin
@@ -125,6 +127,23 @@ case $mode in
 	echo "ST-DIRTY-AT-HANDOVER $(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo) kB"
 	;;
 esac
+if [ "$mode" = atspare ]; then
+	# Two '@' processes (ghostinit's guardian watching lo for 10 min; argv[0] from -a):
+	# root's, which the shutdown spares as systemd does, and a user's, which it must not. The
+	# user's works in the NFS root: had it survived, the root would stay busy.
+	(cd / && exec start-stop-daemon -S -x /init -a @rootd -- --iface lo --addr 127.0.0.1/8 --for 600000) &
+	root_at=$!
+	grep -q '^root:' /etc/passwd 2>/dev/null || echo "root:x:0:0:root:/:/bin/sh" >>/etc/passwd
+	echo "user:x:1000:1000:user:/:/bin/sh" >>/etc/passwd
+	echo "user:x:1000:" >>/etc/group
+	cp /init /bin/init-user # start-stop-daemon starts nothing when its -x is already running
+	(cd "$mnt" && exec start-stop-daemon -S -x /bin/init-user -a @userd -c user:user -- --iface lo --addr 127.0.0.1/8 --for 600000) &
+	user_at=$!
+	sleep 2
+	for p in $root_at $user_at; do
+		echo "ST-AT pid=$p uid=$(awk '/^Uid:/ { print $2 }' /proc/$p/status) argv=$(tr '\0' ' ' </proc/$p/cmdline)"
+	done
+fi
 if [ "$mode" = linkdown ]; then
 	mkdir -p /run/ghostboot
 	printf "GHOST_IFACE='eth0'\nGHOST_ADDR='10.0.2.15'\nGHOST_PREFIX='24'\nGHOST_GATEWAY='0.0.0.0'\n" >/run/ghostboot/net.env
