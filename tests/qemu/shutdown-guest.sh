@@ -13,6 +13,8 @@
 # st.mode=ifdown|ifdown-noguard: before the data is written, the boot interface is flushed and
 # taken down as ifupdown's networking.service stop does; with the boot-link guardian running
 # (ifdown) or without it (ifdown-noguard: the negative control, which must hang).
+# st.mode=selfexec: the same real root, but PID 1 execs `/run/initramfs/shutdown VERB` itself
+# (a hand-written init, not systemd-shutdown: nobody pivoted).
 # st.mode=atspare: a root and a user process whose argv[0] starts with '@' (only root's is
 # spared by the shutdown; the user's works in the NFS root).
 # st.mode=linkdown: no guardian; the link goes down right before the handover, and the boot's
@@ -32,7 +34,7 @@ for a in $(cat /proc/cmdline); do
 	esac
 done
 mnt=/oldroot
-if [ "$mode" = otherinit ]; then
+if [ "$mode" = otherinit ] || [ "$mode" = selfexec ]; then
 	if [ ! -e /.stage2 ]; then
 		while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
 		mkdir -p /realroot
@@ -175,6 +177,10 @@ busybox*)
 	umount "$mnt"
 	echo "ST-BUSYBOX unmounted: $?" >/dev/kmsg
 	if [ "$verb" = poweroff ]; then poweroff -f; else reboot -f; fi
+	;;
+selfexec)
+	# A hand-written init's end: PID 1 execs the shutdown program itself, without any pivot.
+	exec /run/initramfs/shutdown "$verb"
 	;;
 otherinit)
 	# Another init's shutdown line: ghostinit runs as a child of PID 1 and never returns.
