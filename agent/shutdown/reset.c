@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/reboot.h>
 #include <linux/watchdog.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
@@ -15,10 +16,12 @@
 #include <sys/io.h>
 #endif
 
+#include "guardian/guardian.h"
 #include "lib/bounded.h"
 #include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/small_file.h"
 #include "shutdown/shutdown_args.h"
 
 const char *reset_method_name(enum reset_method method)
@@ -90,6 +93,34 @@ static void watchdog_net(const char *under)
 	log_info("watchdog armed (%d s) under the %s", timeout, under);
 }
 
+/* A halt is what the admin asked for: a watchdog armed earlier (by the link guardian when
+ * shutdown began, which holds it open) must not reset the machine a few seconds later. The
+ * magic close stops it, unless the driver was built with nowayout. Opening the device starts
+ * it, so an idle one (sysfs says "inactive") is left alone. */
+static void watchdog_disarm(void)
+{
+	char state[16];
+	ssize_t n = small_file_read("/sys/class/watchdog/watchdog0/state", state, sizeof(state));
+	if (n > 0 && !strncmp(state, "inactive", 8))
+		return;
+	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == EBUSY && guardian_request_disarm(GUARDIAN_PIDFILE) > 0) {
+		uint64_t deadline = deadline_in(RESET_DISARM_MS);
+		while ((fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC)) < 0 && errno == EBUSY &&
+		       !deadline_passed(deadline))
+			sleep_ms(20);
+	}
+	if (fd < 0) {
+		if (errno == EBUSY)
+			log_warn("halting with the watchdog armed by another process: it will reset the machine");
+		return;
+	}
+	bool stopped = write(fd, "V", 1) == 1;
+	close(fd);
+	if (stopped)
+		log_info("watchdog disarmed: the machine stays halted");
+}
+
 /* The hardware watchdog as the last resort: shortest timeout, never fed again. */
 static void watchdog_reset(void)
 {
@@ -137,6 +168,7 @@ _Noreturn void reset_now(enum reset_method method, enum reset_action action)
 		reboot_from_child(RB_POWER_OFF, "power off");
 		log_warn("power off failed; resetting instead");
 	} else if (action == RESET_ACTION_HALT) {
+		watchdog_disarm();
 		log_info("halting");
 		reboot_from_child(RB_HALT_SYSTEM, "halt");
 	} else if (action == RESET_ACTION_KEXEC) {

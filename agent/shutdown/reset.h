@@ -22,6 +22,8 @@ _Noreturn void reset_machine(enum reset_method method, enum reset_action action)
 /* Power-off, halt and kexec are asked for from a child (the kernel ends the task that asked
  * when they fail: never PID 1); after this long without a result, the reset follows. */
 #define RESET_CHILD_MS 10000u
+/* Before a halt, how long the link guardian has to let go of the watchdog it armed. */
+#define RESET_DISARM_MS 1000u
 _Noreturn void reset_now(enum reset_method method, enum reset_action action);
 
 const char *reset_method_name(enum reset_method method);
