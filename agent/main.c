@@ -62,8 +62,12 @@ static void load_modules(void)
 static void load_modules_finish(void)
 {
 	struct modules_result r;
-	if (modules_async_join(&r) == -ENOENT)
+	int err = modules_async_join(&r, deadline_in(MODULES_JOIN_MS));
+	if (err == -ENOENT)
 		return;
+	if (err == -ETIMEDOUT)
+		log_warn("modules: still loading after %u s (a driver's load hangs?); going on without waiting",
+			 MODULES_JOIN_MS / 1000);
 	unsigned skipped = net_modules.skipped + r.skipped;
 	log_info("modules: %u loaded, %u already present, %u failed, %u not needed here%s%s%s%s%s",
 		 net_modules.loaded + r.loaded, net_modules.present + r.present, net_modules.failed + r.failed,
