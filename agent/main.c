@@ -62,8 +62,12 @@ static void load_modules(void)
 static void load_modules_finish(void)
 {
 	struct modules_result r;
-	if (modules_async_join(&r) == -ENOENT)
+	int err = modules_async_join(&r, deadline_in(MODULES_JOIN_MS));
+	if (err == -ENOENT)
 		return;
+	if (err == -ETIMEDOUT)
+		log_warn("modules: still loading after %u s (a driver's load hangs?); going on without waiting",
+			 MODULES_JOIN_MS / 1000);
 	unsigned skipped = net_modules.skipped + r.skipped;
 	log_info("modules: %u loaded, %u already present, %u failed, %u not needed here%s%s%s%s%s",
 		 net_modules.loaded + r.loaded, net_modules.present + r.present, net_modules.failed + r.failed,
@@ -82,6 +86,11 @@ static _Noreturn void boot(char *argv0)
 	if (mount_err)
 		log_warn("early mounts incomplete: %s", strerror(-mount_err));
 	read_boot_config();
+	int panic_s = fatal_kernel_panic_timeout();
+	if (panic_s > 0)
+		log_info("kernel panic timeout: %d s (a panic of the real system resets the node)", panic_s);
+	else if (panic_s < 0)
+		log_warn("cannot set the kernel panic timeout: %s", strerror(-panic_s));
 	load_modules();
 	times.modules = times.net_started = clock_ms();
 	static struct net_lease net;

@@ -46,6 +46,7 @@ struct boot_config {
 	bool rd_shell;
 	bool panic_set;
 	int panic_seconds; /* kernel panic=: <0 reset at once, >0 wait that long */
+	bool acpi_off;     /* the kernel's acpi=off (last acpi= wins): no ACPI, no power-off */
 
 	/* ghostboot's own ghost.* parameters, validated here. */
 	uint32_t master_ip;   /* network byte order; 0: the DHCP server */

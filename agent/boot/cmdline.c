@@ -315,6 +315,18 @@ static void param_panic(struct boot_config *c, const char *k, const char *v, str
 	c->panic_seconds = (int)n;
 }
 
+/* The kernel's acpi=: "off" disables ACPI (and with it the power-off), "force" enables it
+ * again; its other values leave that alone. The kernel warns about values it does not know. */
+static void param_acpi(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
+{
+	(void)k;
+	(void)w;
+	if (v && !strcmp(v, "off"))
+		c->acpi_off = true;
+	else if (v && !strcmp(v, "force"))
+		c->acpi_off = false;
+}
+
 static void param_master(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
 {
 	char buf[48], host[INET_ADDRSTRLEN];
@@ -475,6 +487,7 @@ static const struct param {
 	{ "rd.break", param_rd_break },
 	{ "rd.shell", param_rd_shell },
 	{ "panic", param_panic },
+	{ "acpi", param_acpi },
 	{ "ghost.master", param_master },
 	{ "ghost.key", param_key },
 	{ "ghost.overlay", param_overlay },

@@ -1,6 +1,8 @@
 /* The fatal path: say why, optionally give the admin a shell, then reset after a bound. */
 #include "boot/fatal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,8 +14,10 @@
 
 #include "boot/shell.h"
 #include "lib/bounded.h"
+#include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/small_file.h"
 #include "report/report.h"
 #include "shutdown/reset.h"
 
@@ -24,6 +28,27 @@ void fatal_configure(const struct boot_config *cfg)
 {
 	fatal_cfg = *cfg;
 	configured = 1;
+}
+
+int fatal_kernel_panic_timeout(void)
+{
+	static const char path[] = "/proc/sys/kernel/panic";
+	char buf[24];
+	ssize_t n = small_file_read(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	if (n == 0 || strtol(buf, NULL, 10) != 0)
+		return 0; /* panic= on the command line, or CONFIG_PANIC_TIMEOUT: theirs */
+	int s = configured ? fatal_cfg.panic_seconds : GHOST_DEFAULT_PANIC_SECONDS;
+	if (s == 0)
+		s = GHOST_DEFAULT_PANIC_SECONDS;
+	int len = snprintf(buf, sizeof(buf), "%d\n", s);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int err = write(fd, buf, (size_t)len) == len ? 0 : -errno;
+	close(fd);
+	return err ? err : s;
 }
 
 static void reap_children(void)
@@ -85,11 +110,10 @@ static void on_crash(int sig)
 
 void fatal_install_crash_handlers(void)
 {
-	static const int signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
-	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-		sigaction(signals[i], &sa, NULL);
+	for (unsigned i = 0; i < child_crash_signal_count; i++)
+		sigaction(child_crash_signals[i], &sa, NULL);
 }

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 
 static struct {
@@ -15,6 +16,7 @@ static struct {
 	struct module_needs needs;
 	pthread_t thread;
 	int started;
+	int done; /* set by the thread when it is finished (atomic) */
 	int err;
 	struct modules_result result;
 } job;
@@ -42,6 +44,7 @@ static void *load_rest(void *arg)
 			memcpy(job.result.skipped_names + used, r.skipped_names, add + 1);
 		}
 	}
+	__atomic_store_n(&job.done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -59,16 +62,26 @@ int modules_async_start(const char *list_path, const struct module_needs *needs,
 	return err;
 }
 
-int modules_async_join(struct modules_result *rest)
+int modules_async_join(struct modules_result *rest, uint64_t deadline)
 {
 	if (!job.list) {
 		memset(rest, 0, sizeof(*rest));
 		return -ENOENT;
 	}
-	if (job.started)
-		(void)pthread_join(job.thread, NULL);
-	else
+	if (!job.started) {
 		load_rest(NULL);
+	} else {
+		/* A driver whose load never ends (its probe waits on hardware) must not hold the
+		 * boot: past the deadline the thread is left to finish on its own. */
+		while (!__atomic_load_n(&job.done, __ATOMIC_ACQUIRE) && !deadline_passed(deadline))
+			sleep_ms(5);
+		if (!__atomic_load_n(&job.done, __ATOMIC_ACQUIRE)) {
+			(void)pthread_detach(job.thread);
+			memset(rest, 0, sizeof(*rest));
+			return -ETIMEDOUT;
+		}
+		(void)pthread_join(job.thread, NULL);
+	}
 	*rest = job.result;
 	return job.err;
 }

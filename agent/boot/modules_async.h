@@ -3,6 +3,8 @@
 #ifndef GHOST_MODULES_ASYNC_H
 #define GHOST_MODULES_ASYNC_H
 
+#include <stdint.h>
+
 #include "boot/modules.h"
 
 /* Loads the needed modules of the "net" group now, then starts loading the groups "fs", "crypto" and "extra" (the
@@ -10,8 +12,11 @@
  * 0, or -errno (-ENOENT: no list, nothing started). */
 int modules_async_start(const char *list_path, const struct module_needs *needs, struct modules_result *net);
 
-/* Waits for the thread (or loads synchronously if it could not start). Returns the list
- * read result of the other groups; *rest gets their counts. */
-int modules_async_join(struct modules_result *rest);
+/* Waits for the thread until deadline (an absolute clock_ms(); or loads synchronously if it
+ * could not start). Returns the list read result of the other groups and *rest gets their
+ * counts, or -ETIMEDOUT (*rest zeroed) when the thread is still loading: it is left to finish
+ * on its own. */
+#define MODULES_JOIN_MS 30000u
+int modules_async_join(struct modules_result *rest, uint64_t deadline);
 
 #endif

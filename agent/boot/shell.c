@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/log.h"
 
 int shell_run(const char *why)
@@ -21,6 +22,7 @@ int shell_run(const char *why)
 	if (child == 0) {
 		char *const argv[] = { "sh", NULL };
 		char *const envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "PS1=ghostinit# ", "HOME=/", NULL };
+		child_signals_default();
 		setsid();
 		signal(SIGINT, SIG_DFL);
 		execve(SHELL_PATH, argv, envp);

@@ -24,12 +24,21 @@
 #include "boot/boot_config.h"
 #include "guardian/guardian_report.h"
 #include "guardian/rtnl_event.h"
+#include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/small_file.h"
 #include "net/link.h"
 
-static volatile sig_atomic_t arm_requested, arm_timeout_s;
+static volatile sig_atomic_t arm_requested, arm_timeout_s, disarm_requested;
+
+/* SIGUSR2: the machine is being halted, as the admin asked: a watchdog we armed must not
+ * reset it. */
+static void on_usr2(int sig)
+{
+	(void)sig;
+	disarm_requested = 1;
+}
 
 /* SIGUSR1 from kill(): the default timeout; from sigqueue(): the timeout it carries. */
 static void on_usr1(int sig, siginfo_t *si, void *uc)
@@ -55,20 +64,45 @@ static int open_watchdog(void)
 	return open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
 }
 
+static int wd_fd = -1; /* /dev/watchdog once armed */
+
+/* The magic close: the driver stops the timer (unless built with nowayout). */
+static void disarm_watchdog(void)
+{
+	if (wd_fd < 0)
+		return;
+	if (write(wd_fd, "V", 1) != 1)
+		log_warn("guardian: cannot disarm the watchdog: %s", strerror(errno));
+	close(wd_fd);
+	wd_fd = -1;
+	log_info("guardian: the machine halts; watchdog disarmed");
+}
+
 static void arm_watchdog(uint32_t timeout_s)
 {
-	static int fd = -1;
-	if (fd < 0)
-		fd = open_watchdog();
-	if (fd < 0) {
+	if (wd_fd < 0)
+		wd_fd = open_watchdog();
+	if (wd_fd < 0) {
 		log_info("guardian: shutdown begins; no watchdog to arm (%s)", strerror(errno));
 		return;
 	}
 	int t = (int)timeout_s;
-	(void)ioctl(fd, WDIOC_SETTIMEOUT, &t);
-	(void)ioctl(fd, WDIOC_KEEPALIVE, 0);
+	(void)ioctl(wd_fd, WDIOC_SETTIMEOUT, &t);
+	(void)ioctl(wd_fd, WDIOC_KEEPALIVE, 0);
 	log_info("guardian: shutdown begins; watchdog armed, resets in %d s unless the machine does", t);
-	/* fd stays open: closing without the magic 'V' would keep it armed anyway. */
+	/* wd_fd stays open: closing without the magic 'V' would keep it armed anyway. */
+}
+
+int guardian_request_disarm(const char *pidfile)
+{
+	char buf[16];
+	ssize_t n = small_file_read(pidfile, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+	if (pid <= 1)
+		return -ESRCH;
+	return kill((pid_t)pid, SIGUSR2) == 0 ? (int)pid : -errno;
 }
 
 int guardian_request_arm(const char *pidfile, uint32_t timeout_s)
@@ -197,6 +231,10 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 	sa.sa_sigaction = on_usr1;
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGUSR1, &sa, NULL);
+	struct sigaction sa2;
+	memset(&sa2, 0, sizeof(sa2));
+	sa2.sa_handler = on_usr2;
+	sigaction(SIGUSR2, &sa2, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* Nothing of ours may page in from the NFS root once the link is in doubt. */
 	(void)mlockall(MCL_CURRENT | MCL_FUTURE);
@@ -218,6 +256,10 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 				   : cfg->watchdog_s ? cfg->watchdog_s : GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS / 1000 + 10;
 			arm_requested = 0;
 			arm_watchdog(t);
+		}
+		if (disarm_requested) {
+			disarm_requested = 0;
+			disarm_watchdog();
 		}
 		uint64_t wait = deadline_left(next_check);
 		if (run_ms && deadline_left(end) < wait)
@@ -287,6 +329,7 @@ int guardian_spawn(const char *exe, const struct guardian_config *cfg)
 		if (cfg->gateway)
 			argv[n++] = "--gateway", argv[n++] = gw;
 		argv[n] = NULL;
+		child_signals_default(); /* exec resets handlers too; until then, not PID 1's */
 		setsid();
 		execv(exe, argv);
 		_exit(127);

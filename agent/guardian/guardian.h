@@ -27,6 +27,9 @@ int guardian_check_once(const struct guardian_config *cfg);
 /* Tells the guardian whose pid is in pidfile that shutdown begins: SIGUSR1 through sigqueue,
  * carrying timeout_s (0: the guardian's default). Returns its pid or -errno. */
 int guardian_request_arm(const char *pidfile, uint32_t timeout_s);
+/* Asks the guardian to disarm the watchdog it armed (SIGUSR2: the magic close), for a halt.
+ * Its pid or -errno. */
+int guardian_request_disarm(const char *pidfile);
 
 /* For the boot, before switch_root: forks and execs exe (the copy of ghostinit in
  * /run/initramfs) as the resident guardian of cfg, handing it /run as an open directory

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/clock.h"
 
 #define POLL_MS 5
@@ -16,6 +17,7 @@ pid_t bounded_start(bounded_fn fn, void *arg)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		child_signals_default();
 		int r = fn(arg);
 		_exit(r < 0 ? (-r & 0xff) : 0);
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "guardian/guardian_report.h"
+#include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/small_file.h"
 #include "report/report.h"
@@ -99,6 +100,7 @@ int heartbeat_start(char *argv0, const char *run_dir, uint32_t interval_ms)
 		return err;
 	}
 	if (pid == 0) {
+		child_signals_default(); /* a crash of ours is not PID 1's: no reset */
 		argv0[0] = '@';
 		daemon_loop(dirfd, interval_ms);
 	}

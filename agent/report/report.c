@@ -370,10 +370,23 @@ int report_load_state_at(int dirfd, const char *name, struct report_setup *s, in
 	return 0;
 }
 
+int report_resume_state(const char *path, struct report_setup *s, int *daemon_pid)
+{
+	int err = report_load_state(path, s, daemon_pid);
+	if (err)
+		return err;
+	/* The saved number is the last one its holder had saved, not always the last it sent (a
+	 * daemon or guardian that did not let go in time, or died between send and save): resume
+	 * past what may be in flight. A number the master saw already is refused as a replay but
+	 * acked, and this boot's last reports (unmounted, reset) would vanish without a trace. */
+	s->last_seq += REPORT_RESUME_GAP;
+	return 0;
+}
+
 int report_resume(const char *path, const struct boot_config *cfg, int *daemon_pid)
 {
 	struct report_setup s;
-	int err = report_load_state(path, &s, daemon_pid);
+	int err = report_resume_state(path, &s, daemon_pid);
 	if (err)
 		return err;
 	/* The key the boot kept (whatever its source), else ghost.key= as the command line has it. */

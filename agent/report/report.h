@@ -80,6 +80,11 @@ int report_save_at(int dirfd, const char *name, int daemon_pid);
  * with the key the boot kept (report_keep_key; else cfg's ghost.key=) and a fresh REPORT_BUDGET_MS. *daemon_pid gets the saved pid (0: none).
  * 0 or -errno (-ENOENT: nobody reported in this boot). */
 int report_resume(const char *path, const struct boot_config *cfg, int *daemon_pid);
+/* How far past the saved number report_resume starts: the master's replay window is 64, so a
+ * jump forward is accepted, and no earlier holder sends this many reports unsaved. */
+#define REPORT_RESUME_GAP 16u
+/* report_resume's first half: the saved state, its sequence moved on by the gap. */
+int report_resume_state(const char *path, struct report_setup *s, int *daemon_pid);
 /* Its first half: parses the file into a setup (no key, kernel HMAC) without opening. */
 int report_load_state(const char *path, struct report_setup *s, int *daemon_pid);
 int report_load_state_at(int dirfd, const char *name, struct report_setup *s, int *daemon_pid);

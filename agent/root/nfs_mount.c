@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/jitter.h"
 #include "lib/small_file.h"
@@ -79,8 +80,10 @@ static int mount_bounded(const struct nfs_mount_request *req, const char *type, 
 	pid_t child = fork();
 	if (child < 0) /* no child: mount here, bounded only by the kernel's own timeouts */
 		return mount(req->source, req->target, type, flags, req->options) == 0 ? 0 : -errno;
-	if (child == 0)
+	if (child == 0) {
+		child_signals_default();
 		_exit(mount(req->source, req->target, type, flags, req->options) == 0 ? 0 : (errno & 0xff));
+	}
 	int status;
 	uint64_t give_up = 0;
 	for (;;) {

@@ -11,9 +11,10 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/bounded.h"
+#include "lib/clock.h"
 #include "lib/small_file.h"
 
 #define RAMFS_MAGIC_ 0x858458f6
@@ -30,48 +31,53 @@ static int is_initramfs(const char *path)
 	return (unsigned long)sfs.f_type == RAMFS_MAGIC_ || (unsigned long)sfs.f_type == TMPFS_MAGIC_;
 }
 
-/* init is checked from inside the new root (a child chroots there), so that absolute symlinks
- * such as /sbin/init -> /lib/systemd/systemd resolve as the real init will see them. */
-static int check_init(const char *newroot, const char *init)
+struct newroot_check {
+	const char *newroot, *init;
+	dev_t root_dev; /* the initramfs's device */
+};
+
+/* In a bounded child, because everything here touches the new root, which may be on an NFS
+ * server that stopped answering after the mount: a stat there blocks (uninterruptibly with
+ * hard mounts), and the boot must take the fatal path instead. init is checked from inside
+ * the new root (the child chroots there), so that absolute symlinks such as /sbin/init ->
+ * /lib/systemd/systemd resolve as the real init will see them. -EXDEV: same device as /. */
+static int newroot_check_run(void *arg)
 {
-	pid_t child = fork();
-	if (child < 0)
+	const struct newroot_check *c = arg;
+	struct stat target, st;
+	if (stat(c->newroot, &target) != 0)
 		return -errno;
-	if (child == 0) {
-		struct stat st;
-		if (chroot(newroot) != 0 || chdir("/") != 0)
-			_exit(EIO);
-		if (stat(init, &st) != 0)
-			_exit(errno);
-		if (!S_ISREG(st.st_mode))
-			_exit(EISDIR);
-		_exit(access(init, X_OK) == 0 ? 0 : EACCES);
-	}
-	int status;
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (!WIFEXITED(status))
+	if (target.st_dev == c->root_dev)
+		return -EXDEV;
+	if (chroot(c->newroot) != 0 || chdir("/") != 0)
 		return -EIO;
-	return -WEXITSTATUS(status);
+	if (stat(c->init, &st) != 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EISDIR;
+	return access(c->init, X_OK) == 0 ? 0 : -EACCES;
 }
 
 int switch_root_check(const char *newroot, const char *init, const char **why)
 {
-	struct stat root, target;
-	*why = "cannot inspect the new root";
-	if (stat("/", &root) != 0 || stat(newroot, &target) != 0)
+	struct stat root;
+	*why = "cannot inspect the initramfs";
+	if (stat("/", &root) != 0)
 		return -errno;
-	*why = "the new root is not a mount point on another device";
-	if (root.st_dev == target.st_dev)
-		return -EBUSY;
 	*why = "/ is not the initramfs (ramfs or tmpfs): refusing to delete it";
 	if (!is_initramfs("/"))
 		return -EINVAL;
 	*why = "init is not an executable file in the new root";
 	if (init[0] != '/')
 		return -EINVAL;
-	int r = check_init(newroot, init);
+	struct newroot_check c = { newroot, init, root.st_dev };
+	int r = bounded_run(newroot_check_run, &c, deadline_in(SWITCH_ROOT_CHECK_MS));
+	if (r == -EXDEV) {
+		*why = "the new root is not a mount point on another device";
+		return -EBUSY;
+	}
+	if (r == -ETIMEDOUT)
+		*why = "the new root does not answer (its server stopped after the mount?)";
 	if (r)
 		return r;
 	*why = NULL;

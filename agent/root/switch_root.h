@@ -7,7 +7,10 @@
 
 /* Checks that newroot is a mount point on another device than /, that / is the initramfs
  * (ramfs or tmpfs), and that init, resolved inside newroot (absolute symlinks included), is an
- * executable regular file. Returns 0 or -errno; *why says which check failed. */
+ * executable regular file. What touches newroot runs in a child bounded by
+ * SWITCH_ROOT_CHECK_MS (-ETIMEDOUT: the root's server stopped answering). Returns 0 or
+ * -errno; *why says which check failed. */
+#define SWITCH_ROOT_CHECK_MS 10000u
 int switch_root_check(const char *newroot, const char *init, const char **why);
 
 /* Copies the running ghostinit (/proc/self/exe) to SWITCH_ROOT_SHUTDOWN_DIR/shutdown, the

@@ -2,9 +2,11 @@
  * which is what a wedged diskless node needs; acpi/kbd/efi/triple are the kernel's others. */
 #include "shutdown/reset.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/reboot.h>
 #include <linux/watchdog.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
@@ -14,8 +16,12 @@
 #include <sys/io.h>
 #endif
 
+#include "guardian/guardian.h"
+#include "lib/bounded.h"
+#include "lib/child.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/small_file.h"
 #include "shutdown/shutdown_args.h"
 
 const char *reset_method_name(enum reset_method method)
@@ -58,34 +64,116 @@ static void cf9_reset(void)
 #endif
 }
 
+/* /dev/watchdog, opened once: a second open fails (EBUSY) while anyone holds it. */
+static int watchdog_fd = -1;
+
+static int watchdog_open(void)
+{
+	if (watchdog_fd < 0)
+		watchdog_fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	return watchdog_fd < 0 ? -errno : 0;
+}
+
+/* The net under the final action: whatever reboot(2) does or fails to do (a power-off the
+ * kernel quietly turns into a halt, a reset that hangs in a driver), the machine resets when
+ * this fires. Never fed again; the fd stays open (closing without the magic 'V' keeps it
+ * armed anyway). The boot-link guardian may hold it armed already: then it is our net. */
+static void watchdog_net(const char *under)
+{
+	int err = watchdog_open();
+	if (err == -EBUSY) {
+		log_info("watchdog held (armed by the link guardian): the net under the %s", under);
+		return;
+	}
+	if (err)
+		return; /* no watchdog on this machine */
+	int timeout = RESET_WATCHDOG_NET_S;
+	(void)ioctl(watchdog_fd, WDIOC_SETTIMEOUT, &timeout);
+	(void)ioctl(watchdog_fd, WDIOC_KEEPALIVE, 0);
+	log_info("watchdog armed (%d s) under the %s", timeout, under);
+}
+
+/* A halt is what the admin asked for: a watchdog armed earlier (by the link guardian when
+ * shutdown began, which holds it open) must not reset the machine a few seconds later. The
+ * magic close stops it, unless the driver was built with nowayout. Opening the device starts
+ * it, so an idle one (sysfs says "inactive") is left alone. */
+static void watchdog_disarm(void)
+{
+	char state[16];
+	ssize_t n = small_file_read("/sys/class/watchdog/watchdog0/state", state, sizeof(state));
+	if (n > 0 && !strncmp(state, "inactive", 8))
+		return;
+	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == EBUSY && guardian_request_disarm(GUARDIAN_PIDFILE) > 0) {
+		uint64_t deadline = deadline_in(RESET_DISARM_MS);
+		while ((fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC)) < 0 && errno == EBUSY &&
+		       !deadline_passed(deadline))
+			sleep_ms(20);
+	}
+	if (fd < 0) {
+		if (errno == EBUSY)
+			log_warn("halting with the watchdog armed by another process: it will reset the machine");
+		return;
+	}
+	bool stopped = write(fd, "V", 1) == 1;
+	close(fd);
+	if (stopped)
+		log_info("watchdog disarmed: the machine stays halted");
+}
+
 /* The hardware watchdog as the last resort: shortest timeout, never fed again. */
 static void watchdog_reset(void)
 {
-	int fd = open("/dev/watchdog", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (watchdog_open() != 0)
 		return;
 	int timeout = 1;
-	(void)ioctl(fd, WDIOC_SETTIMEOUT, &timeout);
-	(void)ioctl(fd, WDIOC_KEEPALIVE, 0);
+	(void)ioctl(watchdog_fd, WDIOC_SETTIMEOUT, &timeout);
+	(void)ioctl(watchdog_fd, WDIOC_KEEPALIVE, 0);
 	log_warn("watchdog armed (%d s): the machine resets when it fires", timeout);
 	sleep_ms(((uint64_t)timeout + 5) * 1000u);
-	/* fd stays open on purpose: closing without the magic 'V' keeps it armed anyway. */
+}
+
+static int call_reboot(void *arg)
+{
+	return reboot(*(const int *)arg) == 0 ? 0 : -errno;
+}
+
+/* reboot(2) for power-off, halt and kexec ends the calling task when the action fails (the
+ * kernel's do_exit after kernel_power_off), and from PID 1 that is "Attempted to kill init":
+ * a panic, which waits forever with panic=0. A child asks instead, as BusyBox init does;
+ * when it comes back at all, the action failed and we fall back. A child still in the kernel
+ * after the bound is left there: our reset then waits for the kernel's reboot lock, under
+ * the watchdog. Without a child (fork failed) we ask ourselves: a panic then is the net. */
+static void reboot_from_child(int cmd, const char *what)
+{
+	int r = bounded_run(call_reboot, &cmd, deadline_in(RESET_CHILD_MS));
+	if (r == -ETIMEDOUT)
+		log_warn("%s: still not done after %u ms", what, RESET_CHILD_MS);
+	else if (r == -EAGAIN || r == -ENOMEM)
+		reboot(cmd);
+	else
+		log_warn("%s failed (%s)", what, r ? strerror(-r) : "the kernel ended the task asking");
 }
 
 _Noreturn void reset_now(enum reset_method method, enum reset_action action)
 {
 	if ((unsigned)action > RESET_ACTION_KEXEC)
 		action = RESET_ACTION_REBOOT;
+	/* Not under a halt (the admin asked for the machine to stay as it is) nor under kexec
+	 * (the next kernel may not know the watchdog: it would be reset in its first seconds). */
+	if (action == RESET_ACTION_POWEROFF || action == RESET_ACTION_REBOOT)
+		watchdog_net(reset_action_name(action));
 	if (action == RESET_ACTION_POWEROFF) {
 		log_info("powering off");
-		reboot(RB_POWER_OFF);
+		reboot_from_child(RB_POWER_OFF, "power off");
 		log_warn("power off failed; resetting instead");
 	} else if (action == RESET_ACTION_HALT) {
+		watchdog_disarm();
 		log_info("halting");
-		reboot(RB_HALT_SYSTEM);
+		reboot_from_child(RB_HALT_SYSTEM, "halt");
 	} else if (action == RESET_ACTION_KEXEC) {
 		log_info("booting the loaded kernel (kexec)");
-		reboot(LINUX_REBOOT_CMD_KEXEC);
+		reboot_from_child(LINUX_REBOOT_CMD_KEXEC, "kexec");
 		log_warn("kexec failed; resetting instead");
 	}
 	if (action != RESET_ACTION_HALT) {
@@ -107,6 +195,7 @@ _Noreturn void reset_machine(enum reset_method method, enum reset_action action)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		child_signals_default();
 		sync();
 		_exit(0);
 	}

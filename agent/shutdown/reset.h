@@ -15,7 +15,15 @@ _Noreturn void reset_machine(enum reset_method method, enum reset_action action)
  * kexec the loaded kernel, or reset with the chosen method (the kernel's
  * /sys/kernel/reboot/type, then reboot(2), then a direct 0xCF9 write on x86); when all of
  * that fails (and for a failed power off), arms /dev/watchdog with the shortest timeout and
- * stops feeding it. Never returns: if nothing works it says so on the console every 10 s. */
+ * stops feeding it. Before a power-off or a reset, /dev/watchdog (where there is one) is
+ * armed with RESET_WATCHDOG_NET_S: the net under reboot(2) itself. Never returns: if nothing
+ * works it says so on the console every 10 s. */
+#define RESET_WATCHDOG_NET_S 10
+/* Power-off, halt and kexec are asked for from a child (the kernel ends the task that asked
+ * when they fail: never PID 1); after this long without a result, the reset follows. */
+#define RESET_CHILD_MS 10000u
+/* Before a halt, how long the link guardian has to let go of the watchdog it armed. */
+#define RESET_DISARM_MS 1000u
 _Noreturn void reset_now(enum reset_method method, enum reset_action action);
 
 const char *reset_method_name(enum reset_method method);

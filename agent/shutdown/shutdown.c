@@ -14,8 +14,10 @@
 #include "report/report_wire.h"
 
 void shutdown_plan_make(const struct shutdown_args *args, const struct boot_config *cfg,
-			bool kexec_loaded, const char *prefix, struct shutdown_plan *plan)
+			bool kexec_loaded, const char *poweroff_blocker, const char *prefix,
+			struct shutdown_plan *plan)
 {
+	plan->no_poweroff = NULL;
 	switch (args->verb) {
 	case SHUTDOWN_POWEROFF:
 	case SHUTDOWN_EXIT:
@@ -29,6 +31,11 @@ void shutdown_plan_make(const struct shutdown_args *args, const struct boot_conf
 		break;
 	default:
 		plan->action = RESET_ACTION_REBOOT;
+	}
+	/* The kernel would turn it into a halt: a node nobody can reach then stays on for good. */
+	if (plan->action == RESET_ACTION_POWEROFF && poweroff_blocker) {
+		plan->action = RESET_ACTION_REBOOT;
+		plan->no_poweroff = poweroff_blocker;
 	}
 	plan->method = cfg->reset;
 	plan->timeout_ms = cfg->shutdown_timeout_ms ? cfg->shutdown_timeout_ms : GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS;
@@ -75,6 +82,12 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
 
 	log_info("shutdown: %s (reset %s) within %u ms; unmounting %s", reset_action_name(plan->action),
 		 reset_method_name(plan->method), plan->timeout_ms, plan->prefix);
+	char no_poweroff[REPORT_TEXT_MAX + 1] = "";
+	if (plan->no_poweroff) {
+		snprintf(no_poweroff, sizeof(no_poweroff), "poweroff impossible here (%s): reset instead",
+			 plan->no_poweroff);
+		log_warn("shutdown: %s", no_poweroff);
+	}
 	if (!plan->begin_reported)
 		ops->report(REPORT_STAGE_SHUTDOWN_BEGIN, 0, reset_action_name(plan->action));
 
@@ -114,6 +127,8 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
 	res->final_sync = bounded_run(do_sync, (void *)ops, final < end ? final : end);
 	res->elapsed_ms = clock_ms() - t0;
 	log_info("shutdown: %s after %llu ms", reset_action_name(plan->action), (unsigned long long)res->elapsed_ms);
-	ops->report(REPORT_STAGE_RESET, 0, reset_action_name(plan->action));
+	if (no_poweroff[0]) /* the last line before the kernel's, and the last report */
+		log_warn("shutdown: %s", no_poweroff);
+	ops->report(REPORT_STAGE_RESET, 0, no_poweroff[0] ? no_poweroff : reset_action_name(plan->action));
 	ops->reset(plan->method, plan->action);
 }

@@ -24,6 +24,7 @@ struct shutdown_plan {
 	uint32_t timeout_ms; /* the whole sequence; the reset comes at the latest then */
 	const char *prefix;  /* what to unmount: SHUTDOWN_OLDROOT, or "/" */
 	bool begin_reported; /* the heartbeat daemon already sent shutdown-begin */
+	const char *no_poweroff; /* a power-off was asked for and cannot be: why (it resets) */
 };
 
 /* How each step's bound is carved out of the whole (all in ms from the start). */
@@ -45,9 +46,11 @@ struct shutdown_result {
 };
 
 /* verb → action: poweroff and systemd's exit power off, halt halts, kexec boots the loaded
- * kernel when there is one (else reboots); the method and bound come from the command line. */
+ * kernel when there is one (else reboots); the method and bound come from the command line.
+ * A power-off this kernel cannot do (poweroff_blocker: why, or NULL) becomes a reset. */
 void shutdown_plan_make(const struct shutdown_args *args, const struct boot_config *cfg,
-			bool kexec_loaded, const char *prefix, struct shutdown_plan *plan);
+			bool kexec_loaded, const char *poweroff_blocker, const char *prefix,
+			struct shutdown_plan *plan);
 void shutdown_budget_make(uint32_t timeout_ms, struct shutdown_budget *b);
 
 /* Runs the sequence with the given syscall layer and ends in ops->reset (which never returns

@@ -23,6 +23,8 @@
 #include "lib/log.h"
 #include "report/heartbeat.h"
 #include "report/report.h"
+#include "shutdown/mountinfo.h"
+#include "shutdown/poweroff.h"
 
 static void read_config(struct boot_config *cfg)
 {
@@ -114,6 +116,30 @@ static int pivot_into(const char *dir, const char **why)
 	return 0;
 }
 
+/* Whether anything is mounted at or under path (the pivot left the old root there). */
+static bool mounted_under(const char *path)
+{
+	static char text[65536];
+	static struct mountinfo mi;
+	int n = shutdown_ops_real.read_file("/proc/self/mountinfo", text, sizeof(text));
+	if (n <= 0)
+		return true; /* cannot tell: assume the caller did its part */
+	mountinfo_parse(text, (size_t)n, &mi);
+	for (unsigned i = 0; i < mi.count; i++)
+		if (mountinfo_path_under(mi.entry[i].mount_point, path))
+			return true;
+	return false;
+}
+
+/* As PID 1 without the pivot (a hand-written init that execs /run/initramfs/shutdown itself,
+ * not through systemd-shutdown): we stand in the real root, /oldroot is empty, and the
+ * sequence would unmount nothing and report a clean end that did not happen. */
+static bool unpivoted_pid1(void)
+{
+	return getpid() == 1 && !mounted_under(SHUTDOWN_OLDROOT) &&
+	       access(SHUTDOWN_NEW_ROOT "/shutdown", X_OK) == 0;
+}
+
 _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 {
 	struct boot_config cfg;
@@ -138,6 +164,11 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 		log_warn("shutdown: %u more argument warnings", nwarn - args.warning_count);
 	if (!args.verb_given)
 		log_warn("shutdown: no verb given; rebooting");
+	if (!pivot && unpivoted_pid1()) {
+		log_warn("shutdown: PID 1 in the real root, nothing at %s: moving into %s myself", SHUTDOWN_OLDROOT,
+			 SHUTDOWN_NEW_ROOT);
+		pivot = true;
+	}
 	if (pivot) {
 		const char *why = "";
 		int r = pivot_into(SHUTDOWN_NEW_ROOT, &why);
@@ -153,7 +184,8 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 		log_debug("shutdown: caller's timeout %llu us; ghost.shutdown_timeout=%u ms rules",
 			  (unsigned long long)args.timeout_us, cfg.shutdown_timeout_ms);
 	check_link();
-	shutdown_plan_make(&args, &cfg, kexec_loaded(), prefix, &plan);
+	shutdown_plan_make(&args, &cfg, kexec_loaded(), poweroff_blocker(cfg.acpi_off, poweroff_acpi_state()),
+			   prefix, &plan);
 	/* Continue the boot's reports (same boot id, next sequence): the heartbeat daemon, if
 	 * there is one, sends shutdown-begin as it exits, so that the two never interleave. */
 	take_report_lock(300);

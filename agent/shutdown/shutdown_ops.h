@@ -11,8 +11,9 @@
 #include "shutdown/reset.h"
 
 struct shutdown_ops {
-	/* Processes to signal: not us, not PID 1, no kernel threads, no zombies, none whose
-	 * argv[0] starts with '@' (systemd's convention for storage daemons and our guardian).
+	/* Processes to signal: not us, not PID 1, no kernel threads, no zombies, none of root's
+	 * whose argv[0] starts with '@' (systemd's convention for storage daemons and our
+	 * guardian; only uid 0, as systemd does).
 	 * Returns the count (at most cap) or -errno. */
 	int (*list_pids)(pid_t *pids, unsigned cap);
 	int (*kill)(pid_t pid, int sig);

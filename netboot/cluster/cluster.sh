@@ -35,6 +35,16 @@ cl_err() { echo "$CL_FILE:$cl_line: $*" >&2; }
 
 cl_seconds() { [[ $1 =~ ^[0-9]+(\.[0-9]{1,3})?$ ]]; }
 
+# cl_hex_key FILE: the file holds a key as ghostinit and ghostwatch read one
+# (report_wire_parse_key): 32 to 128 hex digits, an even count, white space around them only.
+cl_hex_key() {
+	local hex
+	hex=$(<"$1") || return 1
+	hex=${hex#"${hex%%[![:space:]]*}"}
+	hex=${hex%"${hex##*[![:space:]]}"}
+	[[ $hex =~ ^[0-9a-fA-F]{32,128}$ ]] && [ $((${#hex} % 2)) -eq 0 ]
+}
+
 cluster_load() {
 	local file=$1 dir raw key rest i
 	local -A seen=() names=() macs=() ips=()
@@ -164,10 +174,7 @@ cluster_load() {
 				cl_err "key '$rest': cannot read $k"
 				return 1
 			fi
-			local hex
-			hex=$(tr -d ' \t\r\n' <"$k")
-			[[ $hex =~ ^[0-9a-fA-F]{32,128}$ ]] && [ $((${#hex} % 2)) -eq 0 ] ||
-				{ cl_err "key file $k does not hold 32 to 128 hex digits"; return 1; }
+			cl_hex_key "$k" || { cl_err "key file $k does not hold 32 to 128 hex digits"; return 1; }
 			CL_KEY=$k ;;
 		master-key)
 			# Per-node keys (docs/protocol.md): each node's key derived from this secret and its
@@ -181,10 +188,7 @@ cluster_load() {
 			local mode
 			mode=$(stat -L -c %a "$mk")
 			[ $((8#$mode & 8#077)) -eq 0 ] || { cl_err "master-key $mk: mode $mode lets others read it (chmod 600 it)"; return 1; }
-			local mhex
-			mhex=$(tr -d ' \t\r\n' <"$mk")
-			[[ $mhex =~ ^[0-9a-fA-F]{32,128}$ ]] && [ $((${#mhex} % 2)) -eq 0 ] ||
-				{ cl_err "master-key file $mk does not hold 32 to 128 hex digits"; return 1; }
+			cl_hex_key "$mk" || { cl_err "master-key file $mk does not hold 32 to 128 hex digits"; return 1; }
 			CL_MASTER_KEY=$mk ;;
 		interface)
 			[[ $rest =~ ^[A-Za-z0-9_.@-]{1,15}$ ]] || { cl_err "interface '$rest' is not a network interface name"; return 1; }

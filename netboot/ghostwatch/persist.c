@@ -388,18 +388,25 @@ int persist_log(struct persist *p, const uint8_t *dgram, size_t len, int64_t wal
 int persist_flush(struct persist *p)
 {
 	size_t done = 0;
+	int err = 0;
 	while (done < p->queued) {
 		ssize_t n = write(p->log_fd, p->queue + done, p->queued - done);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			err = -errno;
+			break;
 		}
 		done += (size_t)n;
 	}
-	p->log_size += p->queued;
-	p->queued = 0;
-	return 0;
+	/* What was written stays written: only the rest is kept, so a retry continues the record
+	 * where the short write stopped. Writing the whole queue again would leave a torn record
+	 * in the middle of the log, and every record after it (acked reports) lost at the next
+	 * load. */
+	p->log_size += done;
+	memmove(p->queue, p->queue + done, p->queued - done);
+	p->queued -= done;
+	return err;
 }
 
 uint64_t persist_log_size(const struct persist *p) { return p->log_size; }

@@ -14,6 +14,7 @@ for base in allnoconfig debian; do
 	echo "$out" | sed 's/^/# /'
 	check "$base + fragments: every requested symbol survived" [ "$rc" -eq 0 ]
 	check "$base: the NFSv4.2 client is there" grep -qx 'CONFIG_NFS_V4_2=y' "$tmp/$base/config"
+	check "$base: a panic resets after 10 s (CONFIG_PANIC_TIMEOUT)" grep -qx 'CONFIG_PANIC_TIMEOUT=10' "$tmp/$base/config"
 	check "$base: AF_ALG hash for the reports' HMAC is there (built in or a module)" grep -qxE 'CONFIG_CRYPTO_USER_API_HASH=[ym]' "$tmp/$base/config"
 done
 check "allnoconfig: no module support" grep -qx '# CONFIG_MODULES is not set' "$tmp/allnoconfig/config"

@@ -12,6 +12,10 @@ cases=(tests/faults/test_*.sh tests/faults/slow_*.sh
 	tests/qemu/test_root_nfs_faults.sh # NFS server absent then started; wrong export path
 	tests/qemu/test_foundation.sh      # a module file missing from the image
 	tests/qemu/test_shutdown.sh        # the NFS server gone before shutdown
+	tests/qemu/test_poweroff_impossible.sh # poweroff asked of a machine without ACPI
+	tests/qemu/test_running_node.sh    # a crash of the heartbeat daemon; a kernel panic later on
+	tests/qemu/test_shutdown_spare.sh  # a user's '@' process at shutdown
+	tests/qemu/test_shutdown_unpivoted.sh # /shutdown exec'd as PID 1 without the pivot
 	tests/net/test_storm_ghostwatch_kill.sh)
 failed=0 rows=()
 for t in "${cases[@]}"; do

@@ -6,7 +6,8 @@
 #
 #   soak_setup TAG WORK          image with tests/qemu/shutdown-guest.sh, a namespace, QEMU user
 #                                networking, Ganesha exporting WORK/export-PID; sets SOAK_EXPORT
-#   soak_boot LOG VERB CMDLINE   starts the guest (st.export is added); it writes st.file=NAME
+#   soak_boot LOG VERB CMDLINE [QEMU ARGS...]
+#                                starts the guest (st.export is added); it writes st.file=NAME
 #   soak_shutdown_secs LOG       guest seconds, shutdown program's first line → kernel's last
 #   soak_cycles N LOGDIR         N power-off cycles, one "# cycle" line each; sets SOAK_LOST,
 #                                SOAK_HANGS, SOAK_TIMES (guest s), SOAK_HOST_TIMES (host s)
@@ -19,6 +20,7 @@ GB_TOP=${GB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 SOAK_BOOT_LIMIT=${SOAK_BOOT_LIMIT:-120} # a whole VM's hard limit; the shutdown's own is tighter
 SOAK_SHUTDOWN_LIMIT=${SOAK_SHUTDOWN_LIMIT:-30} # shutdown start seen on the console → QEMU gone
 SOAK_EXPORT=
+SOAK_AGENT=${SOAK_AGENT:-$GB_TOP/build/ghostinit} # another build for a negative control
 
 soak_setup() {
 	local tag=$1 work=$2 busybox=()
@@ -27,7 +29,7 @@ soak_setup() {
 	# The guest stands in for a worker's userland (awk, md5sum, switch_root): Debian's full
 	# BusyBox, where the image builder lets us choose it.
 	grep -q -- '--busybox PATH' "$GB_TOP/initramfs/mkimage.sh" && busybox=(--busybox /bin/busybox)
-	"$GB_TOP/initramfs/mkimage.sh" --output "$work/initramfs.img" --agent "$GB_TOP/build/ghostinit" \
+	"$GB_TOP/initramfs/mkimage.sh" --output "$work/initramfs.img" --agent "$SOAK_AGENT" \
 		"${busybox[@]}" --file "$GB_TOP/tests/qemu/shutdown-guest.sh:/shutdown-guest" || return 1
 	QEMU_INITRD=$work/initramfs.img
 	QEMU_NETNS=$(netns_name "$tag")
@@ -41,7 +43,7 @@ soak_setup() {
 
 # Each boot its own file name: files changed behind Ganesha's back confuse its cache.
 soak_boot() {
-	qemu_start "$1" "rdinit=/bin/sh st.export=$(realpath "$SOAK_EXPORT") st.verb=$2 $3 -- /shutdown-guest"
+	qemu_start "$1" "rdinit=/bin/sh st.export=$(realpath "$SOAK_EXPORT") st.verb=$2 $3 -- /shutdown-guest" "${@:4}"
 }
 
 soak_shutdown_secs() {

@@ -6,7 +6,8 @@
 #   worker_root_copy DIR      a private writable copy of the worker root for one test
 #   worker_root_ext4 IMG LABEL UUID   an ext4 image holding the worker root (mkfs.ext4 -d)
 #   worker_initramfs IMG [mkimage args]   a private ghostboot image of build/ghostinit for one
-#                             test (build/initramfs.img may be rebuilt by a parallel make)
+#                             test (build/initramfs.img may be rebuilt by a parallel make);
+#                             WORKER_AGENT=PATH takes another build (a negative control)
 #
 # The worker's /sbin/init reads these kernel parameters (ghostinit leaves them alone):
 #   worker.write=/PATH     writes a line naming this boot into PATH (in the worker's root)
@@ -133,5 +134,5 @@ worker_initramfs() {
 	local img=$1
 	shift
 	mkdir -p "$(dirname "$img")"
-	"$GB_TOP/initramfs/mkimage.sh" --output "$img" --agent "$GB_TOP/build/ghostinit" "$@"
+	"$GB_TOP/initramfs/mkimage.sh" --output "$img" --agent "${WORKER_AGENT:-$GB_TOP/build/ghostinit}" "$@"
 }

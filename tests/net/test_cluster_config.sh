@@ -210,6 +210,12 @@ bad ip-octet 14 "'10.68.0.300' is not an IPv4 address" 's/10.68.0.11$/10.68.0.30
 bad multicast 14 "multicast" 's/52:54:00:68:00:01/01:00:5e:00:00:01/'
 bad no-value 11 "'heartbeat' needs a value" 's/^heartbeat .*/heartbeat/'
 bad short-key 10 "does not hold 32 to 128 hex digits" "s|^key .*|key $t/boot/vmlinuz|"
+# The rule ghostinit and ghostwatch apply (report_wire_parse_key): space around the digits, never inside.
+printf '  %s\n\n' "$(cat "$t/key")" >"$t/spaced.key"
+printf '%s %s\n' "$(cut -c1-32 "$t/key")" "$(cut -c33- "$t/key")" >"$t/split.key"
+bad split-key 10 "does not hold 32 to 128 hex digits" "s|^key .*|key $t/split.key|"
+good | sed "s|^key .*|key $t/spaced.key|" >"$t/spaced.cluster"
+check "a key with blank lines and spaces around it is taken" quiet $gen "$t/spaced.cluster" "$t/spaced-out"
 bad no-address 15 "node n3 has no address and there is no dhcp-range" '/^dhcp-range/d'
 missing() { ! $gen "$t/none.cluster" "$t/bad-out" 2>"$t/none.err" && grep -q "none.cluster: cannot read" "$t/none.err"; }
 check "a missing cluster file is named" missing

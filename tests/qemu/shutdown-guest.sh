@@ -3,7 +3,7 @@
 # stands in for a worker's last moments on an NFS root mounted at /oldroot (with a tmpfs on top
 # and a process keeping it busy), writes data without fsync, then hands over to ghostinit
 # exactly as systemd-shutdown does: exec /shutdown VERB --options, as PID 1.
-# Kernel parameters: st.export=PATH st.verb=VERB st.size=MiB
+# Kernel parameters: st.export=PATH st.verb=VERB st.size=MiB st.wdparam=PARAM (for watchdog.ko)
 # st.mode=good|serverdown|naive|busybox|busybox-serverdown (busybox*: BusyBox init's own end
 # instead of ghostinit, the anchor of tests/bench/bench_shutdown.sh)
 # st.file=NAME (a new name each boot: the test never touches the export behind the server)
@@ -13,13 +13,19 @@
 # st.mode=ifdown|ifdown-noguard: before the data is written, the boot interface is flushed and
 # taken down as ifupdown's networking.service stop does; with the boot-link guardian running
 # (ifdown) or without it (ifdown-noguard: the negative control, which must hang).
+# st.mode=selfexec: the same real root, but PID 1 execs `/run/initramfs/shutdown VERB` itself
+# (a hand-written init, not systemd-shutdown: nobody pivoted).
+# st.mode=guardhalt: the boot-link guardian runs (it arms the watchdog when the shutdown
+# begins): for a halt, which must disarm it.
+# st.mode=atspare: a root and a user process whose argv[0] starts with '@' (only root's is
+# spared by the shutdown; the user's works in the NFS root).
 # st.mode=linkdown: no guardian; the link goes down right before the handover, and the boot's
 # /run/ghostboot/net.env tells ghostinit which link to check before sync and unmount.
 export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-mode=good verb=poweroff export=/export size=4 file=data
+mode=good verb=poweroff export=/export size=4 file=data wdparam=
 for a in $(cat /proc/cmdline); do
 	case $a in
 	st.mode=*) mode=${a#*=} ;;
@@ -27,10 +33,11 @@ for a in $(cat /proc/cmdline); do
 	st.export=*) export=${a#*=} ;;
 	st.size=*) size=${a#*=} ;;
 	st.file=*) file=${a#*=} ;;
+	st.wdparam=*) wdparam=${a#*=} ;;
 	esac
 done
 mnt=/oldroot
-if [ "$mode" = otherinit ]; then
+if [ "$mode" = otherinit ] || [ "$mode" = selfexec ]; then
 	if [ ! -e /.stage2 ]; then
 		while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
 		mkdir -p /realroot
@@ -50,7 +57,14 @@ if [ "$mode" = otherinit ]; then
 	mnt=/mnt/nfs
 	echo "ST-STAGE2 pid=$$"
 else
-	while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
+	# st.wdparam=stop_on_reboot=0: the watchdog core keeps a running watchdog running through
+	# halt, power-off and reset (by default the kernel stops i6300esb's at reboot(2)).
+	while read -r group path _; do
+		case $path in
+		*/watchdog.ko) insmod "$path" $wdparam 2>/dev/null ;;
+		*) insmod "$path" 2>/dev/null ;;
+		esac
+	done </etc/ghostboot/modules
 fi
 ip link set lo up
 ip link set eth0 up
@@ -67,6 +81,15 @@ echo "ST-MOUNTED"
 (cd "$mnt" && exec sleep 100000) &
 holder=$!
 case $mode in
+guardhalt)
+	# The boot-link guardian as the boot leaves it (it arms the watchdog when the shutdown
+	# tells it), for a halt that must stay a halt.
+	ln -s /init /bin/@ghostinit-guardian
+	@ghostinit-guardian --iface eth0 --addr 10.0.2.15/24 --gateway 10.0.2.2 &
+	mkdir -p /run/ghostboot && echo $! >/run/ghostboot/guardian.pid
+	i=0
+	until dmesg | grep -q 'guardian: watching eth0' || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+	;;
 ifdown*)
 	if [ "$mode" = ifdown ]; then
 		# Started by its name through PATH, so that argv[0] is "@ghostinit-guardian".
@@ -125,6 +148,23 @@ case $mode in
 	echo "ST-DIRTY-AT-HANDOVER $(awk '/^(Dirty|Writeback):/ { s += $2 } END { print s }' /proc/meminfo) kB"
 	;;
 esac
+if [ "$mode" = atspare ]; then
+	# Two '@' processes (ghostinit's guardian watching lo for 10 min; argv[0] from -a):
+	# root's, which the shutdown spares as systemd does, and a user's, which it must not. The
+	# user's works in the NFS root: had it survived, the root would stay busy.
+	(cd / && exec start-stop-daemon -S -x /init -a @rootd -- --iface lo --addr 127.0.0.1/8 --for 600000) &
+	root_at=$!
+	grep -q '^root:' /etc/passwd 2>/dev/null || echo "root:x:0:0:root:/:/bin/sh" >>/etc/passwd
+	echo "user:x:1000:1000:user:/:/bin/sh" >>/etc/passwd
+	echo "user:x:1000:" >>/etc/group
+	cp /init /bin/init-user # start-stop-daemon starts nothing when its -x is already running
+	(cd "$mnt" && exec start-stop-daemon -S -x /bin/init-user -a @userd -c user:user -- --iface lo --addr 127.0.0.1/8 --for 600000) &
+	user_at=$!
+	sleep 2
+	for p in $root_at $user_at; do
+		echo "ST-AT pid=$p uid=$(awk '/^Uid:/ { print $2 }' /proc/$p/status) argv=$(tr '\0' ' ' </proc/$p/cmdline)"
+	done
+fi
 if [ "$mode" = linkdown ]; then
 	mkdir -p /run/ghostboot
 	printf "GHOST_IFACE='eth0'\nGHOST_ADDR='10.0.2.15'\nGHOST_PREFIX='24'\nGHOST_GATEWAY='0.0.0.0'\n" >/run/ghostboot/net.env
@@ -156,6 +196,10 @@ busybox*)
 	umount "$mnt"
 	echo "ST-BUSYBOX unmounted: $?" >/dev/kmsg
 	if [ "$verb" = poweroff ]; then poweroff -f; else reboot -f; fi
+	;;
+selfexec)
+	# A hand-written init's end: PID 1 execs the shutdown program itself, without any pivot.
+	exec /run/initramfs/shutdown "$verb"
 	;;
 otherinit)
 	# Another init's shutdown line: ghostinit runs as a child of PID 1 and never returns.

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -473,6 +475,42 @@ static void test_persist_log_survives_without_snapshot(void **state)
 	remove_dir(dir);
 }
 
+/* A short write (disk full, a file size limit) then a retry: the log continues where the write
+ * stopped, and a restart still loads every acked report. */
+static void test_persist_short_write_then_retry(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	struct nodes *t = nodes_new(1000);
+	int err;
+	struct persist *p = persist_open(dir, t, &err);
+	assert_non_null(p);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t };
+	for (unsigned i = 0; i < 20; i++) {
+		struct report_msg m = report(i, 9, 1, REPORT_STAGE_LEASE);
+		accept_report(&v, p, &m);
+	}
+	/* The log may grow by 100 bytes only: the flush stops inside a record (EFBIG). */
+	struct rlimit old, small;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small = old;
+	small.rlim_cur = (rlim_t)persist_log_size(p) + 100;
+	void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	int r = persist_flush(p);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, was);
+	assert_int_equal(r, -EFBIG);
+	assert_int_equal(persist_flush(p), 0); /* the retry */
+	struct nodes *back = nodes_new(1000);
+	assert_int_equal(persist_load(dir, back), 0);
+	assert_int_equal(nodes_count(back), 20);
+	persist_close(p);
+	nodes_free(back);
+	nodes_free(t);
+	remove_dir(dir);
+}
+
 static void test_persist_snapshot_round_trip_and_torn_log(void **state)
 {
 	(void)state;
@@ -701,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_validate_order_and_counts),
 		cmocka_unit_test(test_ratelimit_refills),
 		cmocka_unit_test(test_persist_log_survives_without_snapshot),
+		cmocka_unit_test(test_persist_short_write_then_retry),
 		cmocka_unit_test(test_persist_snapshot_round_trip_and_torn_log),
 		cmocka_unit_test(test_outputs),
 	};

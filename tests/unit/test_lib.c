@@ -4,13 +4,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "boot/boot_config_load.h"
 #include "lib/be.h"
+#include "lib/bounded.h"
+#include "lib/child.h"
+#include "lib/clock.h"
 #include "lib/hex.h"
 #include "lib/hostname.h"
 #include "lib/jitter.h"
@@ -128,6 +134,42 @@ static void test_jitter_spreads(void **state)
 	assert_int_not_equal(first, jitter_next(&s));
 }
 
+/* PID 1's crash handler resets the machine; a bounded child that crashes must just die. */
+static volatile int *handler_ran; /* shared with the children */
+
+static void parent_crash_handler(int sig)
+{
+	(void)sig;
+	*handler_ran = 1;
+	_exit(0);
+}
+
+static int crash(void *arg)
+{
+	raise(*(int *)arg);
+	return 0;
+}
+
+static void test_bounded_child_default_signals(void **state)
+{
+	(void)state;
+	handler_ran = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(handler_ran != MAP_FAILED);
+	for (unsigned i = 0; i < child_crash_signal_count; i++) {
+		int sig = child_crash_signals[i];
+		struct sigaction sa, old;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = parent_crash_handler;
+		sigaction(sig, &sa, &old);
+		*handler_ran = 0;
+		int r = bounded_run(crash, &sig, deadline_in(5000));
+		sigaction(sig, &old, NULL);
+		assert_int_equal(r, -EINTR); /* ended by the signal, as a plain process */
+		assert_int_equal(*handler_ran, 0);
+	}
+	munmap((void *)handler_ran, sizeof(int));
+}
+
 static void test_boot_config_load(void **state)
 {
 	(void)state;
@@ -161,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_backoff_base),
 		cmocka_unit_test(test_jitter_spreads),
 		cmocka_unit_test(test_boot_config_load),
+		cmocka_unit_test(test_bounded_child_default_signals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

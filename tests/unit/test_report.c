@@ -3,6 +3,7 @@
  * acks, the inventory; and the cpuinfo parser behind the inventory. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -296,6 +297,47 @@ static int last_report(struct master *m, unsigned *seq)
 	return stage;
 }
 
+/* The shutdown program resumes past reports its predecessor sent but had not saved: the same
+ * number twice would be refused by the master as a replay (but acked), and the shutdown's
+ * last reports would vanish without a trace. */
+static void test_resume_past_unsaved(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ghostboot-test-resume-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct master *m = master_start(ACK_ALL);
+	open_sender(m->port);
+	assert_true(report_stage(REPORT_STAGE_SWITCH_ROOT, 0, NULL) >= 0);
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_true(dirfd >= 0);
+	assert_int_equal(report_save_at(dirfd, "report", 0), 0);
+	uint32_t saved = report_last_seq();
+	/* Two more sent, never saved: a daemon stopped between its send and its save. */
+	assert_true(report_stage(REPORT_STAGE_HEARTBEAT, 0, NULL) >= 0);
+	assert_true(report_stage(REPORT_STAGE_HEARTBEAT, 0, NULL) >= 0);
+	uint32_t in_flight = report_last_seq();
+	report_close();
+	char path[96];
+	snprintf(path, sizeof(path), "%s/report", dir);
+	/* report_resume's own steps, signed with OpenSSL here (it would use the kernel's HMAC). */
+	struct report_setup setup;
+	int daemon = -1;
+	assert_int_equal(report_resume_state(path, &setup, &daemon), 0);
+	setup.mac = openssl_mac;
+	setup.mac_ctx = &node_key;
+	assert_int_equal(report_open(&setup), 0);
+	assert_int_equal(report_last_seq(), saved + REPORT_RESUME_GAP);
+	assert_int_equal(report_stage(REPORT_STAGE_UNMOUNTED, 0, NULL), 1); /* acked */
+	unsigned seq;
+	assert_int_equal(last_report(m, &seq), REPORT_STAGE_UNMOUNTED);
+	assert_true(seq > in_flight); /* a number the master has not seen */
+	report_close();
+	close(dirfd);
+	unlink(path);
+	rmdir(dir);
+	master_stop(m);
+}
+
 /* The heartbeat daemon: '@' argv[0], heartbeats on time, the state file kept current, SIGTERM
  * turned into shutdown-begin, and the shutdown program continuing the same boot. */
 static void test_heartbeat_and_resume(void **state)
@@ -487,6 +529,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_forged_ack_is_ignored),
 		cmocka_unit_test(test_inventory_until_acked),
 		cmocka_unit_test(test_continue_a_boot),
+		cmocka_unit_test(test_resume_past_unsaved),
 		cmocka_unit_test(test_off_when_not_open),
 		cmocka_unit_test(test_heartbeat_and_resume),
 		cmocka_unit_test(test_init_errors),

@@ -18,11 +18,13 @@
 
 #include <cmocka.h>
 
+#include "boot/cmdline.h"
 #include "lib/clock.h"
 #include "report/report_wire.h"
 #include "shutdown/kill_all.h"
 #include "shutdown/meminfo.h"
 #include "shutdown/mountinfo.h"
+#include "shutdown/poweroff.h"
 #include "shutdown/proc_stat.h"
 #include "shutdown/shutdown.h"
 
@@ -453,8 +455,17 @@ static void test_plan_and_budget(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *argv[] = { (char *)cases[i].verb, "--timeout=90000000us" };
 		shutdown_args_parse(2, argv, &args);
-		shutdown_plan_make(&args, &cfg, cases[i].kexec_loaded, SHUTDOWN_OLDROOT, &plan);
+		shutdown_plan_make(&args, &cfg, cases[i].kexec_loaded, NULL, SHUTDOWN_OLDROOT, &plan);
 		assert_int_equal(plan.action, cases[i].action);
+		assert_null(plan.no_poweroff);
+		/* A kernel that cannot power off: only the power-off changes, into a reset. */
+		shutdown_plan_make(&args, &cfg, cases[i].kexec_loaded, "no ACPI", SHUTDOWN_OLDROOT, &plan);
+		bool off = cases[i].action == RESET_ACTION_POWEROFF;
+		assert_int_equal(plan.action, off ? RESET_ACTION_REBOOT : cases[i].action);
+		if (off)
+			assert_string_equal(plan.no_poweroff, "no ACPI");
+		else
+			assert_null(plan.no_poweroff);
 		assert_int_equal(plan.method, RESET_KBD);
 		assert_int_equal(plan.timeout_ms, GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS);
 	}
@@ -470,6 +481,46 @@ static void test_plan_and_budget(void **state)
 	}
 }
 
+/* What the kernel shows decides it: acpi=off on the command line, or no /sys/firmware/acpi;
+ * an unknown state (no sysfs) is not a reason (the watchdog is the net there). */
+static void test_poweroff_blocker(void **state)
+{
+	(void)state;
+	assert_null(poweroff_blocker(false, POWEROFF_ACPI_PRESENT));
+	assert_null(poweroff_blocker(false, POWEROFF_ACPI_UNKNOWN));
+	assert_string_equal(poweroff_blocker(false, POWEROFF_ACPI_ABSENT), "no ACPI");
+	assert_string_equal(poweroff_blocker(true, POWEROFF_ACPI_ABSENT), "acpi=off");
+	assert_string_equal(poweroff_blocker(true, POWEROFF_ACPI_UNKNOWN), "acpi=off");
+	/* The kernel's acpi=: last one wins, force undoes off, other values leave it. */
+	static const struct {
+		const char *cmdline;
+		bool off;
+	} cases[] = { { "acpi=off", true },	     { "acpi=force", false },	{ "acpi=off acpi=force", false },
+		      { "acpi=force acpi=off", true }, { "acpi=off acpi=noirq", true }, { "quiet", false },
+		      { "acpi", false },	     { "noacpi=off", false } };
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct boot_config cfg;
+		struct cmdline_warnings w;
+		cmdline_parse(cases[i].cmdline, strlen(cases[i].cmdline), &cfg, &w);
+		assert_int_equal(cfg.acpi_off, cases[i].off);
+		assert_int_equal(w.count, 0);
+	}
+}
+
+/* The report says it too: the reset report carries the reason instead of "reboot". */
+static void test_poweroff_impossible_reported(void **state)
+{
+	(void)state;
+	struct shutdown_plan plan = { .action = RESET_ACTION_REBOOT, .method = RESET_PCI, .timeout_ms = 3000,
+				      .prefix = SHUTDOWN_OLDROOT, .no_poweroff = "no ACPI" };
+	shutdown_run(&fake_ops, &plan, &res);
+	assert_int_equal(F->action, RESET_ACTION_REBOOT);
+	assert_int_equal(F->nreports, 3);
+	assert_string_equal(F->report_text[0], "reboot");
+	assert_int_equal(F->reports[2], REPORT_STAGE_RESET);
+	assert_string_equal(F->report_text[2], "poweroff impossible here (no ACPI): reset instead");
+}
+
 static void test_spare_policy(void **state)
 {
 	(void)state;
@@ -479,18 +530,23 @@ static void test_spare_policy(void **state)
 	assert_int_equal(st.state, 'S');
 	assert_int_equal(st.ppid, 1);
 	assert_int_equal(st.flags, 4194560u);
-	assert_false(kill_all_spare(412, 99, &st, "/usr/sbin/sshd\0-D", 17));
-	assert_true(kill_all_spare(412, 99, &st, "@ghostinit\0guardian", 19)); /* '@': spared */
-	assert_true(kill_all_spare(412, 412, &st, "x", 1));                     /* ourselves */
-	assert_true(kill_all_spare(1, 99, &st, "/sbin/init", 10));
-	assert_true(kill_all_spare(412, 99, &st, "", 0)); /* no cmdline: a kernel thread */
+	assert_false(kill_all_spare(412, 99, &st, 0, "/usr/sbin/sshd\0-D", 17));
+	assert_true(kill_all_spare(412, 99, &st, 0, "@ghostinit\0guardian", 19)); /* root's '@': spared */
+	/* A user's '@' is no way out of the shutdown (systemd spares only uid 0's). */
+	assert_false(kill_all_spare(412, 99, &st, 1000, "@userd\0x", 8));
+	assert_int_equal(kill_all_judge(412, 99, &st, 1000), KILL_ALL_SIGNAL);
+	assert_int_equal(kill_all_judge(412, 99, &st, 0), KILL_ALL_ASK_ARGV);
+	assert_int_equal(kill_all_judge(412, 99, &st, (unsigned)-1), KILL_ALL_SIGNAL); /* uid unknown */
+	assert_true(kill_all_spare(412, 412, &st, 1000, "x", 1));                    /* ourselves */
+	assert_true(kill_all_spare(1, 99, &st, 0, "/sbin/init", 10));
+	assert_true(kill_all_spare(412, 99, &st, 0, "", 0)); /* no cmdline: a kernel thread */
 	const char *kthread = "37 (kworker/0:1) I 2 0 0 0 -1 69238880 0 0";
 	assert_int_equal(proc_stat_parse(kthread, strlen(kthread), &st), 0);
 	assert_true(st.flags & PROC_PF_KTHREAD);
-	assert_true(kill_all_spare(37, 99, &st, "x", 1));
+	assert_true(kill_all_spare(37, 99, &st, 0, "x", 1));
 	const char *zombie = "500 (gone) Z 1 500 500 0 -1 4194316 0";
 	assert_int_equal(proc_stat_parse(zombie, strlen(zombie), &st), 0);
-	assert_true(kill_all_spare(500, 99, &st, "x", 1));
+	assert_true(kill_all_spare(500, 99, &st, 1000, "x", 1));
 	assert_int_equal(proc_stat_parse("12 (x", 5, &st), -EINVAL);
 	assert_int_equal(proc_stat_parse("12 (x) S 1 2 3", 14, &st), -EINVAL);
 	assert_int_equal(proc_stat_parse("12 (x) S a 2 3 4 5 6", 20, &st), -EINVAL);
@@ -504,6 +560,65 @@ static void test_spare_policy(void **state)
 		assert_true(pids[i] != getpid());
 		assert_true(pids[i] > 1);
 	}
+}
+
+/* stat's start time (a pid reused is another process) and status's real uid. */
+static void test_proc_fields(void **state)
+{
+	(void)state;
+	struct proc_stat st;
+	const char *full = "412 (a b) S 1 412 412 0 -1 4194560 100 0 0 0 5 6 -1 0 20 0 1 0 123456 2789376 200";
+	assert_int_equal(proc_stat_parse(full, strlen(full), &st), 0);
+	assert_int_equal(st.starttime, 123456);
+	const char *cut = "412 (a) S 1 412 412 0 -1 4194560 100 0";
+	assert_int_equal(proc_stat_parse(cut, strlen(cut), &st), 0);
+	assert_int_equal(st.starttime, 0);
+	unsigned uid = 7;
+	const char *status = "Name:\tsshd\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t1000\t0\t0\t0\nGid:\t0\t0\t0\t0\n";
+	assert_int_equal(proc_status_uid(status, strlen(status), &uid), 0);
+	assert_int_equal(uid, 1000); /* the real uid, not the effective one */
+	assert_int_equal(proc_status_uid("Uid:\t0\t0\t0\t0\n", 15, &uid), 0);
+	assert_int_equal(uid, 0);
+	assert_int_equal(proc_status_uid("Name:\tx\n", 8, &uid), -ENOENT);
+	assert_int_equal(proc_status_uid("Uid:\tabc\n", 9, &uid), -EINVAL);
+	assert_int_equal(proc_status_uid("Uid:\t99999999999\t0\n", 20, &uid), -EINVAL);
+	assert_int_equal(proc_status_uid("Uid:", 4, &uid), -ENOENT);
+	/* This machine's own status: we run as someone. */
+	static char buf[4096];
+	int n = shutdown_ops_real.read_file("/proc/self/status", buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(proc_status_uid(buf, (size_t)n, &uid), 0);
+	assert_int_equal(uid, (unsigned)getuid());
+}
+
+/* The argv step in a bounded child: answers in order; a read that blocks (a process stuck
+ * behind a dead NFS server) costs the bound once and leaves the rest signalled. */
+static int fake_first_byte(pid_t pid)
+{
+	if (pid == 666)
+		for (;;)
+			pause();
+	return pid == 10 ? '@' : pid == 11 ? 0 : pid == 12 ? '/' : -ESRCH;
+}
+
+static void test_argv_step_bounded(void **state)
+{
+	(void)state;
+	unsigned char v[5];
+	const pid_t pids[] = { 10, 11, 12, 13 };
+	assert_int_equal(kill_all_ask_argv(pids, 4, fake_first_byte, deadline_in(2000), v), 4);
+	assert_int_equal(v[0], 1); /* '@' */
+	assert_int_equal(v[1], 1); /* empty: a kernel thread */
+	assert_int_equal(v[2], 0);
+	assert_int_equal(v[3], 0); /* gone: nothing to spare */
+	const pid_t stuck[] = { 10, 666, 10, 12, 10 };
+	memset(v, 9, sizeof(v));
+	uint64_t t0 = clock_ms();
+	assert_int_equal(kill_all_ask_argv(stuck, 5, fake_first_byte, deadline_in(300), v), 1);
+	assert_true(clock_ms() - t0 < 300 + SLACK_MS);
+	assert_int_equal(v[0], 1);
+	assert_int_equal(v[1] + v[2] + v[3] + v[4], 0); /* unanswered: signalled */
+	assert_int_equal(kill_all_ask_argv(pids, 0, fake_first_byte, deadline_in(300), v), 0);
 }
 
 static void test_meminfo(void **state)
@@ -533,7 +648,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_busy_mount_detached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_hangs_under_dead_server, setup, teardown),
 		cmocka_unit_test(test_plan_and_budget),
+		cmocka_unit_test(test_poweroff_blocker),
+		cmocka_unit_test_setup_teardown(test_poweroff_impossible_reported, setup, teardown),
 		cmocka_unit_test(test_spare_policy),
+		cmocka_unit_test(test_proc_fields),
+		cmocka_unit_test(test_argv_step_bounded),
 		cmocka_unit_test(test_meminfo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
