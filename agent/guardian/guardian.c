@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/watchdog.h>
@@ -93,31 +94,34 @@ static void arm_watchdog(uint32_t timeout_s)
 	/* wd_fd stays open: closing without the magic 'V' would keep it armed anyway. */
 }
 
-int guardian_request_disarm(const char *pidfile)
+/* The guardian's pid from its pidfile, or -errno (-ESRCH: no usable pid in it). */
+static int guardian_pid(const char *pidfile)
 {
 	char buf[16];
 	ssize_t n = small_file_read(pidfile, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
 	long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
-	if (pid <= 1)
-		return -ESRCH;
-	return kill((pid_t)pid, SIGUSR2) == 0 ? (int)pid : -errno;
+	return pid > 1 && pid <= INT_MAX ? (int)pid : -ESRCH;
+}
+
+int guardian_request_disarm(const char *pidfile)
+{
+	int pid = guardian_pid(pidfile);
+	if (pid < 0)
+		return pid;
+	return kill((pid_t)pid, SIGUSR2) == 0 ? pid : -errno;
 }
 
 int guardian_request_arm(const char *pidfile, uint32_t timeout_s)
 {
-	char buf[16];
-	ssize_t n = small_file_read(pidfile, buf, sizeof(buf));
-	if (n < 0)
-		return (int)n;
-	long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
-	if (pid <= 1)
-		return -ESRCH;
+	int pid = guardian_pid(pidfile);
+	if (pid < 0)
+		return pid;
 	union sigval v = { .sival_int = (int)timeout_s };
 	if (sigqueue((pid_t)pid, SIGUSR1, v) != 0)
 		return -errno;
-	return (int)pid;
+	return pid;
 }
 
 static int open_events(void)
