@@ -28,9 +28,16 @@ void boot_link_protect(void)
 	int err = link_protect_write("/run", g.ifname);
 	if (err)
 		log_warn("boot link: drop-ins for the network managers not written: %s", strerror(-err));
-	int pid = guardian_spawn(SWITCH_ROOT_SHUTDOWN_DIR "/shutdown", &g);
-	if (pid < 0)
-		log_warn("boot link: guardian not started: %s", strerror(-pid));
-	else
+	int pid;
+	err = guardian_spawn(SWITCH_ROOT_SHUTDOWN_DIR "/shutdown", &g, &pid);
+	if (!err)
 		log_info("boot link: %s guarded (pid %d), drop-ins in /run", g.ifname, pid);
+	else if (err == -ETIMEDOUT)
+		log_warn("boot link: guardian (pid %d) started but not watching %s after %d ms; drop-ins in /run",
+			 pid, g.ifname, GUARDIAN_READY_MS);
+	else if (err == -ECHILD)
+		log_warn("boot link: guardian ended before it watched %s (twice): %s is not guarded; "
+			 "its messages are above", g.ifname, g.ifname);
+	else
+		log_warn("boot link: guardian not started: %s; %s is not guarded", strerror(-err), g.ifname);
 }

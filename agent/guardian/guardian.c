@@ -1,5 +1,6 @@
 /* The boot-link guardian (see guardian.h): notifications on a raw rtnetlink socket, repairs
  * through link.c (libnl), one check a second in case a notification was lost. */
+#define _GNU_SOURCE /* pipe2 */
 #include "guardian/guardian.h"
 
 #include <arpa/inet.h>
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "boot/boot_config.h"
@@ -252,6 +254,10 @@ int guardian_run(const struct guardian_config *cfg, uint64_t run_ms)
 		inet_ntop(AF_INET, &cfg->gateway, g, sizeof(g));
 	log_info("guardian: watching %s (%s/%d, default route via %s)", cfg->ifname, a, cfg->prefix, g);
 	(void)put_back(ctx, cfg, ifindex, true); /* whatever is already missing */
+	if (cfg->ready_fd >= 0) { /* the boot says "guarded" only now (guardian_spawn) */
+		(void)!write(cfg->ready_fd, "1", 1);
+		close(cfg->ready_fd);
+	}
 
 	uint64_t end = run_ms ? deadline_in(run_ms) : UINT64_MAX, next_check = deadline_in(GUARDIAN_POLL_MS);
 	while (!run_ms || !deadline_passed(end)) {
@@ -306,47 +312,90 @@ int guardian_check_once(const struct guardian_config *cfg)
 	return err ? err : was_down;
 }
 
-int guardian_spawn(const char *exe, const struct guardian_config *cfg)
+/* Waits (bounded) for the guardian's "1" on fd: 0 when it watches, -ETIMEDOUT when it has said
+ * nothing yet, -ECHILD when it ended first (its exec failed, or it could not watch: the pipe's
+ * last writer closed without a word). */
+static int wait_ready(int fd, uint64_t max_ms)
 {
-	char addr[40], gw[INET_ADDRSTRLEN], wd[16], runfd[16];
+	uint64_t deadline = deadline_in(max_ms);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n = poll(&p, 1, (int)deadline_left(deadline));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || deadline_passed(deadline))
+			return -ETIMEDOUT;
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		return r == 1 && c == '1' ? 0 : -ECHILD;
+	}
+}
+
+static int spawn_once(const char *exe, const struct guardian_config *cfg, int *pid_out)
+{
+	char addr[40], gw[INET_ADDRSTRLEN], wd[16], runfd[16], readyfd[16];
 	char a[INET_ADDRSTRLEN];
 	inet_ntop(AF_INET, &cfg->addr, a, sizeof(a));
 	snprintf(addr, sizeof(addr), "%s/%d", a, cfg->prefix);
 	inet_ntop(AF_INET, &cfg->gateway, gw, sizeof(gw));
 	snprintf(wd, sizeof(wd), "%u", cfg->watchdog_s);
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -errno;
 	/* Inherited (no O_CLOEXEC): the guardian's way to /run/ghostboot once /run has moved. */
 	int run_fd = open("/run", O_RDONLY | O_DIRECTORY);
 	snprintf(runfd, sizeof(runfd), "%d", run_fd);
+	snprintf(readyfd, sizeof(readyfd), "%d", ready[1]);
 	pid_t pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-		if (run_fd >= 0)
-			close(run_fd);
-		return err;
-	}
 	if (pid == 0) {
 		char *argv[16] = { GUARDIAN_ARGV0, "--iface", (char *)cfg->ifname, "--addr", addr,
-				   "--watchdog", wd };
-		int n = 7;
+				   "--watchdog", wd, "--ready-fd", readyfd };
+		int n = 9;
 		if (run_fd >= 0)
 			argv[n++] = "--run-fd", argv[n++] = runfd;
 		if (cfg->gateway)
 			argv[n++] = "--gateway", argv[n++] = gw;
 		argv[n] = NULL;
+		close(ready[0]);
+		(void)fcntl(ready[1], F_SETFD, 0); /* only the guardian keeps the write end */
 		child_signals_default(); /* exec resets handlers too; until then, not PID 1's */
 		setsid();
 		execv(exe, argv);
 		_exit(127);
 	}
+	int err = pid < 0 ? -errno : 0;
+	close(ready[1]);
 	if (run_fd >= 0)
 		close(run_fd);
-	/* The pid where the shutdown program finds it, written here: the child may only run after
-	 * switch_root has moved /run. */
-	(void)mkdir("/run/ghostboot", 0755);
-	FILE *f = fopen(GUARDIAN_PIDFILE, "we");
-	if (f) {
-		fprintf(f, "%d\n", (int)pid);
-		fclose(f);
+	/* Before switch_root moves /run: the exec and the guardian's start cannot lose that race. */
+	if (!err)
+		err = wait_ready(ready[0], GUARDIAN_READY_MS);
+	close(ready[0]);
+	if (err == -ECHILD) /* it has ended (the write end closed with it): reap it, bounded */
+		for (uint64_t d = deadline_in(1000); waitpid(pid, NULL, WNOHANG) == 0 && !deadline_passed(d);)
+			sleep_ms(5);
+	if (!err || err == -ETIMEDOUT)
+		*pid_out = pid;
+	return err;
+}
+
+int guardian_spawn(const char *exe, const struct guardian_config *cfg, int *pid)
+{
+	*pid = 0;
+	int err = spawn_once(exe, cfg, pid);
+	if (err == -ECHILD) /* once more: whatever failed may have been passing */
+		err = spawn_once(exe, cfg, pid);
+	if (*pid > 0) {
+		/* The pid where the shutdown program finds it, written here: the guardian may only
+		 * read it after switch_root has moved /run. */
+		(void)mkdir("/run/ghostboot", 0755);
+		FILE *f = fopen(GUARDIAN_PIDFILE, "we");
+		if (f) {
+			fprintf(f, "%d\n", *pid);
+			fclose(f);
+		}
 	}
-	return pid;
+	return err;
 }

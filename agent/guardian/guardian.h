@@ -34,7 +34,11 @@ int guardian_request_disarm(const char *pidfile);
 /* For the boot, before switch_root: forks and execs exe (the copy of ghostinit in
  * /run/initramfs) as the resident guardian of cfg, handing it /run as an open directory
  * (switch_root moves /run away from under it; the report key is read there, never passed in
- * argv). Returns its pid or -errno. */
-int guardian_spawn(const char *exe, const struct guardian_config *cfg);
+ * argv), and waits at most GUARDIAN_READY_MS for it to say it watches. Returns 0 when it
+ * does; -ETIMEDOUT when it has not said so yet (it may still); -ECHILD when it ended before
+ * (tried twice); another -errno when it could not be started. *pid: its pid, 0 when none
+ * runs (written to GUARDIAN_PIDFILE when there is one). */
+#define GUARDIAN_READY_MS 3000
+int guardian_spawn(const char *exe, const struct guardian_config *cfg, int *pid);
 
 #endif

@@ -54,6 +54,7 @@ int guardian_cmd_main(int argc, char *const argv[])
 	int have_addr = 0;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.run_fd = -1;
+	cfg.ready_fd = -1;
 	if (argc >= 2 && !strcmp(argv[1], "--arm"))
 		return request_arm_cli(argc > 2 ? argv[2] : "0");
 	for (int i = 1; i < argc; i += 2) { /* --option value pairs */
@@ -73,11 +74,13 @@ int guardian_cmd_main(int argc, char *const argv[])
 			run_ms = strtoull(val, NULL, 10);
 		else if (!bad && !strcmp(opt, "--run-fd"))
 			cfg.run_fd = (int)strtol(val, NULL, 10);
+		else if (!bad && !strcmp(opt, "--ready-fd"))
+			cfg.ready_fd = (int)strtol(val, NULL, 10);
 		else
 			bad = 1;
 		if (bad) {
 			fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n"
-					"                         [--run-fd FD]\n"
+					"                         [--run-fd FD] [--ready-fd FD]\n"
 					"bad or missing value at '%s'\n", opt);
 			return 2;
 		}

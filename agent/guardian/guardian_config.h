@@ -12,6 +12,7 @@ struct guardian_config {
 	uint32_t gateway; /* network byte order; 0: no default route to guard */
 	uint32_t watchdog_s; /* timeout armed on SIGUSR1; 0: the default (ghost.shutdown_timeout + 10 s) */
 	int run_fd;          /* /run opened before switch_root, for reports; -1: none */
+	int ready_fd;        /* "1" written there, then closed, once it watches; -1: none */
 };
 
 #endif
