@@ -22,6 +22,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 cluster_load "$file" || exit 1
+[ "$CL_LEASE" = infinite ] ||
+	echo "$0: warning: lease $CL_LEASE: ghostinit never renews a lease; a node running longer than that may see its address given to another machine (the default, infinite, cannot)" >&2
 mkdir -p "$out" || exit 1
 out=$(cd "$out" && pwd)
 state=${state:-$out/state}
@@ -192,6 +194,9 @@ fi
 	echo "# DISCOVER, half the packets when the whole cluster boots at once. This master is the"
 	echo "# segment's only DHCP server (dhcp-authoritative), which rapid commit requires."
 	echo "dhcp-rapid-commit"
+	echo "# Leases are infinite unless the cluster file says otherwise: ghostinit never renews (its"
+	echo "# address stays configured as long as the node runs), so a finite lease would let this"
+	echo "# server give a running node's address to the next machine that asks."
 	echo "# Fixed addresses are handed out on the whole subnet; the dynamic range (if any) only to others."
 	echo "dhcp-range=$CL_SUBNET,static,$CL_NETMASK,$CL_LEASE"
 	[ -z "$CL_RANGE_START" ] || echo "dhcp-range=$CL_RANGE_START,$CL_RANGE_END,$CL_NETMASK,$CL_LEASE"

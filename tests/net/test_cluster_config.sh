@@ -46,7 +46,12 @@ for n in 1 2; do
 		grep -qx "dhcp-host=52:54:00:68:00:0$n,10.68.0.1$n,n$n" "$out/dnsmasq.conf"
 done
 check "n3 (no address) named, its address from the range" grep -qx "dhcp-host=52:54:00:68:00:03,n3" "$out/dnsmasq.conf"
-check "dynamic range" grep -qx "dhcp-range=10.68.0.100,10.68.0.150,255.255.255.0,1h" "$out/dnsmasq.conf"
+check "dynamic range, infinite leases (ghostinit never renews)" grep -qx "dhcp-range=10.68.0.100,10.68.0.150,255.255.255.0,infinite" "$out/dnsmasq.conf"
+check "fixed addresses, infinite leases too" grep -qx "dhcp-range=10.68.0.0,static,255.255.255.0,infinite" "$out/dnsmasq.conf"
+good | sed '/^lease /d; 3i lease 2h' >"$t/finite.cluster"
+check "a finite lease is written as asked, with a warning that nodes do not renew" bash -c \
+	"$gen '$t/finite.cluster' '$t/finite-out' 2>&1 >/dev/null | grep -q 'warning: lease 2h: ghostinit never renews' &&
+	 grep -qx 'dhcp-range=10.68.0.100,10.68.0.150,255.255.255.0,2h' '$t/finite-out/dnsmasq.conf'"
 check "iPXE gets the script, UEFI ipxe.efi, BIOS undionly.kpxe" \
 	bash -c "grep -qx 'dhcp-match=set:ipxe,175' $out/dnsmasq.conf && grep -qx 'dhcp-boot=tag:ipxe,boot.ipxe,,10.68.0.1' $out/dnsmasq.conf &&
 		grep -qx 'dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi,,10.68.0.1' $out/dnsmasq.conf && grep -qx 'dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe,,10.68.0.1' $out/dnsmasq.conf"
@@ -161,7 +166,7 @@ printf 'boot pxelinux\nnfs-version 3\nnfs-options port=2049,mountport=20048\nove
 out3=$t/out-pxe
 check "a pxelinux + NFSv3 cluster file generates" quiet $gen "$t/boot/pxe.cluster" "$out3"
 check "dnsmasq --test accepts it" quiet dnsmasq --test -C "$out3/dnsmasq.conf"
-check "static leases only (no dhcp-range)" bash -c "grep -qx 'dhcp-range=10.68.0.0,static,255.255.255.0,1h' $out3/dnsmasq.conf && [ \$(grep -c '^dhcp-range=10' $out3/dnsmasq.conf) -eq 1 ]"
+check "static leases only (no dhcp-range)" bash -c "grep -qx 'dhcp-range=10.68.0.0,static,255.255.255.0,infinite' $out3/dnsmasq.conf && [ \$(grep -c '^dhcp-range=10' $out3/dnsmasq.conf) -eq 1 ]"
 check "BIOS gets pxelinux.0, UEFI iPXE" bash -c "grep -qx 'dhcp-boot=tag:!efi64,pxelinux.0,,10.68.0.1' $out3/dnsmasq.conf && grep -qx 'dhcp-boot=tag:efi64,tag:!ipxe,ipxe.efi,,10.68.0.1' $out3/dnsmasq.conf"
 want3="console=ttyS0,115200 root=nfs:10.68.0.1:$t/root:vers=3,port=2049,mountport=20048 ro ghost.overlay=none ghost.reset=acpi ghost.master=10.68.0.1:7468 ghost.heartbeat=10 panic=5 quiet"
 check "pxelinux.cfg/default: APPEND the command line, IPAPPEND 2, serial console" bash -c \
