@@ -48,6 +48,13 @@ int link_protect_format(enum link_protect_kind kind, const char *ifname, char *b
 			     "%s[Service]\nExecStop=\nExecStop=/sbin/ifdown -a --read-environment --exclude=lo --exclude=%s\n",
 			     head, ifname);
 		break;
+	case LINK_PROTECT_KIND_IFUP_AT:
+		/* ifup@IF.service stops with `ifdown IF`: dhclient releases the lease and the link goes
+		 * down under the NFS root (the guardian then restores it, and the stop waits ≈ 50 s on
+		 * dhclient running from that root). No ExecStop: the stop only ends the unit's
+		 * processes, as a reset would. */
+		n = snprintf(buf, cap, "%s[Service]\nExecStop=\n", head);
+		break;
 	case LINK_PROTECT_KIND_WATCHDOG_UNIT:
 		/* Stop order is the reverse of start order: ordered after multi-user.target (no
 		 * default dependencies, so no cycle), its stop comes before every other unit's. */
@@ -118,9 +125,15 @@ int link_protect_write(const char *run_dir, const char *ifname)
 		if (err && !first)
 			first = err;
 	}
+	char rel[128], text[512];
+	snprintf(rel, sizeof(rel), LINK_PROTECT_IFUP_AT, ifname);
+	int n = link_protect_format(LINK_PROTECT_KIND_IFUP_AT, ifname, text, sizeof(text));
+	int err = n < 0 ? n : write_one(run_dir, rel, text, (size_t)n);
+	if (err && !first)
+		first = err;
 	char wants[512];
 	snprintf(wants, sizeof(wants), "%s/%s", run_dir, LINK_PROTECT_WATCHDOG_WANTS);
-	int err = mkdirs(wants);
+	err = mkdirs(wants);
 	if (!err && symlink("../ghostboot-watchdog.service", wants) != 0 && errno != EEXIST)
 		err = -errno;
 	return first ? first : err;

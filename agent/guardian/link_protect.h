@@ -10,6 +10,9 @@
 #define LINK_PROTECT_NETWORKD "systemd/network/00-ghostboot-boot.network"
 #define LINK_PROTECT_NM "NetworkManager/conf.d/00-ghostboot-boot.conf"
 #define LINK_PROTECT_IFUPDOWN "systemd/system/networking.service.d/ghostboot-keep-boot-link.conf"
+/* ifupdown's per-interface unit for `allow-hotplug` (the Debian installer's default), named by
+ * the interface: printf format with the interface name. */
+#define LINK_PROTECT_IFUP_AT "systemd/system/ifup@%s.service.d/ghostboot-keep-boot-link.conf"
 /* A systemd unit whose stop is among the first jobs of any shutdown: it asks the guardian to
  * arm the watchdog (with systemd's budget, LINK_PROTECT_WATCHDOG_S), so that a freeze anywhere
  * in systemd's shutdown still ends in a reset. Runs only /run/initramfs/shutdown (in RAM). */
@@ -21,6 +24,7 @@ enum link_protect_kind {
 	LINK_PROTECT_KIND_NETWORKD,
 	LINK_PROTECT_KIND_NM,
 	LINK_PROTECT_KIND_IFUPDOWN,
+	LINK_PROTECT_KIND_IFUP_AT,
 	LINK_PROTECT_KIND_WATCHDOG_UNIT
 };
 
@@ -28,7 +32,7 @@ enum link_protect_kind {
  * plain interface name (it goes into config files and a command line), -ENOSPC. */
 int link_protect_format(enum link_protect_kind kind, const char *ifname, char *buf, size_t cap);
 
-/* Writes the four files under run_dir ("/run" at switch_root, before /run moves), creating
+/* Writes the five files under run_dir ("/run" at switch_root, before /run moves), creating
  * directories; each to a temporary name, then renamed; and the unit's .wants link. Returns 0
  * or the first -errno. */
 int link_protect_write(const char *run_dir, const char *ifname);

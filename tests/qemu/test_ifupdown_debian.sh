@@ -122,6 +122,9 @@ UNIT
 	check "$mode: systemd handed over to ghostinit's shutdown, nothing hung" \
 		grep -aqE 'ghostinit: shutdown: [1-9][0-9]* unmounted, [0-9]+ detached, 0 hung, 0 left' "$log"
 	restores=$(grep -acE 'ghostinit: guardian: enp0s2 lost .*restored' "$log")
+	# The drop-ins (networking.service's --exclude, ifup@enp0s2's empty ExecStop) keep ifupdown
+	# off the boot link; the guardian is the net, not the mechanism.
+	check "$mode: ifupdown left the boot link alone: no restore by the guardian ($restores)" [ "$restores" -eq 0 ]
 	# the shutdown: from systemd's start of it (the guardian is told) to ghostinit's power-off
 	t0=$(grep -a 'guardian: shutdown begins' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
 	t1=$(grep -a 'ghostinit: shutdown: poweroff after' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')

@@ -26,6 +26,9 @@ static void test_format(void **state)
 	assert_true(link_protect_format(LINK_PROTECT_KIND_IFUPDOWN, "eth0", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "[Service]\nExecStop=\nExecStop=/sbin/ifdown -a --read-environment --exclude=lo --exclude=eth0\n"));
 	assert_int_equal(buf[0], '#');
+	assert_true(link_protect_format(LINK_PROTECT_KIND_IFUP_AT, "enp0s2", buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "\n[Service]\nExecStop=\n"));
+	assert_null(strstr(buf, "ifdown"));
 	/* The watchdog unit: stopped first at shutdown, nothing run from the NFS root. */
 	assert_true(link_protect_format(LINK_PROTECT_KIND_WATCHDOG_UNIT, "eth0", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "DefaultDependencies=no\nAfter=multi-user.target "));
@@ -65,6 +68,7 @@ static void test_write(void **state)
 	assert_true(has_file(dir, LINK_PROTECT_NETWORKD, "Name=eth0"));
 	assert_true(has_file(dir, LINK_PROTECT_NM, "interface-name:eth0"));
 	assert_true(has_file(dir, LINK_PROTECT_IFUPDOWN, "--exclude=eth0"));
+	assert_true(has_file(dir, "systemd/system/ifup@eth0.service.d/ghostboot-keep-boot-link.conf", "ExecStop=\n"));
 	assert_true(has_file(dir, LINK_PROTECT_WATCHDOG_UNIT, "guardian --arm"));
 	assert_true(has_file(dir, LINK_PROTECT_WATCHDOG_WANTS, "guardian --arm")); /* the link resolves */
 	/* Again (idempotent, another interface): replaced, no temporary left. */
