@@ -466,7 +466,7 @@ int rootspec_parse(const struct boot_config *cfg, const struct rootspec_facts *f
 		r = parse_nfs_text(root, facts, "root=", spec, &np, err, errlen);
 		break;
 	case FORM_UNSUPPORTED:
-		fail(err, errlen, "root='%s': only NFS (nfs:, nfs4:, <ipv4>:<path>) and block roots are supported",
+		fail(err, errlen, "root='%s': only NFS (nfs, nfs4, /dev/nfs, /dev/nfs4, nfs:, nfs4:, <ipv4>:<path>) and block roots are supported",
 		     shown(root, q, sizeof(q)));
 		return -EINVAL;
 	case FORM_BLOCK:
