@@ -19,7 +19,10 @@ trap 'kill -TERM "$(cat "$D/gw2.pid" 2>/dev/null)" 2>/dev/null; storm_stop_heart
 check "$N client namespaces, dnsmasq and ghostwatch" storm_setup "$N" "$D"
 # -v: one line per accepted report, the trigger below counts lease reports in it.
 kill -TERM "$GW_PID" && wait "$GW_PID" 2>/dev/null
+# Real-time above the FIFO clients, as storm_setup starts it: at normal priority it ran only once
+# every client had blocked, read the whole storm as one batch, and the kill came after it.
 check "ghostwatch restarted with -v" gw_start "$STORM_MASTER" "$D/gw" --key "$D/key" --bind 0.0.0.0 -v
+storm_master_priority "$GW_PID"
 first_pid=$GW_PID
 
 killer() {
@@ -30,6 +33,9 @@ killer() {
 	# Frozen, it answers nothing more: the kill comes with reports in flight whatever the
 	# host's speed.
 	local tail_pid
+	# Real-time like ghostwatch (tail and grep inherit it): the FIFO clients would otherwise
+	# hold both cores until the storm is over, and the freeze would come after it.
+	storm_master_priority "$BASHPID"
 	exec 7< <(exec timeout 60 tail -n +1 -f "$D/gw/serve.log")
 	tail_pid=$!
 	grep -m 1 ' lease ' <&7 >/dev/null
@@ -41,7 +47,8 @@ killer() {
 	echo "$EPOCHREALTIME" >"$D/killed"
 	grep -o '^[0-9a-f:]\{17\}' "$D/gw/serve.log" | sort -u >"$D/acked-before"
 	sleep 0.5
-	gw_start "$STORM_MASTER" "$D/gw" --key "$D/key" --bind 0.0.0.0 && echo "$GW_PID" >"$D/gw2.pid"
+	gw_start "$STORM_MASTER" "$D/gw" --key "$D/key" --bind 0.0.0.0 && storm_master_priority "$GW_PID" &&
+		echo "$GW_PID" >"$D/gw2.pid"
 	echo "$EPOCHREALTIME" >"$D/restarted"
 }
 killer &
