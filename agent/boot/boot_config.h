@@ -60,6 +60,7 @@ struct boot_config {
 	uint32_t root_timeout_ms;
 	uint32_t shutdown_timeout_ms;
 	uint32_t heartbeat_s; /* 0: no heartbeat after switch_root */
+	uint8_t protocol;     /* ghost.protocol=1: report protocol v1 (an old master); 0: v2 */
 	bool debug;
 };
 

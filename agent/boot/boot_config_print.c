@@ -38,5 +38,6 @@ void boot_config_print(FILE *out, const struct boot_config *c)
 		c->dhcp_timeout_ms);
 	fprintf(out, "ghost.root_timeout_ms=%u\nghost.shutdown_timeout_ms=%u\n", c->root_timeout_ms,
 		c->shutdown_timeout_ms);
-	fprintf(out, "ghost.heartbeat=%u\nghost.debug=%d\n", c->heartbeat_s, c->debug);
+	fprintf(out, "ghost.heartbeat=%u\nghost.protocol=%u\nghost.debug=%d\n", c->heartbeat_s,
+		c->protocol == 1 ? 1u : 2u, c->debug);
 }

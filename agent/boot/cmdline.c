@@ -469,6 +469,18 @@ static void param_heartbeat(struct boot_config *c, const char *k, const char *v,
 		c->heartbeat_s = ms < 1000 ? 1 : ms / 1000;
 }
 
+/* Holds the reports back at v1 while the master's ghostwatch predates v2 (docs/protocol.md). */
+static void param_protocol(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
+{
+	char buf[48];
+	if (!need_value(k, v, w))
+		return;
+	if ((v[0] == '1' || v[0] == '2') && !v[1])
+		c->protocol = (uint8_t)(v[0] - '0');
+	else
+		warn(w, "%s='%s' is not 1 or 2, ignored", k, shown(v, buf, sizeof(buf)));
+}
+
 static const struct param {
 	const char *name;
 	param_handler handle;
@@ -497,6 +509,7 @@ static const struct param {
 	{ "ghost.root_timeout", param_root_timeout_ms },
 	{ "ghost.shutdown_timeout", param_shutdown_timeout_ms },
 	{ "ghost.heartbeat", param_heartbeat },
+	{ "ghost.protocol", param_protocol },
 	{ "ghost.debug", param_debug },
 };
 

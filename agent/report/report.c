@@ -83,6 +83,8 @@ int report_open(const struct report_setup *setup)
 {
 	report_close();
 	rs.setup = *setup;
+	if (rs.setup.version != REPORT_WIRE_V1)
+		rs.setup.version = REPORT_WIRE_VERSION;
 	if (!rs.setup.mac) {
 		int err = report_hmac_open(&rs.hmac, setup->key, (size_t)setup->keylen);
 		if (err)
@@ -126,6 +128,7 @@ int report_init(const struct boot_config *cfg, const uint8_t node[REPORT_NODE_LE
 		return -EDESTADDRREQ;
 	s.master_port = cfg->master_port ? cfg->master_port : GHOST_DEFAULT_MASTER_PORT;
 	s.heartbeat_s = cfg->heartbeat_s > 0xffff ? 0xffff : (uint16_t)cfg->heartbeat_s;
+	s.version = cfg->protocol;
 	s.budget_ms = REPORT_BUDGET_MS;
 	s.keylen = report_key_for_boot(cfg, s.key);
 	if (s.keylen < 0)
@@ -168,12 +171,18 @@ static void take_ack(const uint8_t *buf, size_t len)
 {
 	struct report_msg m;
 	if (report_wire_decode(buf, len, &m) != REPORT_OK || m.type != REPORT_TYPE_ACK ||
-	    m.boot_id != rs.setup.boot_id || memcmp(m.node, rs.setup.node, REPORT_NODE_LEN) ||
+	    m.version != rs.setup.version || m.boot_id != rs.setup.boot_id ||
+	    memcmp(m.node, rs.setup.node, REPORT_NODE_LEN) ||
 	    report_wire_verify(buf, len, rs.setup.mac, rs.setup.mac_ctx) != REPORT_OK)
 		return;
 	for (unsigned i = 0; i < REPORT_PENDING_MAX; i++) {
 		struct pending *p = &rs.pending[i];
 		if (p->seq && p->seq == m.seq) {
+			/* The nonce this boot's next reports echo: from the ack of a report still
+			 * pending only, so an old ack replayed to us cannot set it. A master that lost
+			 * its state sends a new one: the latest wins. */
+			if (!report_nonce_zero(m.nonce))
+				memcpy(rs.setup.nonce, m.nonce, REPORT_NONCE_LEN);
 			if (p->has_inventory)
 				rs.inventory_acked = 1;
 			p->seq = 0;
@@ -260,8 +269,10 @@ static int send_report(unsigned stage, unsigned flags, int err, const char *text
 
 	struct report_msg m;
 	memset(&m, 0, sizeof(m));
+	m.version = rs.setup.version;
 	m.type = REPORT_TYPE_REPORT;
 	memcpy(m.node, rs.setup.node, REPORT_NODE_LEN);
+	memcpy(m.nonce, rs.setup.nonce, REPORT_NONCE_LEN);
 	m.boot_id = rs.setup.boot_id;
 	m.seq = ++rs.seq;
 	m.stage = (uint8_t)stage;
@@ -329,9 +340,10 @@ int report_save_at(int dirfd, const char *name, int daemon_pid)
 	struct report_state st = {
 		.master_ip = rs.setup.master_ip, .master_port = rs.setup.master_port,
 		.boot_id = rs.setup.boot_id, .last_seq = rs.seq, .heartbeat_s = rs.setup.heartbeat_s,
-		.daemon_pid = daemon_pid,
+		.daemon_pid = daemon_pid, .version = rs.setup.version,
 	};
 	memcpy(st.node, rs.setup.node, sizeof(st.node));
+	memcpy(st.nonce, rs.setup.nonce, sizeof(st.nonce));
 	int len = report_state_format(&st, line, sizeof(line));
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -365,6 +377,8 @@ int report_load_state_at(int dirfd, const char *name, struct report_setup *s, in
 	s->boot_id = st.boot_id;
 	s->last_seq = st.last_seq;
 	s->heartbeat_s = st.heartbeat_s;
+	s->version = st.version;
+	memcpy(s->nonce, st.nonce, sizeof(s->nonce));
 	s->budget_ms = REPORT_BUDGET_MS;
 	*daemon_pid = st.daemon_pid;
 	return 0;

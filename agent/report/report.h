@@ -31,6 +31,8 @@ struct report_setup {
 	uint16_t heartbeat_s;
 	uint64_t boot_id;  /* 0: a new random one (a new boot); else continue that boot */
 	uint32_t last_seq; /* when continuing a boot: the last sequence it used */
+	uint8_t version;   /* protocol: 2, or 1 (ghost.protocol=1, an old master); 0: 2 */
+	uint8_t nonce[REPORT_NONCE_LEN]; /* v2: the boot's master nonce, zeros until an ack brings it */
 	uint32_t budget_ms;
 	report_mac_fn mac; /* NULL: the kernel's hmac(sha256) with key/keylen below */
 	void *mac_ctx;
@@ -71,8 +73,8 @@ int report_stage_at(unsigned stage, int err, const char *text, uint64_t time_ms)
 int report_guardian(const char *text);
 
 /* The boot's reporting state for whoever reports next in this boot (the heartbeat daemon, the
- * shutdown program): one text line "ghostboot-report 1 <node> <master> <port> <boot id>
- * <last seq> <heartbeat s> <daemon pid>", written to name.tmp then renamed, in the directory
+ * shutdown program): one text line "ghostboot-report 2 <node> <master> <port> <boot id>
+ * <last seq> <heartbeat s> <daemon pid> <nonce>" (report_state.h), written to name.tmp then renamed, in the directory
  * dirfd (a descriptor, so it still works after switch_root moved /run). 0 or -errno. */
 #define REPORT_STATE_PATH "/run/ghostboot/report"
 int report_save_at(int dirfd, const char *name, int daemon_pid);

@@ -19,7 +19,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: ghostinit report --master IP[:PORT] --mac MAC [--key HEX|/PATH] [--heartbeat S]\n"
-		"                        [--error ERRNO] [--text TEXT] [--inventory IFNAME] STAGE...\n"
+		"                        [--error ERRNO] [--text TEXT] [--inventory IFNAME] [--protocol 1]\n"
+		"                        STAGE...\n"
 		"stages: boot modules link lease root-mounted overlay switch-root heartbeat\n"
 		"        shutdown-begin unmounted reset fatal\n");
 	return 2;
@@ -87,6 +88,8 @@ int report_cmd_main(int argc, char **argv)
 			text = v;
 		} else if (!strcmp(opt, "--inventory")) {
 			inventory_if = v;
+		} else if (!strcmp(opt, "--protocol")) {
+			s.version = (uint8_t)atoi(v); /* 1: as ghost.protocol=1; anything else: 2 */
 		} else {
 			return usage();
 		}

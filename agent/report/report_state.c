@@ -9,18 +9,22 @@
 
 #include "lib/hex.h"
 
-#define FIELDS 9
+#define FIELDS 10 /* v2; a v1 line has the first 9 */
 
 int report_state_format(const struct report_state *st, char *buf, size_t cap)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET_ADDRSTRLEN], nonce[2 * REPORT_NONCE_LEN + 2] = "";
 	const uint8_t *n = st->node;
+	int v2 = st->version != 1;
 	if (cap < REPORT_STATE_LINE_MAX)
 		return -ENOSPC;
 	inet_ntop(AF_INET, &st->master_ip, ip, sizeof(ip));
-	return snprintf(buf, cap, "ghostboot-report 1 %02x%02x%02x%02x%02x%02x %s %u %016llx %u %u %d\n", n[0],
-			n[1], n[2], n[3], n[4], n[5], ip, st->master_port, (unsigned long long)st->boot_id,
-			st->last_seq, st->heartbeat_s, st->daemon_pid);
+	for (int i = 0; v2 && i < REPORT_NONCE_LEN; i++)
+		snprintf(nonce + 1 + 2 * i, 3, "%02x", st->nonce[i]);
+	nonce[0] = v2 ? ' ' : '\0';
+	return snprintf(buf, cap, "ghostboot-report %d %02x%02x%02x%02x%02x%02x %s %u %016llx %u %u %d%s\n",
+			v2 ? 2 : 1, n[0], n[1], n[2], n[3], n[4], n[5], ip, st->master_port,
+			(unsigned long long)st->boot_id, st->last_seq, st->heartbeat_s, st->daemon_pid, nonce);
 }
 
 /* Digits only (no sign, no space), in base 10 or 16, at most max. */
@@ -39,15 +43,16 @@ static int number(const char *s, unsigned base, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static int parse_node(const char *s, uint8_t node[REPORT_NODE_LEN])
+/* Exactly 2 * len hex digits. */
+static int parse_bytes(const char *s, uint8_t *out, size_t len)
 {
-	if (strlen(s) != 2 * REPORT_NODE_LEN)
+	if (strlen(s) != 2 * len)
 		return -EINVAL;
-	for (int i = 0; i < REPORT_NODE_LEN; i++) {
+	for (size_t i = 0; i < len; i++) {
 		int byte = hex_byte(s + 2 * i);
 		if (byte < 0)
 			return -EINVAL;
-		node[i] = (uint8_t)byte;
+		out[i] = (uint8_t)byte;
 	}
 	return 0;
 }
@@ -69,8 +74,11 @@ int report_state_parse(const char *text, size_t len, struct report_state *st)
 		field[n++] = tok;
 	}
 	memset(st, 0, sizeof(*st));
-	if (n != FIELDS || strcmp(field[0], "ghostboot-report") || strcmp(field[1], "1") ||
-	    parse_node(field[2], st->node) || inet_pton(AF_INET, field[3], &st->master_ip) != 1 ||
+	/* "1" has 9 fields, "2" one more: the nonce. */
+	st->version = n == FIELDS && !strcmp(field[1], "2") ? 2 : n == FIELDS - 1 && !strcmp(field[1], "1") ? 1 : 0;
+	if (!st->version || strcmp(field[0], "ghostboot-report") ||
+	    (st->version == 2 && parse_bytes(field[9], st->nonce, REPORT_NONCE_LEN)) ||
+	    parse_bytes(field[2], st->node, REPORT_NODE_LEN) || inet_pton(AF_INET, field[3], &st->master_ip) != 1 ||
 	    number(field[4], 10, 65535, &port) || !port || number(field[5], 16, UINT64_MAX, &boot_id) ||
 	    !boot_id || number(field[6], 10, UINT32_MAX, &seq) || number(field[7], 10, 65535, &heartbeat) ||
 	    number(field[8], 10, INT_MAX, &pid))

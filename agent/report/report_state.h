@@ -1,6 +1,8 @@
 /* The boot's reporting state as one text line in /run/ghostboot/report, for whoever reports
  * next in this boot (the heartbeat daemon, the guardian, the shutdown program):
- * "ghostboot-report 1 <node> <master> <port> <boot id> <last seq> <heartbeat s> <daemon pid>".
+ * "ghostboot-report 2 <node> <master> <port> <boot id> <last seq> <heartbeat s> <daemon pid>
+ * <nonce>" (32 hex digits, the master's nonce for this boot, zeros until an ack brought it);
+ * "ghostboot-report 1 ..." without the nonce when the boot reports with protocol v1.
  * Pure format and parse (no I/O): unit-tested and fuzzed; report.c reads and writes the file. */
 #ifndef GHOST_REPORT_STATE_H
 #define GHOST_REPORT_STATE_H
@@ -20,6 +22,8 @@ struct report_state {
 	uint32_t last_seq;
 	uint16_t heartbeat_s;
 	int daemon_pid;       /* 0: no heartbeat daemon */
+	uint8_t version;      /* report protocol, 1 or 2: the line's second word */
+	uint8_t nonce[REPORT_NONCE_LEN]; /* v2; zeros in a v1 line */
 };
 
 /* Writes the line (with its newline, NUL-terminated) into buf. Returns its length, or

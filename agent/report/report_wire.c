@@ -34,6 +34,8 @@ static const char *const reject_names[REPORT_REJECT_COUNT] = {
 	[REPORT_REJECT_REPLAYED] = "replayed",
 	[REPORT_REJECT_RATE_LIMITED] = "rate_limited",
 	[REPORT_REJECT_TABLE_FULL] = "table_full",
+	[REPORT_REJECT_STALE_NONCE] = "stale_nonce",
+	[REPORT_TENTATIVE] = "tentative",
 };
 
 const char *report_stage_name(unsigned stage)
@@ -99,17 +101,20 @@ int report_wire_encode(const struct report_msg *msg, uint8_t *buf, size_t cap, r
 		       void *ctx)
 {
 	struct put w = { buf, cap, 0 };
-	if (msg->type != REPORT_TYPE_REPORT && msg->type != REPORT_TYPE_ACK)
+	uint8_t version = msg->version ? msg->version : REPORT_WIRE_VERSION;
+	if ((msg->type != REPORT_TYPE_REPORT && msg->type != REPORT_TYPE_ACK) || version > 2)
 		return -EINVAL;
 	if (msg->type == REPORT_TYPE_REPORT && msg->stage >= REPORT_STAGE_COUNT)
 		return -EINVAL;
 	put_u8(&w, REPORT_WIRE_MAGIC0);
 	put_u8(&w, REPORT_WIRE_MAGIC1);
-	put_u8(&w, REPORT_WIRE_VERSION);
+	put_u8(&w, version);
 	put_u8(&w, msg->type);
 	put_bytes(&w, msg->node, REPORT_NODE_LEN);
 	put_u64(&w, msg->boot_id);
 	put_u32(&w, msg->seq);
+	if (version == 2)
+		put_bytes(&w, msg->nonce, REPORT_NONCE_LEN);
 	if (msg->type == REPORT_TYPE_REPORT) {
 		uint8_t flags = msg->flags & REPORT_FLAGS_KNOWN;
 		put_u8(&w, msg->stage);
@@ -142,6 +147,14 @@ int report_wire_encode(const struct report_msg *msg, uint8_t *buf, size_t cap, r
 	return (int)(body + REPORT_WIRE_TAG);
 }
 
+bool report_nonce_zero(const uint8_t nonce[REPORT_NONCE_LEN])
+{
+	uint8_t any = 0;
+	for (int i = 0; i < REPORT_NONCE_LEN; i++)
+		any |= nonce[i];
+	return !any;
+}
+
 /* --- checking and unpacking ---------------------------------------------------------------- */
 
 enum report_reject report_wire_check(const uint8_t *buf, size_t len)
@@ -154,7 +167,7 @@ enum report_reject report_wire_check(const uint8_t *buf, size_t len)
 		return len < 2 ? REPORT_REJECT_TRUNCATED : REPORT_REJECT_BAD_MAGIC;
 	if (len < 3)
 		return REPORT_REJECT_TRUNCATED;
-	if (buf[2] != REPORT_WIRE_VERSION)
+	if (buf[2] != REPORT_WIRE_V1 && buf[2] != 2)
 		return REPORT_REJECT_BAD_VERSION;
 	if (len < REPORT_WIRE_MIN)
 		return REPORT_REJECT_TRUNCATED;
@@ -240,10 +253,15 @@ enum report_reject report_wire_decode(const uint8_t *buf, size_t len, struct rep
 	memset(msg, 0, sizeof(*msg));
 	/* The tag is not part of the message: parse only what it covers. */
 	struct get r = { buf + 3, len - 3 - REPORT_WIRE_TAG, 0 };
+	msg->version = buf[2];
 	msg->type = get_u8(&r);
 	get_bytes(&r, msg->node, REPORT_NODE_LEN);
 	msg->boot_id = get_u64(&r);
 	msg->seq = get_u32(&r);
+	if (msg->version == 2)
+		get_bytes(&r, msg->nonce, REPORT_NONCE_LEN);
+	if (r.short_read)
+		return REPORT_REJECT_TRUNCATED;
 	if (msg->type == REPORT_TYPE_ACK)
 		return REPORT_OK; /* trailing bytes: a later minor revision, ignored */
 	if (msg->type != REPORT_TYPE_REPORT)

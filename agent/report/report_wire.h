@@ -8,13 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPORT_WIRE_VERSION 1
+#define REPORT_WIRE_VERSION 2 /* what a node sends; receivers read 1 and 2 */
+#define REPORT_WIRE_V1 1
 #define REPORT_WIRE_MAGIC0 'G'
 #define REPORT_WIRE_MAGIC1 'W'
 #define REPORT_WIRE_HEADER 22  /* magic, version, type, node id, boot id, sequence */
 #define REPORT_WIRE_TAG 32     /* HMAC-SHA256, always the last bytes */
 #define REPORT_WIRE_MAX 512    /* larger datagrams are rejected unread */
-#define REPORT_WIRE_MIN (REPORT_WIRE_HEADER + REPORT_WIRE_TAG) /* an ack */
+#define REPORT_WIRE_MIN (REPORT_WIRE_HEADER + REPORT_WIRE_TAG) /* a v1 ack */
+#define REPORT_NONCE_LEN 16    /* v2: the master's freshness nonce, after the header */
+#define REPORT_WIRE_ACK_MAX (REPORT_WIRE_MIN + REPORT_NONCE_LEN) /* a v2 ack */
 #define REPORT_TEXT_MAX 64     /* error text and each inventory string, bytes */
 #define REPORT_NODE_LEN 6      /* node id: the boot interface's Ethernet MAC */
 #define REPORT_KEY_MAX 64
@@ -59,11 +62,15 @@ struct report_inventory {
 };
 
 struct report_msg {
+	uint8_t version; /* 1 or 2; 0 when encoding: REPORT_WIRE_VERSION */
 	uint8_t type; /* enum report_type */
 	uint8_t node[REPORT_NODE_LEN];
 	uint64_t boot_id;
 	uint32_t seq;
-	/* The rest is for REPORT_TYPE_REPORT only; an ack carries the header alone. */
+	/* v2 only: in an ack, the master's nonce for this boot; in a report, its echo (zeros
+	 * until the node has one: docs/protocol.md, "Freshness"). */
+	uint8_t nonce[REPORT_NONCE_LEN];
+	/* The rest is for REPORT_TYPE_REPORT only; an ack carries the header (and nonce) alone. */
 	uint8_t stage; /* enum report_stage */
 	uint8_t flags; /* REPORT_FLAG_* */
 	uint16_t heartbeat_s; /* the node's heartbeat period, 0: none */
@@ -89,6 +96,8 @@ enum report_reject {
 	REPORT_REJECT_REPLAYED,
 	REPORT_REJECT_RATE_LIMITED,
 	REPORT_REJECT_TABLE_FULL,
+	REPORT_REJECT_STALE_NONCE, /* v2: an authentic report with a nonce not its boot's (acked with it) */
+	REPORT_TENTATIVE,          /* v2: a boot's opener, zero nonce: acked with the nonce, not applied */
 	REPORT_REJECT_COUNT
 };
 
@@ -97,6 +106,9 @@ enum report_reject {
  * (-ENOSPC: cap too small, -EINVAL: bad type or stage, or mac's error). */
 int report_wire_encode(const struct report_msg *msg, uint8_t *buf, size_t cap, report_mac_fn mac,
 		       void *ctx);
+
+/* Whether a nonce is all zeros (a v2 report sent before its boot's first ack). */
+bool report_nonce_zero(const uint8_t nonce[REPORT_NONCE_LEN]);
 
 /* Checks length, magic and version only: the cheap test a receiver runs before anything else.
  * Returns REPORT_OK or a reason. */

@@ -34,7 +34,7 @@ static int usage(FILE *out)
 		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR]\n"
 		"                           [--master-key FILE | --key FILE | --insecure]\n"
 		"                           [--metrics FILE] [--rate N] [--burst N] [--max-nodes N]\n"
-		"                           [--lost-after S] [-v]\n"
+		"                           [--lost-after S] [--require-v2] [-v]\n"
 		"       ghostwatch status   [--state DIR] [--json] [--once] [--interval S] [--lost-after S]\n"
 		"       ghostwatch hostfile [--state DIR]\n"
 		"       ghostwatch timeline OUT.svg [--state DIR]\n"
@@ -93,6 +93,10 @@ static int parse(int argc, char **argv, struct options *o)
 		}
 		if (!strcmp(a, "--insecure")) {
 			o->serve.insecure = 1;
+			continue;
+		}
+		if (!strcmp(a, "--require-v2")) {
+			o->serve.require_v2 = 1;
 			continue;
 		}
 		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {

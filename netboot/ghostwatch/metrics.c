@@ -14,11 +14,13 @@ void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c,
 		   const struct nodes_limits *lim)
 {
 	uint64_t states[NODE_STATE_COUNT] = { 0 }, buckets[NBUCKETS] = { 0 }, booted = 0, restores = 0;
+	uint64_t on_v1 = 0;
 	double boot_sum = 0;
 	for (uint32_t i = 0; i < nodes_count(t); i++) {
 		const struct node *n = nodes_at(t, i);
 		states[nodes_state(n, now_ms, lim)]++;
 		restores += n->guardian_restores;
+		on_v1 += n->protocol != 2;
 		uint32_t sw = n->stage_ms[REPORT_STAGE_SWITCH_ROOT];
 		if (sw == NODES_STAGE_UNSEEN)
 			continue;
@@ -33,6 +35,10 @@ void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c,
 	for (unsigned s = 0; s < NODE_STATE_COUNT; s++)
 		fprintf(out, "ghostwatch_nodes{state=\"%s\"} %llu\n", nodes_state_name(s),
 			(unsigned long long)states[s]);
+	fprintf(out, "# HELP ghostwatch_nodes_protocol Nodes by the report protocol of their current boot.\n"
+		     "# TYPE ghostwatch_nodes_protocol gauge\nghostwatch_nodes_protocol{version=\"1\"} %llu\n"
+		     "ghostwatch_nodes_protocol{version=\"2\"} %llu\n",
+		(unsigned long long)on_v1, (unsigned long long)(nodes_count(t) - on_v1));
 	fprintf(out, "# HELP ghostwatch_guardian_restores Boot-link restores by the nodes' guardians, current boots.\n"
 		     "# TYPE ghostwatch_guardian_restores gauge\nghostwatch_guardian_restores %llu\n",
 		(unsigned long long)restores);
@@ -55,9 +61,16 @@ void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c,
 		     "# TYPE ghostwatch_reports_accepted_total counter\n"
 		     "ghostwatch_reports_accepted_total %llu\n",
 		(unsigned long long)c->v->accepted);
+	fprintf(out, "# HELP ghostwatch_reports_v1_total Reports accepted in protocol v1 (no freshness proof).\n"
+		     "# TYPE ghostwatch_reports_v1_total counter\nghostwatch_reports_v1_total %llu\n",
+		(unsigned long long)c->v->accepted_v1);
+	fprintf(out, "# HELP ghostwatch_reports_tentative_total v2 openers of a boot: logged and acked "
+		     "with the nonce, applied once a report echoes it.\n"
+		     "# TYPE ghostwatch_reports_tentative_total counter\nghostwatch_reports_tentative_total %llu\n",
+		(unsigned long long)c->v->rejected[REPORT_TENTATIVE]);
 	fprintf(out, "# HELP ghostwatch_rejected_total Datagrams dropped, by reason.\n"
 		     "# TYPE ghostwatch_rejected_total counter\n");
-	for (unsigned r = 1; r < REPORT_REJECT_COUNT; r++)
+	for (unsigned r = 1; r < REPORT_TENTATIVE; r++)
 		fprintf(out, "ghostwatch_rejected_total{reason=\"%s\"} %llu\n", report_reject_name(r),
 			(unsigned long long)c->v->rejected[r]);
 	fprintf(out, "# HELP ghostwatch_acks_sent_total Acks sent.\n"

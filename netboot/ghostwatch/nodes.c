@@ -162,8 +162,12 @@ static void new_boot(struct node *n, const struct report_msg *m, int64_t now_ms)
 		memmove(n->prev_boots + 1, n->prev_boots, sizeof(n->prev_boots) - sizeof(n->prev_boots[0]));
 		n->prev_boots[0] = n->boot_id;
 	}
+	/* boots is also the epoch of the next boot's nonce (validate.c): it moves on here, so a
+	 * nonce drawn for an earlier boot never matches again. */
 	n->boots++;
 	n->boot_id = m->boot_id;
+	n->protocol = m->version ? m->version : REPORT_WIRE_V1;
+	memcpy(n->nonce, m->nonce, sizeof(n->nonce));
 	n->seq_top = 0;
 	n->window = 0;
 	n->error = 0;

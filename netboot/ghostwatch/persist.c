@@ -13,8 +13,9 @@
 
 #include "lib/be.h"
 
-#define SNAP_MAGIC "GWSTATE2"
-#define SNAP_MAGIC_V1 "GWSTATE1" /* read (without the guardian fields), never written */
+#define SNAP_MAGIC "GWSTATE3"
+#define SNAP_MAGIC_V2 "GWSTATE2" /* read (without protocol and nonce), never written */
+#define SNAP_MAGIC_V1 "GWSTATE1" /* read (without the guardian fields either), never written */
 #define SNAP_HEADER 16 /* magic, next log generation, node count */
 #define LOG_RECORD_HEADER 14 /* length u16, source u32, wall ms u64 */
 #define QUEUE_SIZE (256 * 1024)
@@ -22,6 +23,7 @@
 #define NODE_RECORD (6 + 1 + 1 + 2 + 2 + 4 + 8 + 8 + 8 * NODES_PREV_BOOTS + 4 + 4 + 8 * 3 + \
 		     4 * REPORT_STAGE_COUNT + STR_FIELD + 16 + 2 + 2 + 4 + 4 + 2 + 3 * STR_FIELD)
 #define NODE_RECORD_V2 (NODE_RECORD + 4 + STR_FIELD) /* + guardian restores and text */
+#define NODE_RECORD_V3 (NODE_RECORD_V2 + 1 + REPORT_NONCE_LEN) /* + protocol, nonce */
 
 struct persist {
 	char dir[PATH_MAX - 32];
@@ -94,7 +96,9 @@ static void pack_node(const struct node *n, uint8_t *rec)
 	p = put_mem(p, n->inv.kernel, STR_FIELD);
 	p = put_mem(p, n->inv.cpu, STR_FIELD);
 	p = put(p, n->guardian_restores, 4);
-	put_mem(p, n->guardian_text, STR_FIELD);
+	p = put_mem(p, n->guardian_text, STR_FIELD);
+	p = put(p, n->protocol, 1);
+	put_mem(p, n->nonce, REPORT_NONCE_LEN);
 }
 
 /* A time read back from disk, in ms since the epoch: a damaged file may hold anything, and
@@ -140,6 +144,11 @@ static void unpack_node(const uint8_t *rec, struct node *n, int version)
 		n->guardian_restores = (uint32_t)get(&p, 4);
 		get_str(&p, n->guardian_text);
 	}
+	n->protocol = REPORT_WIRE_V1;
+	if (version >= 3) {
+		n->protocol = get(&p, 1) == 2 ? 2 : REPORT_WIRE_V1;
+		get_mem(&p, n->nonce, REPORT_NONCE_LEN);
+	}
 }
 
 /* Reads the snapshot into t; *next_log gets the generation of the log that follows it
@@ -152,15 +161,16 @@ static int load_snapshot(const char *dir, struct nodes *t, uint32_t *next_log)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
-	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V2];
+	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V3];
 	int err = 0, version = 0;
 	if (fread(head, 1, SNAP_HEADER, f) == SNAP_HEADER)
-		version = !memcmp(head, SNAP_MAGIC, 8) ? 2 : !memcmp(head, SNAP_MAGIC_V1, 8) ? 1 : 0;
+		version = !memcmp(head, SNAP_MAGIC, 8) ? 3 : !memcmp(head, SNAP_MAGIC_V2, 8) ? 2
+			: !memcmp(head, SNAP_MAGIC_V1, 8) ? 1 : 0;
 	if (!version) {
 		fclose(f);
 		return -EINVAL;
 	}
-	size_t record = version == 2 ? NODE_RECORD_V2 : NODE_RECORD;
+	size_t record = version == 3 ? NODE_RECORD_V3 : version == 2 ? NODE_RECORD_V2 : NODE_RECORD;
 	const uint8_t *p = head + 8;
 	*next_log = (uint32_t)get(&p, 4);
 	uint32_t count = (uint32_t)get(&p, 4);
@@ -201,6 +211,10 @@ static int load_log(const char *dir, uint32_t gen, struct nodes *t)
 			continue; /* damaged: no time to place it at */
 		struct report_msg m;
 		if (report_wire_decode(dgram, len, &m) != REPORT_OK || m.type != REPORT_TYPE_REPORT)
+			continue;
+		/* A v2 boot's opener: serve logged it tentative and applied nothing. Every other
+		 * record was applied, its nonce checked then (the key of the check is gone). */
+		if (m.version == 2 && report_nonce_zero(m.nonce))
 			continue;
 		struct node *n = nodes_find(t, m.node);
 		if (nodes_replay_check(n, m.boot_id, m.seq) != REPORT_OK)
@@ -291,7 +305,7 @@ int persist_compact(struct persist *p, struct nodes *t)
 		close(fd);
 		return err;
 	}
-	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V2];
+	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V3];
 	uint8_t *q = put_mem(head, SNAP_MAGIC, 8);
 	q = put(q, p->gen + 1, 4);
 	put(q, nodes_count(t), 4);
@@ -323,7 +337,7 @@ int persist_compact(struct persist *p, struct nodes *t)
 	p->log_fd = fd;
 	p->gen++;
 	p->log_size = 0;
-	p->snapshot_size = SNAP_HEADER + (uint64_t)nodes_count(t) * NODE_RECORD_V2;
+	p->snapshot_size = SNAP_HEADER + (uint64_t)nodes_count(t) * NODE_RECORD_V3;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -83,7 +84,7 @@ struct batch {
 	char control[BATCH][CONTROL_SIZE];
 	struct mmsghdr acks[BATCH];
 	struct iovec ack_iov[BATCH];
-	uint8_t ack_buf[BATCH][REPORT_WIRE_MIN];
+	uint8_t ack_buf[BATCH][REPORT_WIRE_ACK_MAX];
 	char ack_control[BATCH][CONTROL_SIZE];
 };
 
@@ -142,12 +143,18 @@ int serve_run(const struct serve_options *o)
 		? gw_hmac_new_per_node(o->master, (size_t)o->master_len, o->max_nodes)
 		: gw_hmac_new(o->key, (size_t)o->keylen);
 	int keyless = !o->master_len && !o->keylen;
+	/* The key of v2's nonces: new at every start. A node that got its nonce from an earlier
+	 * run is told the new one in the ack of its next report (docs/protocol.md). */
+	uint8_t nonce_key[32];
+	struct gw_hmac *nonce = getrandom(nonce_key, sizeof(nonce_key), 0) == sizeof(nonce_key)
+		? gw_hmac_new(nonce_key, sizeof(nonce_key)) : NULL;
+	memset(nonce_key, 0, sizeof(nonce_key));
 	struct ratelimit *rate = o->rate ? ratelimit_new(o->rate, o->burst) : NULL;
 	struct batch *b = calloc(1, sizeof(*b));
 	struct persist *p = NULL;
 	int fd = -1;
-	if (!nodes || !hmac || (o->rate && !rate) || !b) {
-		fprintf(stderr, "ghostwatch: out of memory or no HMAC-SHA256 in libcrypto\n");
+	if (!nodes || !hmac || !nonce || (o->rate && !rate) || !b) {
+		fprintf(stderr, "ghostwatch: out of memory, no HMAC-SHA256 in libcrypto or no random bytes\n");
 		goto out;
 	}
 	if (o->metrics_path)
@@ -186,7 +193,8 @@ int serve_run(const struct serve_options *o)
 		o->bind_ip ? o->bind_ip : "0.0.0.0", o->port, o->state_dir, nodes_count(nodes));
 	fflush(stderr);
 
-	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .rate = rate, .nodes = nodes };
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
+			      .nonce_ctx = nonce, .rate = rate, .nodes = nodes, .require_v2 = o->require_v2 };
 	struct metrics_counters mc = { .v = &v, .insecure = keyless };
 	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
 	status = 0;
@@ -223,22 +231,26 @@ int serve_run(const struct serve_options *o)
 			uint32_t src = b->from[i].sin_addr.s_addr;
 			size_t len = b->msgs[i].msg_len;
 			enum report_reject why = validate_datagram(&v, b->buf[i], len, now, &m, &node);
-			if (why == REPORT_OK) {
+			if (why == REPORT_OK || why == REPORT_TENTATIVE) {
+				/* A boot's opener too: loading skips it as serve did (its nonce is zero). */
 				err = persist_log(p, b->buf[i], len, wall, src);
 				if (err) {
 					fprintf(stderr, "ghostwatch: log write failed: %s\n", strerror(-err));
 					continue; /* not acked: the node retransmits */
 				}
-				nodes_apply(node, &m, wall, src);
+				if (why == REPORT_OK)
+					nodes_apply(node, &m, wall, src);
 				if (o->verbose) {
 					char ip[16];
 					inet_ntop(AF_INET, &src, ip, sizeof(ip));
-					printf("%02x:%02x:%02x:%02x:%02x:%02x %s seq %u %s %u ms%s%s\n", m.node[0],
+					printf("%02x:%02x:%02x:%02x:%02x:%02x %s seq %u %s %u ms%s%s%s\n", m.node[0],
 					       m.node[1], m.node[2], m.node[3], m.node[4], m.node[5], ip, m.seq,
 					       report_stage_name(m.stage), (unsigned)m.time_ms,
-					       m.text[0] ? " " : "", m.text);
+					       m.text[0] ? " " : "", m.text,
+					       why == REPORT_TENTATIVE ? " (tentative: a new boot, until it echoes the nonce)"
+								       : m.version == 1 ? " (v1)" : "");
 				}
-			} else if (!(why == REPORT_REJECT_REPLAYED && node)) {
+			} else if (!validate_acked(why, node)) {
 				continue;
 			}
 			struct report_msg ack = m;
@@ -274,6 +286,7 @@ out:
 	free(b);
 	ratelimit_free(rate);
 	gw_hmac_free(hmac);
+	gw_hmac_free(nonce);
 	nodes_free(nodes);
 	return status;
 }

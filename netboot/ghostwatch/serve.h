@@ -18,6 +18,7 @@ struct serve_options {
 	const uint8_t *master;    /* per-node keys from this secret (node_key.h), or: */
 	int master_len;
 	int insecure;             /* no key on purpose (--insecure): said in log, status, metrics */
+	int require_v2;           /* --require-v2: refuse protocol v1 (every node upgraded) */
 	uint32_t rate;            /* per node, authentic datagrams/s; 0: no limit */
 	uint32_t burst;
 	uint32_t max_nodes;

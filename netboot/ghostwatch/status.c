@@ -55,7 +55,7 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 	if (insecure)
 		fprintf(out, "INSECURE: serve runs without a cluster key (--insecure): anyone on the "
 			     "network can forge these lines\n");
-	fprintf(out, "%-17s %-16s %-15s %-13s %-9s", "NODE", "HOSTNAME", "IP", "STATE", "SINCE");
+	fprintf(out, "%-17s %-16s %-15s %-13s %-9s %s", "NODE", "HOSTNAME", "IP", "STATE", "SINCE", "V");
 	for (unsigned s = 0; s < NTABLE_STAGES; s++)
 		fprintf(out, " %6s", table_stage_heads[s]);
 	fprintf(out, " %-7s %5s %s\n", "LINK", "GUARD", "LAST ERROR");
@@ -67,8 +67,10 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 		mac_text(n->mac, mac);
 		status_node_ip(n, ip);
 		age_text(now_ms - since_ms(n), age, sizeof(age));
-		fprintf(out, "%-17s %-16.16s %-15.15s %-13s %-9s", mac,
-			n->inv.hostname[0] ? n->inv.hostname : "-", ip, nodes_state_name(st), age);
+		/* v1: no freshness proof (docs/protocol.md), shown so that the upgrade's end is seen. */
+		fprintf(out, "%-17s %-16.16s %-15.15s %-13s %-9s %u", mac,
+			n->inv.hostname[0] ? n->inv.hostname : "-", ip, nodes_state_name(st), age,
+			n->protocol == 2 ? 2u : 1u);
 		for (unsigned s = 0; s < NTABLE_STAGES; s++) {
 			uint32_t ms = n->stage_ms[table_stages[s]];
 			if (ms == NODES_STAGE_UNSEEN)
@@ -122,10 +124,10 @@ void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct 
 		json_string(out, n->inv.hostname);
 		fprintf(out, ",\"ip\":\"%s\",\"state\":\"%s\",\"stage\":\"%s\",\"since_ms\":%lld,"
 			     "\"last_seen_ms\":%lld,\"first_seen_ms\":%lld,\"boot_id\":\"%016llx\","
-			     "\"boots\":%u,\"heartbeat_s\":%u,\"stages_ms\":{",
+			     "\"boots\":%u,\"protocol\":%u,\"heartbeat_s\":%u,\"stages_ms\":{",
 			ip, nodes_state_name(nodes_state(n, now_ms, lim)), report_stage_name(n->last_stage),
 			(long long)since_ms(n), (long long)n->last_seen, (long long)n->first_seen,
-			(unsigned long long)n->boot_id, n->boots, n->heartbeat_s);
+			(unsigned long long)n->boot_id, n->boots, n->protocol == 2 ? 2u : 1u, n->heartbeat_s);
 		int first = 1;
 		for (unsigned s = 0; s < REPORT_STAGE_COUNT; s++) {
 			if (n->stage_ms[s] == NODES_STAGE_UNSEEN)

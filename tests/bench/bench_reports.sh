@@ -15,6 +15,8 @@ dir=$(mktemp -d /tmp/gb-bench-reports.XXXXXX)
 trap 'netns_cleanup; rm -rf "$dir"' EXIT
 # Per-node keys (HKDF of a master secret and the node's MAC), derived in the path: ghostwatch
 # keeps 16384 nodes' keys ready, so with 100 000 nodes reporting in turn every report derives.
+# Protocol v2, as nodes speak it: each node's first report is a tentative opener, acked with
+# the nonce its later reports echo (docs/protocol.md, "Freshness").
 "$GW" keygen --master-key "$dir/key" 2>/dev/null || exit 1
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -26,7 +28,7 @@ bench_rate() {
 	local n=$1 i
 	: >"$dir/rate"
 	for i in $(seq "$runs"); do
-		taskset -c 0 "$LOADGEN" --bench 3 --nodes "$n" --master-key "$dir/key" --state "$dir/bench-$i" |
+		taskset -c 0 "$LOADGEN" --bench 3 --nodes "$n" --master-key "$dir/key" --protocol 2 --state "$dir/bench-$i" |
 			awk '{ for (f = 1; f < NF; f++) if ($f == "reports_per_second") print $(f + 1) }' >>"$dir/rate"
 		rm -rf "$dir/bench-$i"
 	done
@@ -44,7 +46,7 @@ track_pid "$pid"
 sleep 0.5
 rss_empty=$(awk '/VmRSS/ { print $2 }' /proc/$pid/status)
 load=$(ip netns exec "$ns" "$LOADGEN" --target 127.0.0.1:7468 --master-key "$dir/key" --nodes "$nodes" \
-	--stages boot,lease,switch-root)
+	--protocol 2 --stages boot,lease,switch-root)
 rss=$(awk '/VmRSS/ { print $2 }' /proc/$pid/status)
 hwm=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status)
 kill -TERM "$pid"

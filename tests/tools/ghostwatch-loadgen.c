@@ -28,6 +28,7 @@ struct opts {
 	int keylen;
 	int per_node; /* key is the master secret of per-node keys (--master-key) */
 	unsigned nodes, first, boot, seq_start, heartbeat, fatal_every, count, bench_s, pace_us;
+	unsigned protocol; /* 1 (default: what every test before v2 expects) or 2 */
 	int stages[REPORT_STAGE_COUNT];
 	unsigned nstages;
 	const char *bad, *state;
@@ -35,6 +36,8 @@ struct opts {
 };
 
 static struct gw_hmac *hmac;
+/* v2: each node's nonce, from the acks (zeros until its first ack), echoed by its reports. */
+static uint8_t (*nonces)[REPORT_NONCE_LEN];
 
 /* The sender's (and ack checker's) keys: one cluster key, or each node's own. */
 static struct gw_hmac *new_hmac(const struct opts *o)
@@ -94,8 +97,11 @@ static uint64_t node_boot_id(unsigned i, unsigned boot)
 static void build(const struct opts *o, unsigned i, int stage, uint32_t seq, struct report_msg *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->version = (uint8_t)o->protocol;
 	m->type = REPORT_TYPE_REPORT;
 	node_mac(i, m->node);
+	if (o->protocol == 2 && nonces && i >= o->first && i - o->first < o->nodes)
+		memcpy(m->nonce, nonces[i - o->first], REPORT_NONCE_LEN);
 	m->boot_id = node_boot_id(i, o->boot);
 	m->seq = seq;
 	m->stage = (uint8_t)stage;
@@ -201,6 +207,8 @@ static unsigned collect_acks(int fd, const struct opts *o, uint8_t *acked, const
 				continue;
 			i -= o->first;
 			if (!acked[i] && m.seq == seq[i] && m.boot_id == node_boot_id(i + o->first, o->boot)) {
+				if (nonces && !report_nonce_zero(m.nonce))
+					memcpy(nonces[i], m.nonce, REPORT_NONCE_LEN);
 				acked[i] = 1;
 				got++;
 			}
@@ -296,7 +304,7 @@ static int run_bad(const struct opts *o)
 			memset(buf + n, 'x', sizeof(buf) - (size_t)n);
 			len = REPORT_WIRE_MAX + 1 + c % 500;
 		} else if (!strcmp(o->bad, "bad-version")) {
-			buf[2] = (uint8_t)(2 + c % 200);
+			buf[2] = (uint8_t)(3 + c % 200); /* 1 and 2 are read */
 		} else if (!strcmp(o->bad, "bad-magic")) {
 			buf[0] = 'X';
 		} else if (!strcmp(o->bad, "bad-hmac")) {
@@ -375,7 +383,12 @@ static int run_bench(const struct opts *o)
 	struct gw_hmac *rx = new_hmac(o);
 	if (!rx)
 		return 1;
-	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = rx, .nodes = t };
+	uint8_t nonce_key[32];
+	for (unsigned k = 0; k < sizeof(nonce_key); k++)
+		nonce_key[k] = (uint8_t)(k * 37 + 11);
+	struct gw_hmac *nk = gw_hmac_new(nonce_key, sizeof(nonce_key));
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = rx, .nonce_mac = gw_hmac_compute,
+			      .nonce_ctx = nk, .nodes = t };
 	uint8_t buf[REPORT_WIRE_MAX], ack[REPORT_WIRE_MAX];
 	uint32_t *seq = calloc(o->nodes, sizeof(*seq));
 	unsigned long done = 0;
@@ -389,12 +402,17 @@ static int run_bench(const struct opts *o)
 			build(o, i, done % 8 ? REPORT_STAGE_HEARTBEAT : REPORT_STAGE_SWITCH_ROOT, ++seq[i], &m);
 			int n = encode(&m, buf);
 			struct node *node;
-			if (validate_datagram(&v, buf, (size_t)n, 0, &d, &node) != REPORT_OK) {
-				fprintf(stderr, "bench: report refused\n");
+			enum report_reject why = validate_datagram(&v, buf, (size_t)n, 0, &d, &node);
+			if (why == REPORT_TENTATIVE && nonces) {
+				/* A v2 node's first report: the ack brings its nonce. */
+				memcpy(nonces[i], d.nonce, REPORT_NONCE_LEN);
+			} else if (why != REPORT_OK) {
+				fprintf(stderr, "bench: report refused (%s)\n", report_reject_name(why));
 				return 1;
 			}
 			persist_log(p, buf, (size_t)n, wall, node_src(i));
-			nodes_apply(node, &d, wall, node_src(i));
+			if (why == REPORT_OK)
+				nodes_apply(node, &d, wall, node_src(i));
 			d.type = REPORT_TYPE_ACK;
 			report_wire_encode(&d, ack, sizeof(ack), gw_hmac_compute, rx);
 			if (k % 64 == 63)
@@ -414,6 +432,7 @@ static int run_bench(const struct opts *o)
 	printf("reports %lu seconds %.3f sender_seconds %.3f reports_per_second %.0f key_derivations %llu\n",
 	       done, secs, gen, done / (secs - gen), (unsigned long long)gw_hmac_derivations(rx));
 	gw_hmac_free(rx);
+	gw_hmac_free(nk);
 	persist_close(p);
 	nodes_free(t);
 	free(seq);
@@ -425,13 +444,15 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: ghostwatch-loadgen --target IP:PORT [--key FILE | --master-key FILE] [--nodes N] [--first I]\n"
 		"          [--stages s1,s2,...] [--boot B] [--seq-start S] [--heartbeat S] [--fatal-every K]\n"
-		"          [--pace-us US] [--hostname TEXT]\n"
+		"          [--pace-us US] [--hostname TEXT] [--protocol 1|2]\n"
 		"       ghostwatch-loadgen --target IP:PORT --bad KIND --count C [--first I]\n"
 		"          [--pace-us US]\n"
 		"          KIND: truncated cut oversized bad-version bad-magic bad-hmac random replay flood\n"
 		"                spoof (bad tags in node I's name, from its source)\n"
 		"                cross (each node's report signed with node I+C's key; --master-key)\n"
-		"       ghostwatch-loadgen --bench SECONDS --state DIR [--nodes N] [--key FILE | --master-key FILE]\n");
+		"       ghostwatch-loadgen --bench SECONDS --state DIR [--nodes N] [--key FILE | --master-key FILE]\n"
+		"          [--protocol 1|2]\n"
+		"protocol 2: each node echoes the nonce of its first ack (docs/protocol.md); default 1\n");
 	return 2;
 }
 
@@ -453,6 +474,7 @@ int main(int argc, char **argv)
 	char default_stages[] = "boot,modules,link,lease,root-mounted,switch-root";
 	o.nodes = 1;
 	o.seq_start = 1;
+	o.protocol = 1;
 	o.count = 100;
 	parse_stages(&o, default_stages);
 	for (int i = 1; i < argc; i++) {
@@ -496,6 +518,10 @@ int main(int argc, char **argv)
 			o.bad = v;
 		} else if (!strcmp(a, "--bench")) {
 			o.bench_s = (unsigned)atoi(v);
+		} else if (!strcmp(a, "--protocol")) {
+			o.protocol = (unsigned)atoi(v);
+			if (o.protocol != 1 && o.protocol != 2)
+				return usage();
 		} else if (!strcmp(a, "--hostname")) {
 			o.hostname = v;
 		} else if (!strcmp(a, "--state")) {
@@ -511,6 +537,8 @@ int main(int argc, char **argv)
 		return usage();
 	hmac = new_hmac(&o);
 	if (!hmac)
+		return 1;
+	if (o.protocol == 2 && !(nonces = calloc(o.nodes, sizeof(*nonces))))
 		return 1;
 	int rc;
 	if (o.bench_s)

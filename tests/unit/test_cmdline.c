@@ -132,8 +132,9 @@ static void test_ghost_values(void **state)
 	assert_int_equal(parse("ghost.master=10.1.2.3:9000 ghost.overlay=tmpfs:size=512m ghost.reset=triple "
 			       "ghost.carrier_timeout=2.5 ghost.dhcp_timeout=7 ghost.root_timeout=600 "
 			       "ghost.shutdown_timeout=0.25 ghost.heartbeat=30 ghost.debug "
-			       "ghost.key=/etc/ghostboot/cluster.key panic=-1"),
+			       "ghost.key=/etc/ghostboot/cluster.key panic=-1 ghost.protocol=1"),
 			 0);
+	assert_int_equal(cfg.protocol, 1); /* held back for a master that predates v2 */
 	struct in_addr a = { .s_addr = cfg.master_ip };
 	assert_string_equal(inet_ntoa(a), "10.1.2.3");
 	assert_int_equal(cfg.master_port, 9000);
@@ -197,6 +198,8 @@ static void test_ghost_malformed_values(void **state)
 		{ "ghost.root_timeout=", "ghost.root_timeout needs a value" },
 		{ "ghost.shutdown_timeout", "ghost.shutdown_timeout needs a value" },
 		{ "ghost.heartbeat=often", "ghost.heartbeat='often'" },
+		{ "ghost.protocol=3", "ghost.protocol='3' is not 1 or 2" },
+		{ "ghost.protocol=12", "ghost.protocol='12' is not 1 or 2" },
 		{ "ghost.key=short", "ghost.key= (5 characters, not shown) is neither a file path nor 32-128 hex digits" },
 		{ "ghost.key=0011223344556677889900112233445g", "(32 characters, not shown) is neither a file path" },
 		{ "ghost.debug=maybe", "ghost.debug='maybe' is not 0 or 1" },

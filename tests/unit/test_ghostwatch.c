@@ -49,6 +49,7 @@ static struct report_msg report(unsigned node, uint64_t boot, uint32_t seq, unsi
 {
 	struct report_msg m;
 	memset(&m, 0, sizeof(m));
+	m.version = 1; /* the v1 rules; v2's nonce has its own tests (test_v2_*) */
 	m.type = REPORT_TYPE_REPORT;
 	memcpy(m.node, "\x02\x00\x00\x00\x00", 5);
 	m.node[5] = (uint8_t)node;
@@ -724,6 +725,227 @@ static void test_persist_guardian_and_v1_snapshot(void **state)
 	remove_dir(dir);
 }
 
+/* --- protocol v2: the freshness proof (docs/protocol.md, "Freshness") --- */
+
+static struct gw_hmac *nonce_key(uint8_t seed)
+{
+	uint8_t k[32];
+	memset(k, seed, sizeof(k));
+	return gw_hmac_new(k, sizeof(k));
+}
+
+static struct report_msg report2(unsigned node, uint64_t boot, uint32_t seq, unsigned stage,
+				 const uint8_t *nonce)
+{
+	struct report_msg m = report(node, boot, seq, stage);
+	m.version = 2;
+	if (nonce)
+		memcpy(m.nonce, nonce, REPORT_NONCE_LEN);
+	return m;
+}
+
+/* Validates m as serve does (log and apply what is accepted, log the openers); returns the
+ * verdict, and the nonce the ack carries in ack_nonce. */
+static enum report_reject serve_one(struct validate *v, struct persist *p, const struct report_msg *m,
+				    uint8_t ack_nonce[REPORT_NONCE_LEN], int64_t wall)
+{
+	uint8_t buf[REPORT_WIRE_MAX];
+	size_t n = encode(m, buf);
+	struct report_msg d;
+	struct node *node;
+	enum report_reject why = validate_datagram(v, buf, n, 1, &d, &node);
+	if (p && (why == REPORT_OK || why == REPORT_TENTATIVE))
+		assert_int_equal(persist_log(p, buf, n, wall, 0x0100007f), 0);
+	if (why == REPORT_OK)
+		nodes_apply(node, &d, wall, 0x0100007f);
+	if (ack_nonce)
+		memcpy(ack_nonce, d.nonce, REPORT_NONCE_LEN);
+	return why;
+}
+
+/* A boot as a v2 node makes it: an opener with zeros, acked with the nonce, then reports
+ * that echo it. Returns the nonce. */
+static void boot2(struct validate *v, struct persist *p, unsigned node, uint64_t boot, int64_t wall,
+		  uint8_t nonce[REPORT_NONCE_LEN])
+{
+	struct report_msg m = report2(node, boot, 1, REPORT_STAGE_BOOT, NULL);
+	assert_int_equal(serve_one(v, p, &m, nonce, wall), REPORT_TENTATIVE);
+	assert_false(report_nonce_zero(nonce));
+	m = report2(node, boot, 2, REPORT_STAGE_MODULES, nonce);
+	assert_int_equal(serve_one(v, p, &m, NULL, wall + 1), REPORT_OK);
+	m = report2(node, boot, 3, REPORT_STAGE_SWITCH_ROOT, nonce);
+	assert_int_equal(serve_one(v, p, &m, NULL, wall + 2), REPORT_OK);
+}
+
+static void test_v2_tentative_until_echo(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(8);
+	struct gw_hmac *nk = nonce_key(7);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
+			      .nonce_ctx = nk, .nodes = t };
+	uint8_t nonce[REPORT_NONCE_LEN], again[REPORT_NONCE_LEN], wrong[REPORT_NONCE_LEN];
+	/* The opener: acked with a nonce, no record (nothing in status, nothing to fill). */
+	struct report_msg m = report2(5, 100, 1, REPORT_STAGE_BOOT, NULL);
+	assert_int_equal(serve_one(&v, NULL, &m, nonce, 1000), REPORT_TENTATIVE);
+	assert_int_equal(nodes_count(t), 0);
+	/* Its retransmit (the ack was lost) gets the same nonce: nothing is kept to lose. */
+	assert_int_equal(serve_one(&v, NULL, &m, again, 1001), REPORT_TENTATIVE);
+	assert_memory_equal(nonce, again, REPORT_NONCE_LEN);
+	/* A later report with zeros (the node had no ack yet): the same nonce too. */
+	m = report2(5, 100, 2, REPORT_STAGE_MODULES, NULL);
+	assert_int_equal(serve_one(&v, NULL, &m, again, 1002), REPORT_TENTATIVE);
+	assert_memory_equal(nonce, again, REPORT_NONCE_LEN);
+	/* A wrong nonce: not applied, acked with the right one. */
+	memset(wrong, 0x33, sizeof(wrong));
+	m = report2(5, 100, 3, REPORT_STAGE_LINK, wrong);
+	assert_int_equal(serve_one(&v, NULL, &m, again, 1003), REPORT_REJECT_STALE_NONCE);
+	assert_memory_equal(nonce, again, REPORT_NONCE_LEN);
+	assert_int_equal(nodes_count(t), 0);
+	/* The echo: the boot is confirmed, and the record keeps the nonce. */
+	m = report2(5, 100, 4, REPORT_STAGE_LEASE, nonce);
+	assert_int_equal(serve_one(&v, NULL, &m, again, 1004), REPORT_OK);
+	assert_memory_equal(nonce, again, REPORT_NONCE_LEN);
+	struct node *n = nodes_find(t, m.node);
+	assert_non_null(n);
+	assert_true(n->boot_id == 100);
+	assert_int_equal(n->protocol, 2);
+	assert_int_equal(n->boots, 1);
+	assert_memory_equal(n->nonce, nonce, REPORT_NONCE_LEN);
+	/* After it: the opener again is acked with the boot's nonce, changes nothing; a stale
+	 * nonce is refused; a retransmit of an accepted report is acked again. */
+	m = report2(5, 100, 1, REPORT_STAGE_BOOT, NULL);
+	assert_int_equal(serve_one(&v, NULL, &m, again, 1005), REPORT_TENTATIVE);
+	assert_memory_equal(nonce, again, REPORT_NONCE_LEN);
+	m = report2(5, 100, 5, REPORT_STAGE_ROOT_MOUNTED, wrong);
+	assert_int_equal(serve_one(&v, NULL, &m, NULL, 1006), REPORT_REJECT_STALE_NONCE);
+	m = report2(5, 100, 4, REPORT_STAGE_LEASE, nonce);
+	assert_int_equal(serve_one(&v, NULL, &m, again, 1007), REPORT_REJECT_REPLAYED);
+	assert_memory_equal(nonce, again, REPORT_NONCE_LEN);
+	assert_int_equal(n->last_stage, REPORT_STAGE_LEASE);
+	assert_int_equal(v.rejected[REPORT_TENTATIVE], 4);
+	assert_int_equal(v.rejected[REPORT_REJECT_STALE_NONCE], 2);
+	assert_int_equal(v.accepted, 1);
+	assert_int_equal(v.accepted_v1, 0);
+	/* Without a nonce key (a receiver that cannot check) v2 is refused, never taken as v1. */
+	struct validate bare = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t };
+	m = report2(5, 100, 9, REPORT_STAGE_HEARTBEAT, nonce);
+	assert_int_equal(serve_one(&bare, NULL, &m, NULL, 1008), REPORT_REJECT_BAD_VERSION);
+	/* --require-v2 refuses v1. */
+	v.require_v2 = true;
+	m = report(6, 200, 1, REPORT_STAGE_BOOT);
+	assert_int_equal(serve_one(&v, NULL, &m, NULL, 1009), REPORT_REJECT_BAD_VERSION);
+	gw_hmac_free(nk);
+	nodes_free(t);
+}
+
+/* Issue 17: the reports of a captured earlier boot, replayed after the node rebooted (more
+ * than NODES_PREV_BOOTS times, so the boot id is forgotten), change nothing. With v1 they
+ * take the record over: the documented difference. */
+static void test_v2_replay_of_earlier_boot(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(8);
+	struct gw_hmac *nk = nonce_key(9);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
+			      .nonce_ctx = nk, .nodes = t };
+	uint8_t n1[REPORT_NONCE_LEN], nb[REPORT_NONCE_LEN];
+	boot2(&v, NULL, 5, 1000, 10000, n1); /* the boot the attacker captures */
+	struct report_msg cap[3] = { report2(5, 1000, 1, REPORT_STAGE_BOOT, NULL),
+				     report2(5, 1000, 2, REPORT_STAGE_MODULES, n1),
+				     report2(5, 1000, 3, REPORT_STAGE_SWITCH_ROOT, n1) };
+	for (unsigned b = 1; b <= NODES_PREV_BOOTS + 1; b++)
+		boot2(&v, NULL, 5, 1000 + b, 10000 + 10 * b, nb);
+	struct node *n = nodes_find(t, cap[0].node), before = *n;
+	assert_true(n->boot_id == 1000 + NODES_PREV_BOOTS + 1);
+	assert_true(nodes_replay_check(n, 1000, 1) == REPORT_OK); /* forgotten by the window */
+	assert_int_equal(serve_one(&v, NULL, &cap[0], NULL, 99999), REPORT_TENTATIVE);
+	assert_int_equal(serve_one(&v, NULL, &cap[1], NULL, 99999), REPORT_REJECT_STALE_NONCE);
+	assert_int_equal(serve_one(&v, NULL, &cap[2], NULL, 99999), REPORT_REJECT_STALE_NONCE);
+	assert_memory_equal(n, &before, sizeof(before));
+	/* The same with v1 reports: the replay is taken as a new boot. */
+	struct nodes *t1 = nodes_new(8);
+	struct validate v1 = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t1 };
+	for (unsigned b = 0; b <= NODES_PREV_BOOTS + 1; b++) {
+		struct report_msg m = report(5, 1000 + b, 1, REPORT_STAGE_BOOT);
+		assert_int_equal(serve_one(&v1, NULL, &m, NULL, 10000 + 10 * b), REPORT_OK);
+	}
+	struct report_msg old = report(5, 1000, 1, REPORT_STAGE_BOOT);
+	assert_int_equal(serve_one(&v1, NULL, &old, NULL, 99999), REPORT_OK);
+	assert_true(nodes_find(t1, old.node)->boot_id == 1000);
+	assert_int_equal(v1.accepted_v1, NODES_PREV_BOOTS + 3);
+	nodes_free(t1);
+	gw_hmac_free(nk);
+	nodes_free(t);
+}
+
+/* The log and the snapshot carry v2: openers are skipped on load as serve applied nothing,
+ * the current boot's nonce survives a restart (whose nonce key is new), and a reload sees
+ * the same table. */
+static void test_v2_persist_and_restart(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	struct nodes *t = nodes_new(8);
+	int err;
+	struct persist *p = persist_open(dir, t, &err);
+	assert_non_null(p);
+	struct gw_hmac *nk = nonce_key(1);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
+			      .nonce_ctx = nk, .nodes = t };
+	uint8_t nonce[REPORT_NONCE_LEN], ack[REPORT_NONCE_LEN];
+	boot2(&v, p, 3, 500, 1700000000000, nonce);
+	struct report_msg m = report2(4, 600, 1, REPORT_STAGE_BOOT, NULL); /* only an opener */
+	assert_int_equal(serve_one(&v, p, &m, NULL, 1700000000100), REPORT_TENTATIVE);
+	assert_int_equal(persist_flush(p), 0);
+	/* A reader of the log alone (kill -9): node 3 confirmed, node 4 nowhere. */
+	struct nodes *r = nodes_new(8);
+	assert_int_equal(persist_load(dir, r), 0);
+	assert_int_equal(nodes_count(r), 1);
+	struct node *n = nodes_find(r, m.node);
+	assert_null(n);
+	m.node[5] = 3;
+	n = nodes_find(r, m.node);
+	assert_non_null(n);
+	assert_int_equal(n->protocol, 2);
+	assert_memory_equal(n->nonce, nonce, REPORT_NONCE_LEN);
+	assert_int_equal(n->last_stage, REPORT_STAGE_SWITCH_ROOT);
+	/* Restart: snapshot written and read back; a new nonce key; the running boot goes on. */
+	persist_close(p);
+	struct nodes *t2 = nodes_new(8);
+	struct persist *p2 = persist_open(dir, t2, &err);
+	assert_non_null(p2);
+	struct gw_hmac *nk2 = nonce_key(2);
+	struct validate v2 = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
+			       .nonce_ctx = nk2, .nodes = t2 };
+	m = report2(3, 500, 4, REPORT_STAGE_HEARTBEAT, nonce);
+	assert_int_equal(serve_one(&v2, p2, &m, ack, 1700000000200), REPORT_OK);
+	assert_memory_equal(ack, nonce, REPORT_NONCE_LEN);
+	/* The node whose opener the old run acked echoes a nonce of the old key: acked with the
+	 * new one, and confirmed on its next report. */
+	uint8_t old_nonce[REPORT_NONCE_LEN];
+	m = report2(4, 600, 1, REPORT_STAGE_BOOT, NULL);
+	assert_int_equal(serve_one(&v, NULL, &m, old_nonce, 1), REPORT_TENTATIVE); /* old key */
+	m = report2(4, 600, 2, REPORT_STAGE_MODULES, old_nonce);
+	assert_int_equal(serve_one(&v2, p2, &m, ack, 1700000000300), REPORT_REJECT_STALE_NONCE);
+	assert_memory_not_equal(ack, old_nonce, REPORT_NONCE_LEN);
+	m = report2(4, 600, 3, REPORT_STAGE_LINK, ack);
+	assert_int_equal(serve_one(&v2, p2, &m, NULL, 1700000000400), REPORT_OK);
+	assert_int_equal(persist_compact(p2, t2), 0);
+	persist_close(p2);
+	nodes_clear(r);
+	assert_int_equal(persist_load(dir, r), 0);
+	assert_int_equal(nodes_count(r), 2);
+	assert_int_equal(nodes_find(r, m.node)->protocol, 2);
+	assert_memory_equal(nodes_find(r, m.node)->nonce, ack, REPORT_NONCE_LEN);
+	gw_hmac_free(nk);
+	gw_hmac_free(nk2);
+	nodes_free(r);
+	nodes_free(t2);
+	nodes_free(t);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -742,6 +964,9 @@ int main(void)
 		cmocka_unit_test(test_persist_short_write_then_retry),
 		cmocka_unit_test(test_persist_snapshot_round_trip_and_torn_log),
 		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_v2_tentative_until_echo),
+		cmocka_unit_test(test_v2_replay_of_earlier_boot),
+		cmocka_unit_test(test_v2_persist_and_restart),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

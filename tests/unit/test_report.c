@@ -45,7 +45,10 @@ static struct key node_key = { .len = 16, .bytes = "0123456789abcdef" };
 static struct key other_key = { .len = 16, .bytes = "fedcba9876543210" };
 
 /* The fake master: records what it receives, acks the way the test says. */
-enum ack_policy { ACK_ALL, ACK_NONE, ACK_WRONG_KEY, ACK_THIRD_SEND };
+enum ack_policy { ACK_ALL, ACK_NONE, ACK_WRONG_KEY, ACK_THIRD_SEND, ACK_NONCE };
+
+/* ACK_NONCE: the master's nonce for the boot, in every ack (as ghostwatch does in v2). */
+static const uint8_t master_nonce[REPORT_NONCE_LEN] = { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6 };
 
 struct master {
 	int fd;
@@ -57,6 +60,7 @@ struct master {
 	unsigned received;
 	struct report_msg last;
 	unsigned sends_of_seq1;
+	struct report_msg seen[8]; /* the first reports received, in order */
 };
 
 static void *master_loop(void *arg)
@@ -75,6 +79,8 @@ static void *master_loop(void *arg)
 		    report_wire_verify(buf, (size_t)n, openssl_mac, &node_key) != REPORT_OK)
 			continue;
 		pthread_mutex_lock(&m->lock);
+		if (m->received < 8)
+			m->seen[m->received] = r;
 		m->received++;
 		m->last = r;
 		if (r.seq == 1)
@@ -85,6 +91,8 @@ static void *master_loop(void *arg)
 			continue;
 		struct report_msg ack = r;
 		ack.type = REPORT_TYPE_ACK;
+		if (m->policy == ACK_NONCE)
+			memcpy(ack.nonce, master_nonce, REPORT_NONCE_LEN);
 		uint8_t out[REPORT_WIRE_MAX];
 		int len = report_wire_encode(&ack, out, sizeof(out), openssl_mac,
 					     m->policy == ACK_WRONG_KEY ? &other_key : &node_key);
@@ -276,6 +284,66 @@ static void test_continue_a_boot(void **state)
 	assert_int_equal(report_last_seq(), 42);
 	report_close();
 	master_stop(m);
+}
+
+/* v2: the first report carries zeros, every later one the nonce of the first ack; the state
+ * the next holder reads carries it too. ghost.protocol=1 (version 1): v1, no nonce. */
+static void test_nonce_echoed_and_handed_over(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ghostboot-test-nonce-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct master *m = master_start(ACK_NONCE);
+	open_sender(m->port);
+	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), 1);
+	assert_int_equal(report_stage(REPORT_STAGE_MODULES, 0, NULL), 1);
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY);
+	assert_int_equal(report_save_at(dirfd, "report", 0), 0);
+	report_close();
+	pthread_mutex_lock(&m->lock);
+	assert_int_equal(m->seen[0].version, 2);
+	assert_true(report_nonce_zero(m->seen[0].nonce));
+	assert_memory_equal(m->seen[1].nonce, master_nonce, REPORT_NONCE_LEN);
+	pthread_mutex_unlock(&m->lock);
+	/* The next holder (daemon, guardian, shutdown program) echoes it from its first report. */
+	char path[96];
+	snprintf(path, sizeof(path), "%s/report", dir);
+	struct report_setup setup;
+	int daemon = -1;
+	assert_int_equal(report_resume_state(path, &setup, &daemon), 0);
+	assert_int_equal(setup.version, 2);
+	assert_memory_equal(setup.nonce, master_nonce, REPORT_NONCE_LEN);
+	setup.mac = openssl_mac;
+	setup.mac_ctx = &node_key;
+	assert_int_equal(report_open(&setup), 0);
+	assert_int_equal(report_stage(REPORT_STAGE_UNMOUNTED, 0, NULL), 1);
+	report_close();
+	pthread_mutex_lock(&m->lock);
+	assert_int_equal(m->last.stage, REPORT_STAGE_UNMOUNTED);
+	assert_memory_equal(m->last.nonce, master_nonce, REPORT_NONCE_LEN);
+	pthread_mutex_unlock(&m->lock);
+	master_stop(m);
+	/* Held back at v1: v1 datagrams, a v1 state line. */
+	m = master_start(ACK_NONCE);
+	struct report_setup s1;
+	memset(&s1, 0, sizeof(s1));
+	s1.master_ip = htonl(INADDR_LOOPBACK);
+	s1.master_port = m->port;
+	s1.budget_ms = REPORT_BUDGET_MS;
+	s1.version = 1;
+	s1.mac = openssl_mac;
+	s1.mac_ctx = &node_key;
+	assert_int_equal(report_open(&s1), 0);
+	assert_int_equal(report_stage(REPORT_STAGE_BOOT, 0, NULL), 1);
+	assert_int_equal(report_save_at(dirfd, "report", 0), 0);
+	report_close();
+	assert_int_equal(m->last.version, 1);
+	assert_int_equal(report_load_state(path, &setup, &daemon), 0);
+	assert_int_equal(setup.version, 1);
+	master_stop(m);
+	close(dirfd);
+	unlink(path);
+	rmdir(dir);
 }
 
 static void test_off_when_not_open(void **state)
@@ -531,6 +599,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_continue_a_boot),
 		cmocka_unit_test(test_resume_past_unsaved),
 		cmocka_unit_test(test_off_when_not_open),
+		cmocka_unit_test(test_nonce_echoed_and_handed_over),
 		cmocka_unit_test(test_heartbeat_and_resume),
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_load_key),

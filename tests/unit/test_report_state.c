@@ -21,7 +21,7 @@ static void test_round_trip(void **state)
 	(void)state;
 	struct report_state st = { .node = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, .master_port = 7468,
 				   .boot_id = 0x00c0ffee00c0ffeeull, .last_seq = 17, .heartbeat_s = 5,
-				   .daemon_pid = 321 };
+				   .daemon_pid = 321, .version = 1 };
 	st.master_ip = inet_addr("10.0.2.2");
 	char buf[REPORT_STATE_LINE_MAX];
 	int n = report_state_format(&st, buf, sizeof(buf));
@@ -56,7 +56,13 @@ static void test_refused(void **state)
 		"",
 		"\n",
 		"XXXX",
-		"ghostboot-report 2 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321",  /* version */
+		"ghostboot-report 2 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321",  /* v2, no nonce */
+		"ghostboot-report 3 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321 000102030405060708090a0b0c0d0e0f",
+		"ghostboot-report 1 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321 000102030405060708090a0b0c0d0e0f",
+		"ghostboot-report 2 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321 000102030405060708090a0b0c0d0e",
+		"ghostboot-report 2 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321 000102030405060708090a0b0c0d0e0f0",
+		"ghostboot-report 2 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321 000102030405060708090a0b0c0d0e0g",
+		"ghostboot-report 2 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321 000102030405060708090a0b0c0d0e0f x",
 		"ghostboot-report 1 52540012345 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321",   /* short node */
 		"ghostboot-report 1 52540012345g 10.0.2.2 7468 00c0ffee00c0ffee 17 5 321",  /* node hex */
 		"ghostboot-report 1 525400123456 10.0.2 7468 00c0ffee00c0ffee 17 5 321",    /* address */
@@ -84,12 +90,46 @@ static void test_refused(void **state)
 	assert_int_equal(report_state_parse(big, sizeof(big), &st), -EINVAL);
 }
 
+/* v2: the nonce the master gave this boot travels with the sequence to the next holder. */
+static void test_v2_nonce(void **state)
+{
+	(void)state;
+	static const char line2[] = "ghostboot-report 2 525400123456 10.0.2.2 7468 00c0ffee00c0ffee 17 5 0 "
+				    "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\n";
+	struct report_state st = { .node = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, .master_port = 7468,
+				   .boot_id = 0x00c0ffee00c0ffeeull, .last_seq = 17, .heartbeat_s = 5,
+				   .version = 2 }, back;
+	for (int i = 0; i < REPORT_NONCE_LEN; i++)
+		st.nonce[i] = (uint8_t)(0xa0 + i);
+	st.master_ip = inet_addr("10.0.2.2");
+	char buf[REPORT_STATE_LINE_MAX];
+	int n = report_state_format(&st, buf, sizeof(buf));
+	assert_string_equal(buf, line2);
+	assert_int_equal(report_state_parse(buf, (size_t)n, &back), 0);
+	assert_memory_equal(&back, &st, sizeof(st));
+	/* Before any ack: zeros, still a v2 line. Unset version formats as v2. */
+	memset(st.nonce, 0, sizeof(st.nonce));
+	st.version = 0;
+	n = report_state_format(&st, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "ghostboot-report 2 "));
+	assert_non_null(strstr(buf, " 00000000000000000000000000000000\n"));
+	assert_int_equal(report_state_parse(buf, (size_t)n, &back), 0);
+	assert_int_equal(back.version, 2);
+	/* The largest v2 line fits. */
+	assert_int_equal(parse("ghostboot-report 2 ffffffffffff 255.255.255.255 65535 ffffffffffffffff 4294967295 "
+			       "65535 2147483647 ffffffffffffffffffffffffffffffff", &back), 0);
+	/* A v1 line reads as v1 without a nonce. */
+	assert_int_equal(parse(line_ok, &back), 0);
+	assert_int_equal(back.version, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_v2_nonce),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

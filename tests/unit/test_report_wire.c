@@ -49,6 +49,7 @@ static struct report_msg sample_report(void)
 {
 	struct report_msg m;
 	memset(&m, 0, sizeof(m));
+	m.version = 1; /* the v1 fixtures: v1 is still read during an upgrade */
 	m.type = REPORT_TYPE_REPORT;
 	memcpy(m.node, "\x52\x54\x00\x12\x34\x56", 6);
 	m.boot_id = 0x0102030405060708ull;
@@ -179,7 +180,7 @@ static void test_check_reasons(void **state)
 	assert_int_equal(report_wire_check(buf, 2), REPORT_REJECT_TRUNCATED);
 	assert_int_equal(report_wire_check(buf, REPORT_WIRE_MIN - 1), REPORT_REJECT_TRUNCATED);
 	assert_int_equal(report_wire_check(buf, REPORT_WIRE_MAX + 1), REPORT_REJECT_OVERSIZED);
-	buf[2] = 2;
+	buf[2] = 3;
 	assert_int_equal(report_wire_check(buf, (size_t)n), REPORT_REJECT_BAD_VERSION);
 	assert_int_equal(report_wire_decode(buf, (size_t)n, &d), REPORT_REJECT_BAD_VERSION);
 	buf[2] = 0;
@@ -339,6 +340,94 @@ static void test_guardian_flag(void **state)
 	assert_int_equal(d.flags, REPORT_FLAG_GUARDIAN);
 }
 
+/* --- protocol v2: the nonce after the header (docs/protocol.md, "Freshness") --- */
+
+static const uint8_t nonce16[REPORT_NONCE_LEN] = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+						   0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf };
+
+/* The v2 report docs/protocol.md specifies: the v1 fixture with version 2 and the nonce
+ * between the header and the stage. */
+static size_t v2_fixture(uint8_t *out)
+{
+	memcpy(out, sample_bytes, REPORT_WIRE_HEADER);
+	out[2] = 2;
+	memcpy(out + REPORT_WIRE_HEADER, nonce16, REPORT_NONCE_LEN);
+	memcpy(out + REPORT_WIRE_HEADER + REPORT_NONCE_LEN, sample_bytes + REPORT_WIRE_HEADER,
+	       sizeof(sample_bytes) - REPORT_WIRE_HEADER);
+	return sizeof(sample_bytes) + REPORT_NONCE_LEN;
+}
+
+static void test_v2_report_encode_decode(void **state)
+{
+	(void)state;
+	uint8_t buf[REPORT_WIRE_MAX], want[REPORT_WIRE_MAX];
+	size_t wlen = v2_fixture(want);
+	struct report_msg m = sample_report(), d;
+	m.version = 2;
+	memcpy(m.nonce, nonce16, sizeof(nonce16));
+	int n = report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a);
+	assert_int_equal(n, wlen + REPORT_WIRE_TAG);
+	assert_memory_equal(buf, want, wlen);
+	assert_int_equal(report_wire_verify(buf, (size_t)n, openssl_mac, &key_a), REPORT_OK);
+	assert_int_equal(report_wire_decode(buf, (size_t)n, &d), REPORT_OK);
+	assert_memory_equal(&d, &m, sizeof(m));
+	/* A node sends zeros until its first ack: the same layout, recognised as such. */
+	memset(m.nonce, 0, sizeof(m.nonce));
+	m.version = 0; /* unset: the current version, 2 */
+	n = report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a);
+	assert_int_equal(n, wlen + REPORT_WIRE_TAG);
+	assert_int_equal(buf[2], 2);
+	assert_int_equal(report_wire_decode(buf, (size_t)n, &d), REPORT_OK);
+	assert_true(report_nonce_zero(d.nonce));
+	assert_false(report_nonce_zero(nonce16));
+	/* The largest v2 report: v1's 358 + the nonce. */
+	m.flags = REPORT_FLAG_INVENTORY;
+	memset(m.text, 'y', REPORT_TEXT_MAX);
+	memset(m.inv.hostname, 'y', REPORT_TEXT_MAX);
+	memset(m.inv.kernel, 'y', REPORT_TEXT_MAX);
+	memset(m.inv.cpu, 'y', REPORT_TEXT_MAX);
+	assert_int_equal(report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a), 374);
+	/* Every truncation of a v2 report, in the nonce too, is refused unread past its end. */
+	for (size_t cut = REPORT_WIRE_HEADER + 1; cut < wlen; cut++) {
+		uint8_t raw_buf[REPORT_WIRE_MAX];
+		memcpy(raw_buf, want, cut);
+		memset(raw_buf + cut, 0, REPORT_WIRE_TAG);
+		assert_int_equal(report_wire_decode(raw_buf, cut + REPORT_WIRE_TAG, &d), REPORT_REJECT_TRUNCATED);
+	}
+	m.version = 3;
+	assert_int_equal(report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a), -EINVAL);
+}
+
+static void test_v2_ack_carries_nonce(void **state)
+{
+	(void)state;
+	uint8_t buf[REPORT_WIRE_MAX];
+	struct report_msg m = sample_report(), d;
+	m.version = 2;
+	m.type = REPORT_TYPE_ACK;
+	memcpy(m.nonce, nonce16, sizeof(nonce16));
+	int n = report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a);
+	assert_int_equal(n, REPORT_WIRE_ACK_MAX); /* 70: header, nonce, tag */
+	assert_int_equal(buf[2], 2);
+	assert_memory_equal(buf + REPORT_WIRE_HEADER, nonce16, REPORT_NONCE_LEN);
+	assert_int_equal(report_wire_verify(buf, (size_t)n, openssl_mac, &key_a), REPORT_OK);
+	assert_int_equal(report_wire_decode(buf, (size_t)n, &d), REPORT_OK);
+	assert_int_equal(d.type, REPORT_TYPE_ACK);
+	assert_int_equal(d.version, 2);
+	assert_memory_equal(d.nonce, nonce16, REPORT_NONCE_LEN);
+	assert_int_equal(d.seq, m.seq);
+	/* A v2 ack cut to v1's length has no room for its nonce. */
+	assert_int_equal(report_wire_decode(buf, REPORT_WIRE_MIN, &d), REPORT_REJECT_TRUNCATED);
+	/* A v1 ack is still 54 bytes, and carries no nonce. */
+	m.version = 1;
+	n = report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a);
+	assert_int_equal(n, REPORT_WIRE_MIN);
+	assert_int_equal(report_wire_decode(buf, (size_t)n, &d), REPORT_OK);
+	assert_true(report_nonce_zero(d.nonce));
+	assert_string_equal(report_reject_name(REPORT_REJECT_STALE_NONCE), "stale_nonce");
+	assert_string_equal(report_reject_name(REPORT_TENTATIVE), "tentative");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +444,8 @@ int main(void)
 		cmocka_unit_test(test_parse_key),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_guardian_flag),
+		cmocka_unit_test(test_v2_report_encode_decode),
+		cmocka_unit_test(test_v2_ack_carries_nonce),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
