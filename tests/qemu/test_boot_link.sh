@@ -59,6 +59,18 @@ node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
 assert node and {"unmounted", "reset"} <= set(node[0]["stages_ms"]), node' "$1"
 }
 
+# v2_confirmed MAC: the node spoke protocol v2 through its whole life (boot, daemon or guardian,
+# shutdown), its boot confirmed by the nonce: heartbeats, the guardian's restore and the
+# shutdown's reports all echoed it (a stale or missing nonce is acked but never applied, so
+# none of the stages above would be there).
+v2_confirmed() {
+	"$GW" status --json --state "$WORKER_DIR/gw/state" | python3 -c '
+import json, sys
+node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
+assert node and node[0]["protocol"] == 2 and node[0]["boots"] == 1, node
+assert {"switch-root", "heartbeat", "unmounted", "reset"} <= set(node[0]["stages_ms"]), node' "$1"
+}
+
 log=$logs/boot-link.console
 boot "$log" 52:54:00:00:05:01 ghost.heartbeat=2
 check "ghostinit left the guardian before switch_root" grep -q 'ghostinit: boot link: enp0s2 guarded (pid [0-9]*)' "$log"
@@ -81,6 +93,13 @@ check "without a heartbeat daemon: the write reached the server" grep -q 'WORKER
 check "without a heartbeat daemon: ghostwatch shows the restore, sent by the guardian" guardian_seen 52:54:00:00:05:02
 check "without a heartbeat daemon: the shutdown's reports after the guardian's accepted too" \
 	stages_after 52:54:00:00:05:02
+check "v2 from boot to reset, confirmed by the nonce: with the heartbeat daemon" v2_confirmed 52:54:00:00:05:01
+check "v2 from boot to reset, confirmed by the nonce: guardian sending itself" v2_confirmed 52:54:00:00:05:02
+stale=$(gw_metric "$WORKER_DIR/gw" 'ghostwatch_rejected_total{reason="stale_nonce"}')
+v1=$(gw_metric "$WORKER_DIR/gw" ghostwatch_reports_v1_total)
+tentative=$(gw_metric "$WORKER_DIR/gw" ghostwatch_reports_tentative_total)
+check "ghostwatch: no stale nonce ($stale), no v1 report ($v1), tentative openers only ($tentative >= 2, one per boot and its retransmits)" \
+	test "$stale" = 0 -a "$v1" = 0 -a "$tentative" -ge 2
 check "no guardian report given up on either console" \
 	sh -c "! grep -h 'restore not reported to the master:' '$logs/boot-link.console' '$log'"
 nfs_stop
