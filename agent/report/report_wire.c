@@ -35,6 +35,7 @@ static const char *const reject_names[REPORT_REJECT_COUNT] = {
 	[REPORT_REJECT_RATE_LIMITED] = "rate_limited",
 	[REPORT_REJECT_TABLE_FULL] = "table_full",
 	[REPORT_REJECT_STALE_NONCE] = "stale_nonce",
+	[REPORT_REJECT_WRONG_SOURCE] = "wrong_source",
 	[REPORT_TENTATIVE] = "tentative",
 };
 

@@ -97,6 +97,7 @@ enum report_reject {
 	REPORT_REJECT_RATE_LIMITED,
 	REPORT_REJECT_TABLE_FULL,
 	REPORT_REJECT_STALE_NONCE, /* v2: an authentic report with a nonce not its boot's (acked with it) */
+	REPORT_REJECT_WRONG_SOURCE, /* serve --cluster: a listed node's report from another address */
 	REPORT_TENTATIVE,          /* v2: a boot's opener, zero nonce: acked with the nonce, not applied */
 	REPORT_REJECT_COUNT
 };

@@ -148,8 +148,10 @@ if [ -x build/ghostwatch ]; then
 	gw_key=(--insecure)
 	[ -z "$CL_KEY" ] || gw_key=(--key "$CL_KEY")
 	[ -z "$CL_MASTER_KEY" ] || gw_key=(--master-key "$CL_MASTER_KEY")
+	# --cluster: the generator's node list; a machine not in it is shown, never given ranks, and
+	# a node's reports count only from its listed address.
 	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state "$dir/state/ghostwatch" \
-		"${gw_key[@]}" >"$dir/ghostwatch.log" 2>&1 &
+		"${gw_key[@]}" --cluster "$dir/gen/nodes" >"$dir/ghostwatch.log" 2>&1 &
 	gw_pid=$!
 	track_pid "$gw_pid"
 fi

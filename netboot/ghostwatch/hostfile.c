@@ -32,8 +32,8 @@ unsigned hostfile_print(FILE *out, struct nodes *t, int64_t now_ms, const struct
 		return 0;
 	for (uint32_t i = 0; i < count; i++) {
 		const struct node *n = nodes_at(t, i);
-		if (nodes_state(n, now_ms, lim) != NODE_UP)
-			continue;
+		if (nodes_state(n, now_ms, lim) != NODE_UP || n->unlisted)
+			continue; /* not in the cluster file (serve --cluster): shown, never given ranks */
 		struct line *l = &lines[used++];
 		l->addr = ntohl(n->src_ip);
 		if (n->has_inventory && hostname_valid(n->inv.hostname))

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cluster_list.h"
 #include "gw_hmac.h"
 #include "hostfile.h"
 #include "mode.h"
@@ -34,7 +35,7 @@ static int usage(FILE *out)
 		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR]\n"
 		"                           [--master-key FILE | --key FILE | --insecure]\n"
 		"                           [--metrics FILE] [--rate N] [--burst N] [--max-nodes N]\n"
-		"                           [--lost-after S] [--require-v2] [-v]\n"
+		"                           [--lost-after S] [--require-v2] [--cluster NODES] [-v]\n"
 		"       ghostwatch status   [--state DIR] [--json] [--once] [--interval S] [--lost-after S]\n"
 		"       ghostwatch hostfile [--state DIR]\n"
 		"       ghostwatch timeline OUT.svg [--state DIR]\n"
@@ -72,6 +73,7 @@ struct options {
 	struct serve_options serve;
 	const char *key_path;
 	const char *master_path;
+	const char *cluster_path;
 	int json, once, verbose;
 	unsigned interval_s;
 	const char *out;
@@ -116,6 +118,8 @@ static int parse(int argc, char **argv, struct options *o)
 			o->serve.state_dir = v;
 		else if (!strcmp(a, "--key"))
 			o->key_path = v;
+		else if (!strcmp(a, "--cluster"))
+			o->cluster_path = v;
 		else if (!strcmp(a, "--master-key"))
 			o->master_path = v;
 		else if (!strcmp(a, "--metrics"))
@@ -165,6 +169,15 @@ static struct nodes *load_state(const struct options *o)
 			strerror(-err));
 		nodes_free(t);
 		return NULL;
+	}
+	/* serve --cluster left its list beside the state: nodes not in it are marked. */
+	char path[4096];
+	struct cluster_list l;
+	unsigned line;
+	snprintf(path, sizeof(path), "%s/" CLUSTER_STATE_NAME, o->serve.state_dir);
+	if (!cluster_load(path, &l, &line)) {
+		cluster_mark(&l, t);
+		cluster_free(&l);
 	}
 	return t;
 }
@@ -313,6 +326,19 @@ int main(int argc, char **argv)
 		return run_node_key(&o);
 	if (!strcmp(cmd, "serve")) {
 		static uint8_t key[REPORT_KEY_MAX];
+		static struct cluster_list cluster;
+		if (o.cluster_path) {
+			unsigned line;
+			int err = cluster_load(o.cluster_path, &cluster, &line);
+			if (err) {
+				fprintf(stderr, "ghostwatch: cannot use the cluster list %s%s%.0u: %s (lines "
+						"\"name mac ip\", ip '-' for the dhcp-range: netboot/cluster/generate.sh "
+						"writes it as OUTDIR/nodes)\n", o.cluster_path, line ? ":" : "", line,
+					err == -EINVAL ? "not a node line, or a MAC twice" : strerror(-err));
+				return 1;
+			}
+			o.serve.cluster = &cluster;
+		}
 		if (o.key_path && o.master_path) {
 			fprintf(stderr, "ghostwatch: --key and --master-key: give one (per-node keys need no cluster key)\n");
 			return 2;

@@ -14,13 +14,14 @@ void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c,
 		   const struct nodes_limits *lim)
 {
 	uint64_t states[NODE_STATE_COUNT] = { 0 }, buckets[NBUCKETS] = { 0 }, booted = 0, restores = 0;
-	uint64_t on_v1 = 0;
+	uint64_t on_v1 = 0, unlisted = 0;
 	double boot_sum = 0;
 	for (uint32_t i = 0; i < nodes_count(t); i++) {
 		const struct node *n = nodes_at(t, i);
 		states[nodes_state(n, now_ms, lim)]++;
 		restores += n->guardian_restores;
 		on_v1 += n->protocol != 2;
+		unlisted += n->unlisted;
 		uint32_t sw = n->stage_ms[REPORT_STAGE_SWITCH_ROOT];
 		if (sw == NODES_STAGE_UNSEEN)
 			continue;
@@ -39,6 +40,9 @@ void metrics_print(FILE *out, struct nodes *t, const struct metrics_counters *c,
 		     "# TYPE ghostwatch_nodes_protocol gauge\nghostwatch_nodes_protocol{version=\"1\"} %llu\n"
 		     "ghostwatch_nodes_protocol{version=\"2\"} %llu\n",
 		(unsigned long long)on_v1, (unsigned long long)(nodes_count(t) - on_v1));
+	fprintf(out, "# HELP ghostwatch_nodes_unlisted Nodes not in serve --cluster's list: never in the hostfile.\n"
+		     "# TYPE ghostwatch_nodes_unlisted gauge\nghostwatch_nodes_unlisted %llu\n",
+		(unsigned long long)unlisted);
 	fprintf(out, "# HELP ghostwatch_guardian_restores Boot-link restores by the nodes' guardians, current boots.\n"
 		     "# TYPE ghostwatch_guardian_restores gauge\nghostwatch_guardian_restores %llu\n",
 		(unsigned long long)restores);

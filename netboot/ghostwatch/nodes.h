@@ -41,6 +41,7 @@ struct node {
 	struct report_inventory inv;
 	uint8_t protocol;      /* report protocol of the current boot: 1 or 2 (0: an old state, 1) */
 	uint8_t nonce[REPORT_NONCE_LEN]; /* v2: the current boot's nonce, its reports echo it */
+	uint8_t unlisted;      /* not in serve --cluster's list (set on load and apply, not saved) */
 	uint32_t guardian_restores; /* this boot: the boot-link guardian put the link back */
 	char guardian_text[REPORT_TEXT_MAX + 1]; /* its last report */
 };

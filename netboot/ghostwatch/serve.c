@@ -167,6 +167,15 @@ int serve_run(const struct serve_options *o)
 			strerror(-err));
 		goto out;
 	}
+	cluster_mark(o->cluster, nodes);
+	char cluster_path[PATH_MAX];
+	snprintf(cluster_path, sizeof(cluster_path), "%s/" CLUSTER_STATE_NAME, o->state_dir);
+	err = o->cluster ? cluster_save(cluster_path, o->cluster)
+			 : unlink(cluster_path) < 0 && errno != ENOENT ? -errno : 0;
+	if (err) {
+		fprintf(stderr, "ghostwatch: cannot write %s: %s\n", cluster_path, strerror(-err));
+		goto out;
+	}
 	err = mode_mark(o->state_dir, keyless);
 	if (err) {
 		fprintf(stderr, "ghostwatch: cannot write %s/insecure: %s\n", o->state_dir, strerror(-err));
@@ -189,12 +198,16 @@ int serve_run(const struct serve_options *o)
 	if (keyless)
 		fprintf(stderr, "ghostwatch: INSECURE (--insecure): no cluster key, reports are checked "
 				"for integrity only, anyone can forge them (see --key)\n");
+	if (o->cluster)
+		fprintf(stderr, "ghostwatch: %zu nodes in the cluster list: others are shown, never in the "
+				"hostfile; a listed node's reports only from its listed address\n", o->cluster->count);
 	fprintf(stderr, "ghostwatch: listening on UDP %s:%u, state in %s, %u nodes known\n",
 		o->bind_ip ? o->bind_ip : "0.0.0.0", o->port, o->state_dir, nodes_count(nodes));
 	fflush(stderr);
 
 	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
-			      .nonce_ctx = nonce, .rate = rate, .nodes = nodes, .require_v2 = o->require_v2 };
+			      .nonce_ctx = nonce, .rate = rate, .nodes = nodes, .require_v2 = o->require_v2,
+			      .cluster = o->cluster };
 	struct metrics_counters mc = { .v = &v, .insecure = keyless };
 	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
 	status = 0;
@@ -230,6 +243,7 @@ int serve_run(const struct serve_options *o)
 			struct node *node;
 			uint32_t src = b->from[i].sin_addr.s_addr;
 			size_t len = b->msgs[i].msg_len;
+			v.src = src;
 			enum report_reject why = validate_datagram(&v, b->buf[i], len, now, &m, &node);
 			if (why == REPORT_OK || why == REPORT_TENTATIVE) {
 				/* A boot's opener too: loading skips it as serve did (its nonce is zero). */
@@ -238,8 +252,10 @@ int serve_run(const struct serve_options *o)
 					fprintf(stderr, "ghostwatch: log write failed: %s\n", strerror(-err));
 					continue; /* not acked: the node retransmits */
 				}
-				if (why == REPORT_OK)
+				if (why == REPORT_OK) {
 					nodes_apply(node, &m, wall, src);
+					node->unlisted = o->cluster && !cluster_find(o->cluster, node->mac);
+				}
 				if (o->verbose) {
 					char ip[16];
 					inet_ntop(AF_INET, &src, ip, sizeof(ip));

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "cluster_list.h"
 #include "nodes.h"
 
 #define SERVE_DEFAULT_PORT 7468 /* = GHOST_DEFAULT_MASTER_PORT of the agent */
@@ -19,6 +20,7 @@ struct serve_options {
 	int master_len;
 	int insecure;             /* no key on purpose (--insecure): said in log, status, metrics */
 	int require_v2;           /* --require-v2: refuse protocol v1 (every node upgraded) */
+	const struct cluster_list *cluster; /* --cluster: the nodes the cluster file lists; NULL: any */
 	uint32_t rate;            /* per node, authentic datagrams/s; 0: no limit */
 	uint32_t burst;
 	uint32_t max_nodes;

@@ -93,6 +93,19 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 	fprintf(out, "%u nodes:", nodes_count(t));
 	for (unsigned s = 0; s < NODE_STATE_COUNT; s++)
 		fprintf(out, " %u %s%s", counts[s], nodes_state_name(s), s + 1 < NODE_STATE_COUNT ? "," : "\n");
+	uint32_t unlisted = 0;
+	for (uint32_t i = 0; i < nodes_count(t); i++)
+		unlisted += nodes_at(t, i)->unlisted;
+	if (!unlisted)
+		return;
+	fprintf(out, "%u not in the cluster file (serve --cluster), never in the hostfile:", unlisted);
+	for (uint32_t i = 0; i < nodes_count(t); i++) {
+		char mac[18];
+		mac_text(nodes_at(t, i)->mac, mac);
+		if (nodes_at(t, i)->unlisted)
+			fprintf(out, " %s", mac);
+	}
+	fputc('\n', out);
 }
 
 /* Strings from the wire are printable ASCII already; JSON still needs " and \ escaped. */
@@ -120,7 +133,8 @@ void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct 
 		char mac[18], ip[48];
 		mac_text(n->mac, mac);
 		status_node_ip(n, ip);
-		fprintf(out, "%s\n{\"node\":\"%s\",\"hostname\":", i ? "," : "", mac);
+		fprintf(out, "%s\n{\"node\":\"%s\",\"listed\":%s,\"hostname\":", i ? "," : "", mac,
+			n->unlisted ? "false" : "true");
 		json_string(out, n->inv.hostname);
 		fprintf(out, ",\"ip\":\"%s\",\"state\":\"%s\",\"stage\":\"%s\",\"since_ms\":%lld,"
 			     "\"last_seen_ms\":%lld,\"first_seen_ms\":%lld,\"boot_id\":\"%016llx\","

@@ -85,6 +85,11 @@ enum report_reject validate_datagram(struct validate *v, const uint8_t *buf, siz
 		return count(v, why);
 	if (v->rate && !ratelimit_allow(v->rate, node_key(m->node), mono_ms))
 		return count(v, REPORT_REJECT_RATE_LIMITED);
+	/* Root on a worker signs its node's reports: from another source address, they would put
+	 * that address into the hostfile. The cluster file binds the MAC to its address. */
+	const struct cluster_node *listed = cluster_find(v->cluster, m->node);
+	if (listed && listed->ip && listed->ip != v->src)
+		return count(v, REPORT_REJECT_WRONG_SOURCE);
 	struct node *n = nodes_find(v->nodes, m->node);
 	why = nodes_replay_check(n, m->boot_id, m->seq);
 	if (why == REPORT_REJECT_REPLAYED) {

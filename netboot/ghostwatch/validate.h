@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cluster_list.h"
 #include "nodes.h"
 #include "ratelimit.h"
 #include "report/report_wire.h"
@@ -22,6 +23,10 @@ struct validate {
 	struct ratelimit *rate; /* NULL: no limit */
 	struct nodes *nodes;
 	bool require_v2;        /* --require-v2: v1 reports are refused as bad_version */
+	/* serve --cluster: a listed node's reports only from its listed address (wrong_source);
+	 * src is the source of the datagram being validated (network order), set by the caller. */
+	const struct cluster_list *cluster;
+	uint32_t src;
 	uint64_t accepted;
 	uint64_t accepted_v1;   /* of which protocol v1: the upgrade is over when it stops growing */
 	uint64_t rejected[REPORT_REJECT_COUNT]; /* [REPORT_TENTATIVE]: openers acked, not applied */

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../../netboot/ghostwatch/cluster_list.h"
 #include "../../netboot/ghostwatch/gw_hmac.h"
 #include "../../netboot/ghostwatch/hostfile.h"
 #include "../../netboot/ghostwatch/node_key.h"
@@ -946,6 +947,104 @@ static void test_v2_persist_and_restart(void **state)
 	remove_dir(dir);
 }
 
+/* serve --cluster: the generator's node list, and what it binds. */
+static void test_cluster_list(void **state)
+{
+	(void)state;
+	static const char text[] = "# name mac ip (- = from the dhcp-range)\n"
+				   "w2 02:00:00:00:00:02 127.0.0.2\n"
+				   "\tw1  02:00:00:00:00:01   127.0.0.9  # a comment\n"
+				   "\n"
+				   "w3 02:00:00:00:00:03 -";
+	struct cluster_node out[8];
+	unsigned line;
+	assert_int_equal(cluster_parse(text, strlen(text), out, 8, &line), 3);
+	struct cluster_list l = { out, 3 };
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	const struct cluster_node *w1 = cluster_find(&l, mac);
+	assert_non_null(w1);
+	assert_string_equal(w1->name, "w1");
+	assert_true(w1->ip == inet_addr("127.0.0.9"));
+	mac[5] = 3;
+	assert_true(cluster_find(&l, mac)->ip == 0);
+	mac[5] = 4;
+	assert_null(cluster_find(&l, mac));
+	struct cluster_node scratch[8]; /* the refused parses write here, l stays as it is */
+	assert_int_equal(cluster_parse(text, strlen(text), scratch, 2, &line), -E2BIG);
+	static const char *const bad[] = {
+		"w1 02:00:00:00:00:01\n",                          /* two fields */
+		"w1 02:00:00:00:00:01 10.0.0.1 x\n",               /* four */
+		"w_1 02:00:00:00:00:01 10.0.0.1\n",                /* not a host name */
+		"w1 02:00:00:00:00 10.0.0.1\n",                    /* short MAC */
+		"w1 02-00-00-00-00-01 10.0.0.1\n",                 /* separator */
+		"w1 02:00:00:00:00:01 10.0.0\n",                   /* address */
+		"w1 02:00:00:00:00:01 0.0.0.0\n",                  /* no address */
+		"w1 02:00:00:00:00:01 -\nw2 02:00:00:00:00:01 -\n", /* a MAC twice */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (cluster_parse(bad[i], strlen(bad[i]), scratch, 8, &line) != -EINVAL)
+			fail_msg("accepted: '%s'", bad[i]);
+	assert_int_equal(cluster_parse("ok 02:00:00:00:00:01 -\nbad\n", 27, scratch, 8, &line), -EINVAL);
+	assert_int_equal(line, 2);
+	assert_int_equal(cluster_parse("w1 02:00:00:00:00:01\0 -\n", 24, scratch, 8, &line), -EINVAL);
+
+	/* A listed node's report from another source: wrong_source, no record; from its own
+	 * address: accepted. A node listed without an address, or not listed: any source. */
+	struct nodes *t = nodes_new(8);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t, .cluster = &l };
+	uint8_t buf[REPORT_WIRE_MAX];
+	struct report_msg m = report(1, 100, 1, REPORT_STAGE_BOOT), d;
+	struct node *node;
+	size_t n = encode(&m, buf);
+	v.src = inet_addr("127.0.0.1");
+	assert_int_equal(validate_datagram(&v, buf, n, 0, &d, &node), REPORT_REJECT_WRONG_SOURCE);
+	assert_int_equal(nodes_count(t), 0);
+	v.src = inet_addr("127.0.0.9");
+	assert_int_equal(validate_datagram(&v, buf, n, 0, &d, &node), REPORT_OK);
+	nodes_apply(node, &d, 1700000000000, v.src);
+	m = report(3, 100, 1, REPORT_STAGE_SWITCH_ROOT);
+	n = encode(&m, buf);
+	v.src = inet_addr("127.0.0.77");
+	assert_int_equal(validate_datagram(&v, buf, n, 0, &d, &node), REPORT_OK);
+	nodes_apply(node, &d, 1700000000000, v.src);
+	m = report(5, 100, 1, REPORT_STAGE_SWITCH_ROOT);
+	n = encode(&m, buf);
+	assert_int_equal(validate_datagram(&v, buf, n, 0, &d, &node), REPORT_OK);
+	nodes_apply(node, &d, 1700000000000, v.src);
+	assert_int_equal(v.rejected[REPORT_REJECT_WRONG_SOURCE], 1);
+	assert_string_equal(report_reject_name(REPORT_REJECT_WRONG_SOURCE), "wrong_source");
+	/* Node 5 is not listed: shown (status, JSON), never in the hostfile. */
+	cluster_mark(&l, t);
+	mac[5] = 5;
+	assert_true(nodes_find(t, mac)->unlisted);
+	mac[5] = 3;
+	assert_false(nodes_find(t, mac)->unlisted);
+	char *out_text = NULL;
+	size_t out_len = 0;
+	FILE *f = open_memstream(&out_text, &out_len);
+	assert_int_equal(hostfile_print(f, t, 1700000000000, &limits), 1);
+	status_print_table(f, t, 1700000000000, &limits, 0);
+	status_print_json(f, t, 1700000000000, &limits, 0);
+	fclose(f);
+	assert_non_null(strstr(out_text, "127.0.0.77 slots=1\n"));
+	assert_null(strstr(out_text, "127.0.0.77 slots=1\n127")); /* only node 3 */
+	assert_non_null(strstr(out_text, "1 not in the cluster file (serve --cluster), never in the hostfile: 02:00:00:00:00:05\n"));
+	assert_non_null(strstr(out_text, "{\"node\":\"02:00:00:00:00:05\",\"listed\":false"));
+	assert_non_null(strstr(out_text, "{\"node\":\"02:00:00:00:00:03\",\"listed\":true"));
+	free(out_text);
+	/* Saved beside the state and read back the same. */
+	char *dir = temp_dir(), path[128];
+	snprintf(path, sizeof(path), "%s/cluster", dir);
+	assert_int_equal(cluster_save(path, &l), 0);
+	struct cluster_list back;
+	assert_int_equal(cluster_load(path, &back, &line), 0);
+	assert_int_equal(back.count, 3);
+	assert_memory_equal(back.nodes, out, 3 * sizeof(out[0]));
+	cluster_free(&back);
+	remove_dir(dir);
+	nodes_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -967,6 +1066,7 @@ int main(void)
 		cmocka_unit_test(test_v2_tentative_until_echo),
 		cmocka_unit_test(test_v2_replay_of_earlier_boot),
 		cmocka_unit_test(test_v2_persist_and_restart),
+		cmocka_unit_test(test_cluster_list),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
