@@ -49,23 +49,22 @@ static struct {
 	struct report_stats stats;
 } rs;
 
-int report_load_key(const char *spec, uint8_t key[REPORT_KEY_MAX])
+int report_load_key_file(const char *path, uint8_t key[REPORT_KEY_MAX])
 {
 	char text[2 * REPORT_KEY_MAX + 64];
-	size_t len = strlen(spec);
-	if (spec[0] == '/') {
-		ssize_t n = small_file_read(spec, text, sizeof(text));
-		if (n < 0)
-			return (int)n;
-		if ((size_t)n == sizeof(text) - 1)
-			return -EINVAL; /* longer than any key */
-		len = (size_t)n;
-	} else {
-		if (len >= sizeof(text))
-			return -EINVAL;
-		memcpy(text, spec, len);
-	}
-	return report_wire_parse_key(text, len, key);
+	ssize_t n = small_file_read(path, text, sizeof(text));
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n == sizeof(text) - 1)
+		return -EINVAL; /* longer than any key */
+	return report_wire_parse_key(text, (size_t)n, key);
+}
+
+int report_load_key(const char *spec, uint8_t key[REPORT_KEY_MAX])
+{
+	if (spec[0] == '/')
+		return report_load_key_file(spec, key);
+	return report_wire_parse_key(spec, strlen(spec), key);
 }
 
 static uint64_t new_boot_id(void)

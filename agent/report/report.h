@@ -62,6 +62,8 @@ int report_keep_key(void);
 int report_open(const struct report_setup *setup);
 /* Reads a key: "/path" (a file holding hex) or hex text. Returns its length or -errno. */
 int report_load_key(const char *spec, uint8_t key[REPORT_KEY_MAX]);
+/* Reads a key file (hex, any path). Returns its length or -errno. */
+int report_load_key_file(const char *path, uint8_t key[REPORT_KEY_MAX]);
 
 /* Attached to the next reports until one of them is acked, and to every switch-root. */
 void report_set_inventory(const struct report_inventory *inv);

@@ -18,7 +18,7 @@
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: ghostinit report --master IP[:PORT] --mac MAC [--key HEX|/PATH] [--heartbeat S]\n"
+		"usage: ghostinit report --master IP[:PORT] --mac MAC [--key-file FILE] [--heartbeat S]\n"
 		"                        [--error ERRNO] [--text TEXT] [--inventory IFNAME] [--protocol 1]\n"
 		"                        STAGE...\n"
 		"stages: boot modules link lease root-mounted overlay switch-root heartbeat\n"
@@ -74,10 +74,11 @@ int report_cmd_main(int argc, char **argv)
 				return 2;
 			}
 			have_mac = 1;
-		} else if (!strcmp(opt, "--key")) {
-			s.keylen = report_load_key(v, s.key);
+		} else if (!strcmp(opt, "--key-file")) {
+			/* Never the key itself: argv is in /proc/<pid>/cmdline for every local user. */
+			s.keylen = report_load_key_file(v, s.key);
 			if (s.keylen < 0) {
-				fprintf(stderr, "ghostinit: bad --key: %s\n", strerror(-s.keylen));
+				fprintf(stderr, "ghostinit: bad --key-file: %s\n", strerror(-s.keylen));
 				return 3;
 			}
 		} else if (!strcmp(opt, "--heartbeat")) {

@@ -34,7 +34,7 @@ metric() { gw_metric "$dir" "$1"; }
 node_boot() {
 	local mac=$1 port=$2
 	shift 2
-	ip netns exec "$ns" "$GI" report --master "127.0.0.1:$port" --mac "$mac" --key "$dir/$mac.key" "$@" \
+	ip netns exec "$ns" "$GI" report --master "127.0.0.1:$port" --mac "$mac" --key-file "$dir/$mac.key" "$@" \
 		boot modules link lease root-mounted switch-root heartbeat
 }
 
@@ -103,6 +103,14 @@ check "status table: column V says 1 for the v1 node, 2 for the v2 node" bash -c
 check "metrics: v1 reports counted, one node on v1" bash -c "
 grep -qx 'ghostwatch_nodes_protocol{version=\"1\"} 1' '$dir/state/metrics.prom' &&
 [ \$(awk '\$1 == \"ghostwatch_reports_v1_total\" { print \$2 }' '$dir/state/metrics.prom') -ge 42 ]"
+
+# --- ghostinit report takes its key from a file (--key-file, above): the key itself on its
+# command line would be in /proc/<pid>/cmdline for every local user; --key is gone.
+ip netns exec "$ns" "$GI" report --master 127.0.0.1:7468 --mac "$mac" --key "$(cat "$dir/$mac.key")" boot \
+	>"$dir/hex.out" 2>"$dir/hex.err"
+rc=$?
+check "ghostinit report --key HEX is refused (rc $rc: usage), nothing sent" \
+	bash -c "[ $rc = 2 ] && grep -q -- '--key-file FILE' '$dir/hex.err' && [ ! -s '$dir/hex.out' ]"
 
 # --- Once every node speaks v2: --require-v2 refuses v1 (and its replays).
 kill "$GW_PID"; wait "$GW_PID" 2>/dev/null

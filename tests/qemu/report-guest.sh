@@ -11,18 +11,18 @@ ip addr add 10.0.2.15/24 dev eth0
 ip link set eth0 up
 sleep 1
 mac=$(cat /sys/class/net/eth0/address)
-/init report --master 10.0.2.2 --key /etc/ghostboot/key --mac "$mac" --inventory eth0 \
+/init report --master 10.0.2.2 --key-file /etc/ghostboot/key --mac "$mac" --inventory eth0 \
 	boot modules link lease root-mounted switch-root
 echo "GUEST: boot reports rc=$?"
-/init report --master 10.0.2.2 --key /etc/ghostboot/key --mac "$mac" --error 110 \
-	--text "guest says fatal" fatal
+/init report --master 10.0.2.2 --key-file /etc/ghostboot/key --mac "$mac" --error 110 \
+	--text "guest says fatal" boot fatal
 echo "GUEST: fatal report rc=$?"
 # Nothing listens on 7999: the reports cost at most the 200 ms budget, then give up.
-/init report --master 10.0.2.2:7999 --key /etc/ghostboot/key --mac "$mac" boot modules link lease
+/init report --master 10.0.2.2:7999 --key-file /etc/ghostboot/key --mac "$mac" boot modules link lease
 echo "GUEST: dead master rc=$?"
 # A wrong key: ghostwatch refuses it (bad HMAC) and never acks.
 echo 00112233445566778899aabbccddeeff >/tmp/wrong.key
-/init report --master 10.0.2.2 --key /tmp/wrong.key --mac 52:54:00:00:00:99 boot
+/init report --master 10.0.2.2 --key-file /tmp/wrong.key --mac 52:54:00:00:00:99 boot
 echo "GUEST: wrong key rc=$?"
 echo "GUEST: done"
 poweroff -f

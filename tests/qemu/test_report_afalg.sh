@@ -52,8 +52,9 @@ assert n["kernel"] == sys.argv[2], n
 assert n["threads"] == 1 and n["cores"] == 1 and 64 <= n["mem_mib"] <= 256, n
 assert n["mtu"] == 1500 and n["cpu"], n
 # Each `ghostinit report` run is a boot of its own (a new boot id): the fatal one is boot 2,
-# and the inventory of boot 1 is kept.
-assert n["boots"] == 2 and list(n["stages_ms"]) == ["fatal"], n
+# and the inventory of boot 1 is kept. Protocol v2: each boot's first report (boot) is its
+# tentative opener, applied by none; the next ones echo the nonce of its ack.
+assert n["boots"] == 2 and list(n["stages_ms"]) == ["fatal"] and n["protocol"] == 2, n
 PY
 bad=$(gw_metric "$dir" 'ghostwatch_rejected_total{reason="bad_hmac"}')
 check "the wrong key's datagrams counted as bad_hmac ($bad)" test "$bad" -ge 1

@@ -537,6 +537,15 @@ static void test_load_key(void **state)
 	close(fd);
 	assert_int_equal(report_load_key(path, key), 32);
 	assert_int_equal(key[31], 0xff);
+	/* ghostinit report --key-file: any path, relative too (the key never in argv). */
+	char cwd[256];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir("/tmp"), 0);
+	memset(key, 0, sizeof(key));
+	assert_int_equal(report_load_key_file(path + 5, key), 32);
+	assert_int_equal(key[31], 0xff);
+	assert_int_equal(report_load_key_file("00112233445566778899aabbccddeeff", key), -ENOENT); /* not hex */
+	assert_int_equal(chdir(cwd), 0);
 	unlink(path);
 	assert_int_equal(report_load_key(path, key), -ENOENT);
 	assert_int_equal(report_load_key("00112233445566778899aabbccddeeff", key), 16);
