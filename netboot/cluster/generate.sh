@@ -179,6 +179,33 @@ EOF
 	fi
 fi
 
+# Each key archive served only to its node's address (dnsmasq's tftp-unique-root=ip): a client
+# whose address has a folder of its own in the TFTP root is served from that folder alone. So a
+# node with a fixed address gets tftp/<ip>/ with its archive (keys/<mac>.img, the path
+# boot.ipxe and pxelinux ask for) and links to every shared file, and the archive leaves the
+# shared keys/: another machine asking for that path finds nothing. A node without a fixed
+# address (from the dhcp-range) has no folder to get: its archive stays in the shared keys/,
+# where anyone on the boot network can fetch it by name (docs/protocol.md, threat model).
+unique_root=0
+if [ -n "$CL_MASTER_KEY" ]; then
+	for i in "${!CL_NODE_NAME[@]}"; do
+		ip=${CL_NODE_IP[$i]} f=${CL_NODE_MAC[$i]//:/-}.img
+		if [ -z "$ip" ]; then
+			echo "generate: warning: node ${CL_NODE_NAME[$i]} has no fixed address: its key archive is served to any TFTP client that names it (give it an address to bind the archive to it)" >&2
+			continue
+		fi
+		mkdir -p "$tftp/$ip/keys" && chmod 0711 "$tftp/$ip" "$tftp/$ip/keys" || exit 1
+		for e in "$tftp"/*; do
+			n=${e##*/}
+			case $n in keys | [0-9]*.[0-9]*.[0-9]*.[0-9]*) continue ;; esac
+			ln -s "../$n" "$tftp/$ip/$n" || exit 1
+		done
+		mv "$tftp/keys/$f" "$tftp/$ip/keys/$f" || exit 1
+		unique_root=1
+	done
+	rmdir "$tftp/keys" 2>/dev/null # empty when every node has a fixed address
+fi
+
 {
 	echo "# $header"
 	echo "# dnsmasq only for DHCP, TFTP and router advertisements: no DNS."
@@ -209,6 +236,10 @@ fi
 	done
 	echo "enable-tftp"
 	echo "tftp-root=$tftp"
+	if [ "$unique_root" = 1 ]; then
+		echo "# A node's key archive only to its own address: tftp/<ip>/ (its archive, links to the rest)."
+		echo "tftp-unique-root=ip"
+	fi
 	echo "# PXE: iPXE (option 175 in its requests) gets the script; the firmware's own PXE gets a"
 	echo "# loader first: UEFI (client arch 7, 9) ipxe.efi, BIOS $([ "$CL_BOOT" = ipxe ] && echo undionly.kpxe || echo pxelinux.0)."
 	echo "dhcp-match=set:ipxe,175"

@@ -79,16 +79,25 @@ check "without NIC parts beside the image, boot.ipxe loads the whole image only"
 (umask 077 && build/ghostwatch keygen --master-key "$t/master.key" 2>/dev/null)
 sed 's|^key .*|master-key  master.key|' "$t/good.cluster" >"$t/keyed.cluster"
 ko=$t/out-keyed
-check "master-key: generates" quiet $gen "$t/keyed.cluster" "$ko"
+$gen "$t/keyed.cluster" "$ko" >/dev/null 2>"$t/keyed.err"
+check "master-key: generates" test $? = 0
+check "master-key: warns that n3 (no fixed address) has its archive served to anyone who names it" \
+	grep -q "node n3 has no fixed address: its key archive is served to any TFTP client" "$t/keyed.err"
 check "master-key: no ghost.key= on the command line" bash -c "! grep -q 'ghost.key' '$ko/cmdline' '$ko/tftp/boot.ipxe'"
+# Where each archive is: n1 and n2 (fixed addresses) in their address's folder, served to that
+# address alone (tftp-unique-root=ip); n3 (from the dhcp-range) in the shared keys/.
+keydir() { case $1 in *01) echo "$ko/tftp/10.68.0.11/keys" ;; *02) echo "$ko/tftp/10.68.0.12/keys" ;; *) echo "$ko/tftp/keys" ;; esac; }
 for m in 52-54-00-68-00-01 52-54-00-68-00-02 52-54-00-68-00-03; do
 	want_key=$(build/ghostwatch node-key "${m//-/:}" --master-key "$t/master.key")
-	check "master-key: keys/$m.img is a cpio of etc/ghostboot/node.key, 0600 root, holding that node's key" bash -c "
-		cd '$ko/tftp/keys' && [ \$(stat -c %a $m.img) != 644 ] &&
+	check "master-key: $(keydir $m | sed "s|$ko/||")/$m.img is a cpio of etc/ghostboot/node.key, 0600 root, holding that node's key" bash -c "
+		cd '$(keydir $m)' && [ \$(stat -c %a $m.img) != 644 ] &&
 		cpio -tv --quiet <$m.img | grep -qE '^-rw------- +1 root +root .* etc/ghostboot/node.key\$' &&
 		[ \"\$(cpio -i --to-stdout --quiet etc/ghostboot/node.key <$m.img)\" = '$want_key' ]"
 done
-check "master-key: two nodes, two keys" bash -c "! cmp -s '$ko/tftp/keys/52-54-00-68-00-01.img' '$ko/tftp/keys/52-54-00-68-00-02.img'"
+check "master-key: two nodes, two keys" bash -c "! cmp -s '$ko/tftp/10.68.0.11/keys/52-54-00-68-00-01.img' '$ko/tftp/10.68.0.12/keys/52-54-00-68-00-02.img'"
+check "master-key: no archive of a node with a fixed address in the shared keys/; dnsmasq told tftp-unique-root=ip" bash -c "
+	[ ! -e '$ko/tftp/keys/52-54-00-68-00-01.img' ] && [ ! -e '$ko/tftp/keys/52-54-00-68-00-02.img' ] &&
+	grep -qx 'tftp-unique-root=ip' '$ko/dnsmasq.conf'"
 check "master-key: boot.ipxe loads the node's archive before the kernel and names it for the EFI stub" bash -c "
 	grep -qxF 'initrd --name nodekey.img keys/\${netX/mac:hexhyp}.img && set gbkey initrd=nodekey.img ||' '$ko/tftp/boot.ipxe' &&
 	grep -q '^kernel vmlinuz \${gbkey} initrd=initramfs.img ' '$ko/tftp/boot.ipxe' &&
@@ -147,6 +156,35 @@ check "dnsmasq runs on the file: TFTP root" grep -qF "TFTP root is $out/tftp" "$
 check "dnsmasq runs on the file: router advertisements" grep -q "router advertisement on fd00:6762::" "$t/dnsmasq.log"
 kill "$dpid"
 wait "$dpid" 2>/dev/null
+
+# The keyed files: each archive only to its node's address, with real dnsmasq TFTP (as its own
+# user, as up.sh runs it: dnsmasq as root serves only world-readable files). The master's
+# bridge carries the nodes' addresses too, so that curl can ask from each.
+if getent passwd dnsmasq >/dev/null; then
+	for a in 10.68.0.11 10.68.0.12 10.68.0.99; do ip -n "$ns" addr add "$a/24" dev br0; done
+	mkdir -p "$ko/state" && touch "$ko/state/dnsmasq.leases" "$t/dnsmasq-keyed.log" &&
+		chown dnsmasq "$ko/state" "$ko/state/dnsmasq.leases" "$t/dnsmasq-keyed.log"
+	ip netns exec "$ns" dnsmasq -k -C "$ko/dnsmasq.conf" --pid-file= --user=dnsmasq --log-facility="$t/dnsmasq-keyed.log" &
+	dpid=$!
+	track_pid "$dpid"
+	for i in $(seq 1 50); do grep -q "TFTP root" "$t/dnsmasq-keyed.log" 2>/dev/null && break; sleep 0.1; done
+	fetch() { ip netns exec "$ns" curl -s --max-time 5 --interface "$1" "tftp://10.68.0.1/$2" -o "$3"; }
+	n1=keys/52-54-00-68-00-01.img
+	check "TFTP: n1's address gets n1's archive" bash -c "
+		$(declare -f fetch); ns=$ns; fetch 10.68.0.11 $n1 '$t/got-n1' && cmp -s '$t/got-n1' '$ko/tftp/10.68.0.11/$n1'"
+	check "TFTP: ... and the shared files (vmlinuz, boot.ipxe) through its folder's links" bash -c "
+		$(declare -f fetch); ns=$ns; fetch 10.68.0.11 vmlinuz '$t/got-k' && cmp -s '$t/got-k' '$ko/tftp/vmlinuz' &&
+		fetch 10.68.0.11 boot.ipxe '$t/got-s' && cmp -s '$t/got-s' '$ko/tftp/boot.ipxe'"
+	check "TFTP: n2's address, and one with no node, get no archive of n1" bash -c "
+		$(declare -f fetch); ns=$ns; ! fetch 10.68.0.12 $n1 '$t/no1' && ! fetch 10.68.0.99 $n1 '$t/no2'"
+	check "TFTP: the address with no node still gets the shared files" bash -c "
+		$(declare -f fetch); ns=$ns; fetch 10.68.0.99 vmlinuz '$t/got-k2' && cmp -s '$t/got-k2' '$ko/tftp/vmlinuz'"
+	sed -n 's/.*dnsmasq-tftp\[[0-9]*\]: /# /p' "$t/dnsmasq-keyed.log"
+	kill "$dpid"
+	wait "$dpid" 2>/dev/null
+else
+	ok "# SKIP TFTP by address: no dnsmasq user on this machine"
+fi
 
 ganesha_start "$ns" "$out/ganesha.conf" "$t"
 gpid=$GANESHA_PID

@@ -49,7 +49,8 @@ assert n and n[0]['listed'] and n[0]['protocol'] == 2 and n[0]['ip'] == '10.67.0
 assert {'switch-root', 'heartbeat'} <= set(n[0]['stages_ms']), n"
 check "ghostinit reported without a key warning" bash -c \
 	"! grep -aE '^ghostinit: .*(reports to the master are off|report key not kept|ghost.key)' '$log' | grep -aq ."
-check "dnsmasq served the archive to the worker only as the dnsmasq user (0400)" bash -c \
-	"grep -q 'sent $d/gen/tftp/keys/${mac//:/-}.img to 10.67.0.11' '$d/dnsmasq.log' &&
-	 [ \"\$(stat -c '%a %U' '$d/gen/tftp/keys/${mac//:/-}.img')\" = '400 dnsmasq' ]"
+check "dnsmasq served the archive from the worker's own folder (tftp-unique-root=ip), as the dnsmasq user (0400)" bash -c \
+	"grep -q 'sent $d/gen/tftp/10.67.0.11/keys/${mac//:/-}.img to 10.67.0.11' '$d/dnsmasq.log' &&
+	 [ \"\$(stat -c '%a %U' '$d/gen/tftp/10.67.0.11/keys/${mac//:/-}.img')\" = '400 dnsmasq' ] &&
+	 [ ! -e '$d/gen/tftp/keys/${mac//:/-}.img' ]"
 tap_done
