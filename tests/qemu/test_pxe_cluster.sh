@@ -64,11 +64,14 @@ for n in 1 2; do
 	check "w$n: NFS root mounted from the master" grep -aq "ghostinit: root: mounted 10.67.0.1:$d/root" "$log"
 	check "w$n: its init runs as PID 1 on the overlay" bash -c "grep -aq 'WORKER-INIT-REACHED pid=1' $log && grep -aq 'WORKER-ROOT overlay overlay' $log"
 	check "w$n: writes into its overlay, not the shared root" bash -c "grep -aq 'WORKER-WROTE /tmp/hello' $log && [ ! -e $d/root/tmp/hello ]"
-	check "w$n: dnsmasq served it: DHCPACK and the TFTP files" bash -c \
-		"grep -q 'DHCPACK(br0) $ip $mac w$n' $d/dnsmasq.log && grep -q 'sent $d/gen/tftp/vmlinuz to $ip' $d/dnsmasq.log &&
-		 grep -q 'sent $d/gen/tftp/base.img to $ip' $d/dnsmasq.log &&
-		 grep -q 'sent $d/gen/tftp/nic-$part.img to $ip' $d/dnsmasq.log &&
-		 ! grep -q 'sent $d/gen/tftp/initramfs.img to $ip' $d/dnsmasq.log"
+	# From its own folder, tftp/<its address>/ (its key archive, links to the shared files:
+	# dnsmasq's tftp-unique-root=ip, docs/cluster-file.md).
+	check "w$n: dnsmasq served it: DHCPACK and the TFTP files, from its own folder" bash -c \
+		"grep -q 'DHCPACK(br0) $ip $mac w$n' $d/dnsmasq.log && grep -q 'sent $d/gen/tftp/$ip/vmlinuz to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/gen/tftp/$ip/base.img to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/gen/tftp/$ip/nic-$part.img to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/gen/tftp/$ip/keys/${mac//:/-}.img to $ip' $d/dnsmasq.log &&
+		 ! grep -q 'sent $d/gen/tftp/$ip/initramfs.img to $ip' $d/dnsmasq.log"
 	check "w$n: ghostwatch lists it up at $ip" grep -qE "^$mac +w$n +$ip +up " "$d/ghostwatch.status"
 done
 ns=$(sed -n 's/^cluster: master: namespace \([^,]*\),.*/\1/p' "$out/up.log")
