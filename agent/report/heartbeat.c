@@ -123,7 +123,7 @@ int heartbeat_stop(const char *state_path, uint32_t max_ms)
 	for (;;) {
 		/* Our child when we are the same PID 1 (systemd-shutdown exec'd us): reap it. */
 		if (waitpid(pid, NULL, WNOHANG) == pid || (kill(pid, 0) < 0 && errno == ESRCH))
-			return 0;
+			return 1;
 		if (deadline_passed(deadline))
 			return -ETIMEDOUT;
 		sleep_ms(5);

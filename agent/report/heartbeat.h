@@ -15,7 +15,9 @@ int heartbeat_start(char *argv0, const char *run_dir, uint32_t interval_ms);
 
 /* For the shutdown program: asks the daemon named in the state file to send shutdown-begin
  * and exit (SIGTERM), and waits for it at most max_ms. Then report_resume() continues the
- * boot after its last sequence. 0, or -errno (-ENOENT: no state, -ETIMEDOUT: still alive). */
+ * boot after its last sequence. 1: the daemon stopped, having sent shutdown-begin; 0: there
+ * was no daemon (none started, or already gone), so nobody sent it; or -errno (-ENOENT: no
+ * state, -ETIMEDOUT: still alive). */
 int heartbeat_stop(const char *state_path, uint32_t max_ms);
 
 #endif

@@ -190,11 +190,11 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 	 * there is one, sends shutdown-begin as it exits, so that the two never interleave. */
 	take_report_lock(300);
 	int hb = heartbeat_stop(REPORT_STATE_PATH, 300);
-	plan.begin_reported = hb == 0;
+	plan.begin_reported = hb == 1; /* no daemon (0): shutdown-begin is ours to send */
 	int daemon_pid, rr = report_resume(REPORT_STATE_PATH, &cfg, &daemon_pid);
 	if (rr)
 		log_info("shutdown: no reports to the master (%s)", rr == -ENOENT ? "none in this boot" : strerror(-rr));
-	else if (hb && hb != -ENOENT)
+	else if (hb < 0 && hb != -ENOENT)
 		log_warn("shutdown: heartbeat daemon did not stop: %s", strerror(-hb));
 	shutdown_run(&shutdown_ops_real, &plan, &res);
 	reset_now(plan.method, plan.action); /* shutdown_run ends in it; never reached */

@@ -56,7 +56,7 @@ stages_after() {
 	"$GW" status --json --state "$WORKER_DIR/gw/state" | python3 -c '
 import json, sys
 node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
-assert node and {"unmounted", "reset"} <= set(node[0]["stages_ms"]), node' "$1"
+assert node and {"shutdown-begin", "unmounted", "reset"} <= set(node[0]["stages_ms"]), node' "$1"
 }
 
 # v2_confirmed MAC: the node spoke protocol v2 through its whole life (boot, daemon or guardian,
