@@ -30,6 +30,7 @@
 #define PORT_SERVER 67
 #define MAX_REQUESTS 4   /* REQUESTs without an answer before starting over with DISCOVER */
 #define MAX_REBOOT_TRIES 2
+#define DRAIN_MAX 64     /* datagrams read per wake-up (see drain) */
 
 enum state { ST_REBOOTING, ST_SELECTING, ST_REQUESTING };
 
@@ -270,12 +271,15 @@ static bool answer_of(const struct client *c, const uint8_t *buf, size_t len, co
 	return false;
 }
 
-/* Reads every queued datagram; returns true when one bound the interface. */
+/* Reads the queued datagrams, at most DRAIN_MAX; returns true when one bound the interface.
+ * The cap sends us back to the loop that sends and checks the deadline: a sender refilling
+ * the queue as fast as we read (broken or hostile) can neither hold PID 1 past its deadline
+ * nor keep the REQUEST for an OFFER already taken from leaving. */
 static bool drain(struct client *c, const struct dhcp_iface *ifc, struct dhcp_iface_stats *st,
 		  struct dhcp_msg *ack, uint64_t now)
 {
 	int fd = c->raw_fd >= 0 ? c->raw_fd : c->fd;
-	for (;;) {
+	for (unsigned n = 0; n < DRAIN_MAX; n++) {
 		uint8_t buf[2048];
 		const uint8_t *answer;
 		size_t answer_len;
@@ -290,6 +294,7 @@ static bool drain(struct client *c, const struct dhcp_iface *ifc, struct dhcp_if
 		    receive_one(c, ifc, answer, answer_len, st, ack, now))
 			return true;
 	}
+	return false;
 }
 
 static void open_client(struct client *c, const struct dhcp_iface *ifc, bool broadcast)

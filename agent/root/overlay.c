@@ -10,9 +10,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/bounded.h"
+#include "lib/clock.h"
+
 #ifndef GRND_INSECURE
 #define GRND_INSECURE 0x0004 /* Linux 5.6: never blocks; a machine-id needs no secrecy */
 #endif
+
+struct overlay_job {
+	const char *target, *data;
+};
+
+/* The child shares our mount namespace: its mount is ours. */
+static int overlay_mount_job(void *arg)
+{
+	const struct overlay_job *j = arg;
+	return mount("overlay", j->target, "overlay", 0, j->data) == 0 ? 0 : -errno;
+}
 
 int overlay_mount(const char *lower, const char *target, const char *size, const char **step)
 {
@@ -34,10 +48,11 @@ int overlay_mount(const char *lower, const char *target, const char *size, const
 	if (snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s", lower, OVERLAY_RW "/upper",
 		     OVERLAY_RW "/work") >= (int)sizeof(data))
 		return -ENAMETOOLONG;
-	if (mount("overlay", target, "overlay", 0, data) != 0)
-		return -errno;
-	*step = NULL;
-	return 0;
+	struct overlay_job job = { target, data };
+	int r = bounded_run(overlay_mount_job, &job, deadline_in(OVERLAY_MS));
+	if (r == 0)
+		*step = NULL;
+	return r;
 }
 
 static int write_file(const char *path, const char *text, size_t len)
@@ -52,8 +67,14 @@ static int write_file(const char *path, const char *text, size_t len)
 	return err;
 }
 
-int overlay_node_files(const char *root, const char *hostname)
+struct node_files {
+	const char *root, *hostname;
+};
+
+static int node_files_job(void *arg)
 {
+	const struct node_files *job = arg;
+	const char *root = job->root, *hostname = job->hostname;
 	char path[256], text[80];
 	struct stat st;
 	int first = 0, r;
@@ -86,4 +107,10 @@ int overlay_node_files(const char *root, const char *hostname)
 			first = r;
 	}
 	return first;
+}
+
+int overlay_node_files(const char *root, const char *hostname)
+{
+	struct node_files n = { root, hostname };
+	return bounded_run(node_files_job, &n, deadline_in(OVERLAY_MS));
 }

@@ -20,6 +20,9 @@
 #include "root/overlay.h"
 #include "root/switch_root.h"
 
+/* A root whose server stopped answering after the mount: the step gave up at its bound. */
+#define STALLED "root: overlay: the root's server stopped answering (%s: no answer in %u s)"
+
 static void breakpoint(const struct boot_config *cfg, unsigned point, const char *name)
 {
 	if (cfg->rd_break & point)
@@ -123,9 +126,13 @@ _Noreturn void root_stage_run(const struct boot_config *cfg, const struct rootsp
 
 	if (overlay) {
 		int err = overlay_mount(OVERLAY_LOWER, ROOT_STAGE_NEWROOT, cfg->overlay_size, &why);
+		if (err == -ETIMEDOUT)
+			fatal(STALLED, "overlay mount", OVERLAY_MS / 1000);
 		if (err)
 			fatal("root: overlay: %s failed: %s", why, strerror(-err));
 		err = overlay_node_files(ROOT_STAGE_NEWROOT, hostname);
+		if (err == -ETIMEDOUT)
+			fatal(STALLED, "per-node files", OVERLAY_MS / 1000);
 		if (err)
 			log_warn("root: per-node files in the overlay: %s", strerror(-err));
 		log_info("root: read-only root under a tmpfs overlay%s%s", cfg->overlay_size[0] ? " of " : "",

@@ -205,28 +205,54 @@ static char **init_argv(const char *init)
 	return argv;
 }
 
-int switch_root_exec(const char *newroot, const char *init, const char **why)
+struct handover_prep {
+	const char *newroot;
+	dev_t root_dev; /* the initramfs's device */
+};
+
+/* Everything before the handover that touches the new root: the mount points of the moved
+ * filesystems are looked up (and made) there, and deleting the initramfs stats the new
+ * root's mount point. In a bounded child for the same reason as the check; the child shares
+ * our mount namespace and our root, so its moves and deletions are ours. It also leaves the
+ * new root's attributes and access rights fresh in the NFS client's cache, which the
+ * chdir/chroot that follow in PID 1 then use. */
+static int handover_prep_run(void *arg)
 {
 	static const char *const moved[] = { "/dev", "/proc", "/sys", "/run" };
+	const struct handover_prep *p = arg;
 	char target[PATH_MAX];
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		snprintf(target, sizeof(target), "%s%s", p->newroot, moved[i]);
+		(void)mkdir(target, 0755);
+		if (mount(moved[i], target, NULL, MS_MOVE, NULL) != 0)
+			(void)umount2(moved[i], MNT_DETACH); /* a root without the directory: drop it */
+	}
+	int rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd >= 0)
+		delete_tree(rootfd, p->root_dev);
+	struct stat st;
+	return stat(p->newroot, &st) == 0 ? 0 : -errno;
+}
+
+int switch_root_exec(const char *newroot, const char *init, const char **why)
+{
 	struct stat root;
 	char **argv = init_argv(init); /* before /proc moves away */
 
 	*why = "cannot inspect /";
 	if (stat("/", &root) != 0)
 		return -errno;
-	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
-		snprintf(target, sizeof(target), "%s%s", newroot, moved[i]);
-		(void)mkdir(target, 0755);
-		if (mount(moved[i], target, NULL, MS_MOVE, NULL) != 0)
-			(void)umount2(moved[i], MNT_DETACH); /* a root without the directory: drop it */
-	}
+	struct handover_prep prep = { newroot, root.st_dev };
+	int r = bounded_run(handover_prep_run, &prep, deadline_in(SWITCH_ROOT_CHECK_MS));
+	*why = r == -ETIMEDOUT ? "the new root does not answer (its server stopped after the mount?)"
+			       : "cannot prepare the new root";
+	if (r)
+		return r;
+	/* From here on PID 1 itself: the handover cannot leave it. chdir and chroot are served
+	 * from the cache the child just refreshed; execve reads init from the root. */
 	*why = "cannot enter the new root";
 	if (chdir(newroot) != 0)
 		return -errno;
-	int rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd >= 0)
-		delete_tree(rootfd, root.st_dev);
 	*why = "cannot move the new root onto /";
 	if (mount(".", "/", NULL, MS_MOVE, NULL) != 0)
 		return -errno;

@@ -19,8 +19,10 @@ int switch_root_check(const char *newroot, const char *init, const char **why);
 int switch_root_keep_shutdown(const char *extra_file);
 
 /* Deletes the initramfs, moves the pseudo filesystems, chroots into newroot and execs init
- * with the arguments the kernel gave PID 1 (read from /proc/self/cmdline). Returns only on
- * failure, with -errno and *why; call switch_root_check first. */
+ * with the arguments the kernel gave PID 1 (read from /proc/self/cmdline). The moves and the
+ * deletion touch newroot, so they run in a child bounded by SWITCH_ROOT_CHECK_MS too
+ * (-ETIMEDOUT); chdir, chroot and execve are PID 1's own. Returns only on failure, with
+ * -errno and *why; call switch_root_check first. */
 int switch_root_exec(const char *newroot, const char *init, const char **why);
 
 #endif

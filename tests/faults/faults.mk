@@ -4,5 +4,5 @@
 # slow ones (tests/faults/slow_*.sh) only here.
 .PHONY: faults
 faults: deps
-	@$(MAKE) --no-print-directory all build/host/ghostwatch
+	@$(MAKE) --no-print-directory all build/host/ghostwatch build/host/ghostinit build/storm/ghostinit
 	@tests/faults/faults.sh

@@ -16,6 +16,7 @@ cases=(tests/faults/test_*.sh tests/faults/slow_*.sh
 	tests/qemu/test_running_node.sh    # a crash of the heartbeat daemon; a kernel panic later on
 	tests/qemu/test_shutdown_spare.sh  # a user's '@' process at shutdown
 	tests/qemu/test_shutdown_unpivoted.sh # /shutdown exec'd as PID 1 without the pivot
+	tests/qemu/test_root_stalled.sh    # the NFS server stalls after the root is mounted
 	tests/net/test_storm_ghostwatch_kill.sh)
 failed=0 rows=()
 for t in "${cases[@]}"; do
