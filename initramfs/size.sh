@@ -8,7 +8,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 agent_budget=$((320 * 1024))
-overhead_budget=160000      # bytes an image without BusyBox may add to its modules alone
+# Bytes an image without BusyBox may add to its modules alone: almost all of it is ghostinit,
+# packed. 160000 (set in Nov 2026 for a smaller ghostinit) bound before the agent's own budget: at
+# 315,544 B ghostinit packs to 160 KB. 168000 is ghostinit at its budget (320 KiB, ~166 KB
+# packed) plus the image's own small files: the two budgets now say the same thing.
+overhead_budget=168000
 busybox_budget=185000       # bytes the rescue BusyBox adds to the image (163-169 KB in Nov 2026)
 full_budget=1750000         # the image with the rescue BusyBox (1.70 MB in Nov 2026)
 # What a node of a cluster loads, base + the part for its NIC (IMAGE.nic/, mkimage.sh

@@ -20,8 +20,9 @@
 #include "root/overlay.h"
 #include "root/switch_root.h"
 
-/* A root whose server stopped answering after the mount: the step gave up at its bound. */
-#define STALLED "root: overlay: the root's server stopped answering (%s: no answer in %u s)"
+/* A root whose server stopped answering after the mount: the step gave up at its bound. Short,
+ * step first: the fatal report carries the first REPORT_TEXT_MAX (64) bytes of it. */
+#define STALLED "root: %s: no answer from the server in %u s"
 
 static void breakpoint(const struct boot_config *cfg, unsigned point, const char *name)
 {
@@ -142,6 +143,8 @@ _Noreturn void root_stage_run(const struct boot_config *cfg, const struct rootsp
 	breakpoint(cfg, RD_BREAK_MOUNT, "rd.break=mount");
 
 	int err = switch_root_check(ROOT_STAGE_NEWROOT, init, &why);
+	if (err == -ETIMEDOUT)
+		fatal(STALLED, "init check", SWITCH_ROOT_CHECK_MS / 1000);
 	if (err)
 		fatal("root: cannot switch to the new root: %s (%s: %s)", why, init, strerror(-err));
 	err = switch_root_keep_shutdown(cfg->key[0] == '/' ? cfg->key : NULL);
@@ -155,5 +158,7 @@ _Noreturn void root_stage_run(const struct boot_config *cfg, const struct rootsp
 		 spec.kind == ROOTSPEC_NFS ? "NFS" : "block", init, (unsigned long long)(clock_ms() - start));
 	boot_report_switch_root(cfg, init);
 	err = switch_root_exec(ROOT_STAGE_NEWROOT, init, &why);
+	if (err == -ETIMEDOUT)
+		fatal(STALLED, "switch_root", SWITCH_ROOT_CHECK_MS / 1000);
 	fatal("root: switch_root: %s: %s", why, strerror(-err));
 }

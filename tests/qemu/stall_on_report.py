@@ -6,7 +6,8 @@ except the one of STAGE: on its first copy it sends SIGSTOP to PID, the test's o
 NFS-Ganesha, and acks nothing after that. The worker waits for that ack (3 sends, 20 ms each,
 docs/protocol.md) before its next step, so the server is frozen between two steps of the root
 stage, not at the mercy of a console line read later. Prints "fatal report: TEXT" for every
-fatal report. Usage: stall_on_report.py PID STAGE (a report stage number)."""
+fatal report. The worker speaks protocol v1 (ghost.protocol=1): no nonce to echo.
+Usage: stall_on_report.py PID STAGE (a report stage number)."""
 import hashlib
 import hmac
 import os
