@@ -3,6 +3,7 @@
  * Everything is under /run: gone at the next boot, nothing written to the NFS root. */
 #include "guardian/link_protect.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -34,9 +35,11 @@ int link_protect_format(enum link_protect_kind kind, const char *ifname, char *b
 		 ifname);
 	switch (kind) {
 	case LINK_PROTECT_KIND_NETWORKD:
-		/* First in lexical order, so it is the .network that matches; KeepConfiguration
-		 * keeps the initramfs's address and route when networkd starts and stops. */
-		n = snprintf(buf, cap, "%s[Match]\nName=%s\n\n[Network]\nKeepConfiguration=yes\n", head, ifname);
+		/* A drop-in: the admin's file still decides what networkd does with the NIC, this only
+		 * keeps the initramfs's address and route when networkd starts, renews and stops.
+		 * systemd's own default when / is a network file system, so it changes nothing for
+		 * other links there; it makes an overlay over NFS (not one to systemd) behave alike. */
+		n = snprintf(buf, cap, "%s[Network]\nKeepConfiguration=yes\n", head);
 		break;
 	case LINK_PROTECT_KIND_NM:
 		n = snprintf(buf, cap, "%s[keyfile]\nunmanaged-devices=interface-name:%s\n", head, ifname);
@@ -108,13 +111,36 @@ static int write_one(const char *run_dir, const char *rel, const char *text, siz
 	return err;
 }
 
-int link_protect_write(const char *run_dir, const char *ifname)
+/* One networkd drop-in for each *.network in root/dir (a missing dir has none). */
+static int networkd_dropins(const char *run_dir, const char *root, const char *dir, const char *text, size_t len)
+{
+	char path[256], rel[384];
+	snprintf(path, sizeof(path), "%s/%s", root, dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	int first = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n <= 8 || strcmp(e->d_name + n - 8, ".network") != 0)
+			continue;
+		int err = snprintf(rel, sizeof(rel), LINK_PROTECT_NETWORKD, e->d_name) >= (int)sizeof(rel)
+				  ? -ENAMETOOLONG
+				  : write_one(run_dir, rel, text, len);
+		if (err && !first)
+			first = err;
+	}
+	closedir(d);
+	return first;
+}
+
+int link_protect_write(const char *run_dir, const char *root, const char *ifname)
 {
 	static const struct {
 		enum link_protect_kind kind;
 		const char *rel;
-	} files[] = { { LINK_PROTECT_KIND_NETWORKD, LINK_PROTECT_NETWORKD },
-		      { LINK_PROTECT_KIND_NM, LINK_PROTECT_NM },
+	} files[] = { { LINK_PROTECT_KIND_NM, LINK_PROTECT_NM },
 		      { LINK_PROTECT_KIND_IFUPDOWN, LINK_PROTECT_IFUPDOWN },
 		      { LINK_PROTECT_KIND_WATCHDOG_UNIT, LINK_PROTECT_WATCHDOG_UNIT } };
 	int first = 0;
@@ -125,9 +151,17 @@ int link_protect_write(const char *run_dir, const char *ifname)
 		if (err && !first)
 			first = err;
 	}
+	static const char *const networkd_dirs[] = { "etc/systemd/network", "usr/lib/systemd/network",
+						      "lib/systemd/network" };
 	char rel[128], text[512];
+	int n = link_protect_format(LINK_PROTECT_KIND_NETWORKD, ifname, text, sizeof(text));
+	for (size_t i = 0; i < sizeof(networkd_dirs) / sizeof(networkd_dirs[0]); i++) {
+		int err = n < 0 ? n : networkd_dropins(run_dir, root, networkd_dirs[i], text, (size_t)n);
+		if (err && !first)
+			first = err;
+	}
 	snprintf(rel, sizeof(rel), LINK_PROTECT_IFUP_AT, ifname);
-	int n = link_protect_format(LINK_PROTECT_KIND_IFUP_AT, ifname, text, sizeof(text));
+	n = link_protect_format(LINK_PROTECT_KIND_IFUP_AT, ifname, text, sizeof(text));
 	int err = n < 0 ? n : write_one(run_dir, rel, text, (size_t)n);
 	if (err && !first)
 		first = err;

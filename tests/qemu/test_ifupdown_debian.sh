@@ -25,24 +25,8 @@ trap 'netns_cleanup; rm -rf "$work"' EXIT
 modes=${IFUPDOWN_MODES:-allow-hotplug auto}
 IFUPDOWN_ROOT=$DEBIAN_ROOT-ifupdown
 
-# The Debian root plus ifupdown and dhclient, built once (apt in a chroot, as itools_image).
-ifupdown_root_prepare() {
-	debian_root_prepare || return 1
-	(
-		flock -w 1200 9 || exit 1
-		[ -x "$IFUPDOWN_ROOT/sbin/ifup" ] && [ -x "$IFUPDOWN_ROOT/sbin/dhclient" ] && exit 0
-		rm -rf "$IFUPDOWN_ROOT.tmp" && cp -a "$DEBIAN_ROOT" "$IFUPDOWN_ROOT.tmp" || exit 1
-		cp /etc/resolv.conf "$IFUPDOWN_ROOT.tmp/etc/resolv.conf"
-		mount -t proc proc "$IFUPDOWN_ROOT.tmp/proc" || exit 1
-		chroot "$IFUPDOWN_ROOT.tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends ifupdown isc-dhcp-client >"$IFUPDOWN_ROOT.apt.log" 2>&1
-		rc=$?
-		umount "$IFUPDOWN_ROOT.tmp/proc"
-		[ "$rc" -eq 0 ] || exit 1
-		rm -f "$IFUPDOWN_ROOT.tmp/etc/resolv.conf"
-		rm -rf "$IFUPDOWN_ROOT" && mv "$IFUPDOWN_ROOT.tmp" "$IFUPDOWN_ROOT"
-	) 9>"$IFUPDOWN_ROOT.lock"
-}
+# The Debian root plus ifupdown and dhclient, built once (apt in a chroot).
+ifupdown_root_prepare() { debian_variant_prepare ifupdown /sbin/dhclient ifupdown isc-dhcp-client; }
 
 unit_script() {
 	cat <<'EOS'
