@@ -23,15 +23,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
 . tests/lib/nfs.sh
-. tests/lib/dhcp.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 . tests/lib/debian-root.sh
 logs=build/test-logs/qemu
-work=$(realpath -m build/test-root/netmgr-debian-$$)
-trap 'netns_cleanup; rm -rf "$work"' EXIT
 modes=${NETMGR_MODES:-networkd nm}
 i=enp0s2
 
@@ -134,15 +129,12 @@ for mode in $modes; do
 	fi
 	ok "$mode: the Debian root for it ($DEBIAN_ROOT-${mode%-overlay}, $(du -sm "$DEBIAN_ROOT-${mode%-overlay}" | cut -f1) MB)"
 done
-ns=$(netns_name netmgr)
-dhcp_master "$ns" || exit 1
-ip -n "$ns" tuntap add dev tap0 mode tap && ip -n "$ns" link set tap0 master br0 && ip -n "$ns" link set tap0 up || exit 1
-QEMU_NETNS=$ns
-QEMU_MEM=256
 mac=52:54:00:ce:02:02
-QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=$mac,addr=0x2"
-QEMU_INITRD=$work/initramfs.img
-mkdir -p "$work"
+worker_env netmgr --bridge "$mac" || exit 1
+work=$WORKER_DIR
+ns=$QEMU_NETNS
+QEMU_NET="$QEMU_NET,addr=0x2" # 00:02.0 on q35: enp0s2
+QEMU_MEM=256
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 check "dnsmasq on the bridge (a fixed address for the worker)" dnsmasq_start "$ns" "$work" "--dhcp-host=$mac,10.77.0.43"
 
