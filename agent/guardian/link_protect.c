@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/bounded.h"
+#include "lib/clock.h"
+
 static int plain_name(const char *ifname)
 {
 	size_t n = strlen(ifname);
@@ -135,6 +138,24 @@ static int networkd_dropins(const char *run_dir, const char *root, const char *d
 	return first;
 }
 
+struct networkd_job {
+	const char *run_dir, *root, *text;
+	size_t len;
+};
+
+static int networkd_job(void *arg)
+{
+	static const char *const dirs[] = { "etc/systemd/network", "usr/lib/systemd/network", "lib/systemd/network" };
+	const struct networkd_job *j = arg;
+	int first = 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		int err = networkd_dropins(j->run_dir, j->root, dirs[i], j->text, j->len);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
 int link_protect_write(const char *run_dir, const char *root, const char *ifname)
 {
 	static const struct {
@@ -151,18 +172,17 @@ int link_protect_write(const char *run_dir, const char *root, const char *ifname
 		if (err && !first)
 			first = err;
 	}
-	static const char *const networkd_dirs[] = { "etc/systemd/network", "usr/lib/systemd/network",
-						      "lib/systemd/network" };
 	char rel[128], text[512];
 	int n = link_protect_format(LINK_PROTECT_KIND_NETWORKD, ifname, text, sizeof(text));
-	for (size_t i = 0; i < sizeof(networkd_dirs) / sizeof(networkd_dirs[0]); i++) {
-		int err = n < 0 ? n : networkd_dropins(run_dir, root, networkd_dirs[i], text, (size_t)n);
-		if (err && !first)
-			first = err;
-	}
+	/* The new root is on NFS: its directories are read in a bounded child, as the Root stage
+	 * reads it (the child's files land in the same /run). */
+	struct networkd_job job = { run_dir, root, text, n < 0 ? 0 : (size_t)n };
+	int err = n < 0 ? n : bounded_run(networkd_job, &job, deadline_in(LINK_PROTECT_SCAN_MS));
+	if (err && !first)
+		first = err;
 	snprintf(rel, sizeof(rel), LINK_PROTECT_IFUP_AT, ifname);
 	n = link_protect_format(LINK_PROTECT_KIND_IFUP_AT, ifname, text, sizeof(text));
-	int err = n < 0 ? n : write_one(run_dir, rel, text, (size_t)n);
+	err = n < 0 ? n : write_one(run_dir, rel, text, (size_t)n);
 	if (err && !first)
 		first = err;
 	char wants[512];
