@@ -15,7 +15,7 @@
 #include "lib/small_file.h"
 #include "root/switch_root.h"
 
-void boot_link_protect(void)
+void boot_link_protect(const char *newroot)
 {
 	char text[2048];
 	struct guardian_config g;
@@ -25,7 +25,7 @@ void boot_link_protect(void)
 		log_warn("boot link: no usable %s; the link is not guarded", GUARDIAN_ENV_PATH);
 		return;
 	}
-	int err = link_protect_write("/run", g.ifname);
+	int err = link_protect_write("/run", newroot, g.ifname);
 	if (err)
 		log_warn("boot link: drop-ins for the network managers not written: %s", strerror(-err));
 	int pid;

@@ -5,8 +5,8 @@
 #define GHOST_BOOT_LINK_H
 
 /* Reads the lease the network stage wrote (/run/ghostboot/net.env), writes the drop-ins under
- * /run and starts the guardian from the copy of ghostinit in /run/initramfs. Problems are
+ * /run (networkd's beside the .network files of newroot, the root still mounted aside) and starts the guardian from the copy of ghostinit in /run/initramfs. Problems are
  * warnings: the boot goes on without the protection. */
-void boot_link_protect(void); /* the guardian signs its reports with the key the boot kept */
+void boot_link_protect(const char *newroot); /* the guardian signs its reports with the key the boot kept */
 
 #endif

@@ -3,12 +3,16 @@
  * Everything is under /run: gone at the next boot, nothing written to the NFS root. */
 #include "guardian/link_protect.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "lib/bounded.h"
+#include "lib/clock.h"
 
 static int plain_name(const char *ifname)
 {
@@ -34,9 +38,11 @@ int link_protect_format(enum link_protect_kind kind, const char *ifname, char *b
 		 ifname);
 	switch (kind) {
 	case LINK_PROTECT_KIND_NETWORKD:
-		/* First in lexical order, so it is the .network that matches; KeepConfiguration
-		 * keeps the initramfs's address and route when networkd starts and stops. */
-		n = snprintf(buf, cap, "%s[Match]\nName=%s\n\n[Network]\nKeepConfiguration=yes\n", head, ifname);
+		/* A drop-in: the admin's file still decides what networkd does with the NIC, this only
+		 * keeps the initramfs's address and route when networkd starts, renews and stops.
+		 * systemd's own default when / is a network file system, so it changes nothing for
+		 * other links there; it makes an overlay over NFS (not one to systemd) behave alike. */
+		n = snprintf(buf, cap, "%s[Network]\nKeepConfiguration=yes\n", head);
 		break;
 	case LINK_PROTECT_KIND_NM:
 		n = snprintf(buf, cap, "%s[keyfile]\nunmanaged-devices=interface-name:%s\n", head, ifname);
@@ -108,13 +114,54 @@ static int write_one(const char *run_dir, const char *rel, const char *text, siz
 	return err;
 }
 
-int link_protect_write(const char *run_dir, const char *ifname)
+/* One networkd drop-in for each *.network in root/dir (a missing dir has none). */
+static int networkd_dropins(const char *run_dir, const char *root, const char *dir, const char *text, size_t len)
+{
+	char path[256], rel[384];
+	snprintf(path, sizeof(path), "%s/%s", root, dir);
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	int first = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n <= 8 || strcmp(e->d_name + n - 8, ".network") != 0)
+			continue;
+		int err = snprintf(rel, sizeof(rel), LINK_PROTECT_NETWORKD, e->d_name) >= (int)sizeof(rel)
+				  ? -ENAMETOOLONG
+				  : write_one(run_dir, rel, text, len);
+		if (err && !first)
+			first = err;
+	}
+	closedir(d);
+	return first;
+}
+
+struct networkd_job {
+	const char *run_dir, *root, *text;
+	size_t len;
+};
+
+static int networkd_job(void *arg)
+{
+	static const char *const dirs[] = { "etc/systemd/network", "usr/lib/systemd/network", "lib/systemd/network" };
+	const struct networkd_job *j = arg;
+	int first = 0;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		int err = networkd_dropins(j->run_dir, j->root, dirs[i], j->text, j->len);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
+int link_protect_write(const char *run_dir, const char *root, const char *ifname)
 {
 	static const struct {
 		enum link_protect_kind kind;
 		const char *rel;
-	} files[] = { { LINK_PROTECT_KIND_NETWORKD, LINK_PROTECT_NETWORKD },
-		      { LINK_PROTECT_KIND_NM, LINK_PROTECT_NM },
+	} files[] = { { LINK_PROTECT_KIND_NM, LINK_PROTECT_NM },
 		      { LINK_PROTECT_KIND_IFUPDOWN, LINK_PROTECT_IFUPDOWN },
 		      { LINK_PROTECT_KIND_WATCHDOG_UNIT, LINK_PROTECT_WATCHDOG_UNIT } };
 	int first = 0;
@@ -126,9 +173,16 @@ int link_protect_write(const char *run_dir, const char *ifname)
 			first = err;
 	}
 	char rel[128], text[512];
+	int n = link_protect_format(LINK_PROTECT_KIND_NETWORKD, ifname, text, sizeof(text));
+	/* The new root is on NFS: its directories are read in a bounded child, as the Root stage
+	 * reads it (the child's files land in the same /run). */
+	struct networkd_job job = { run_dir, root, text, n < 0 ? 0 : (size_t)n };
+	int err = n < 0 ? n : bounded_run(networkd_job, &job, deadline_in(LINK_PROTECT_SCAN_MS));
+	if (err && !first)
+		first = err;
 	snprintf(rel, sizeof(rel), LINK_PROTECT_IFUP_AT, ifname);
-	int n = link_protect_format(LINK_PROTECT_KIND_IFUP_AT, ifname, text, sizeof(text));
-	int err = n < 0 ? n : write_one(run_dir, rel, text, (size_t)n);
+	n = link_protect_format(LINK_PROTECT_KIND_IFUP_AT, ifname, text, sizeof(text));
+	err = n < 0 ? n : write_one(run_dir, rel, text, (size_t)n);
 	if (err && !first)
 		first = err;
 	char wants[512];

@@ -6,8 +6,11 @@
 
 #include <stddef.h>
 
-/* The files, relative to the /run directory they go in. */
-#define LINK_PROTECT_NETWORKD "systemd/network/00-ghostboot-boot.network"
+/* The files, relative to the /run directory they go in. networkd reads a drop-in only beside
+ * the .network file it belongs to: one for each .network file of the new root, this format with
+ * the file's name (the admin's file still applies: a .network of our own would shadow it). */
+#define LINK_PROTECT_NETWORKD "systemd/network/%s.d/ghostboot-keep-boot-link.conf"
+#define LINK_PROTECT_SCAN_MS 5000 /* the new root's .network files read in a child: its bound */
 #define LINK_PROTECT_NM "NetworkManager/conf.d/00-ghostboot-boot.conf"
 #define LINK_PROTECT_IFUPDOWN "systemd/system/networking.service.d/ghostboot-keep-boot-link.conf"
 /* ifupdown's per-interface unit for `allow-hotplug` (the Debian installer's default), named by
@@ -32,9 +35,11 @@ enum link_protect_kind {
  * plain interface name (it goes into config files and a command line), -ENOSPC. */
 int link_protect_format(enum link_protect_kind kind, const char *ifname, char *buf, size_t cap);
 
-/* Writes the five files under run_dir ("/run" at switch_root, before /run moves), creating
- * directories; each to a temporary name, then renamed; and the unit's .wants link. Returns 0
- * or the first -errno. */
-int link_protect_write(const char *run_dir, const char *ifname);
+/* Writes the files under run_dir ("/run" at switch_root, before /run moves), creating
+ * directories; each to a temporary name, then renamed; and the unit's .wants link. The
+ * networkd drop-ins go beside each .network file in root's /etc, /usr/lib and /lib
+ * systemd/network (root: the new root, still mounted aside; none there, none written), read in
+ * a child bounded by LINK_PROTECT_SCAN_MS. Returns 0 or the first -errno (-ETIMEDOUT). */
+int link_protect_write(const char *run_dir, const char *root, const char *ifname);
 
 #endif

@@ -152,7 +152,7 @@ _Noreturn void root_stage_run(const struct boot_config *cfg, const struct rootsp
 		log_warn("root: cannot keep ghostinit in %s for shutdown: %s", SWITCH_ROOT_SHUTDOWN_DIR,
 			 strerror(-err));
 	if (spec.kind == ROOTSPEC_NFS)
-		boot_link_protect(); /* the root now needs the link until the very end */
+		boot_link_protect(ROOT_STAGE_NEWROOT); /* the root now needs the link until the very end */
 	breakpoint(cfg, RD_BREAK_PRE_PIVOT, "rd.break=pre-pivot");
 	log_info("root: switching to the %s root, exec %s (%llu ms in the root stage)",
 		 spec.kind == ROOTSPEC_NFS ? "NFS" : "block", init, (unsigned long long)(clock_ms() - start));

@@ -94,3 +94,30 @@ itools_image() {
 	umount "$c/proc"
 	[ "$rc" -eq 0 ] && mkdir -p "$(dirname "$out")" && mv "$c/tmp/itools.img" "$out"
 }
+
+# debian_variant_prepare NAME CHECK PACKAGE...: $DEBIAN_ROOT-NAME, the Debian root plus
+# PACKAGEs installed by apt in a chroot (without recommends), built once; CHECK is a file of the
+# root (e.g. /usr/sbin/NetworkManager) whose presence means the variant is complete; it is
+# rebuilt when the base root or the package list changed. The apt log is
+# $DEBIAN_ROOT-NAME.apt.log. Tests run side by side: one builds, the others wait.
+debian_variant_prepare() {
+	local check=$2 out=$DEBIAN_ROOT-$1 key
+	shift 2
+	debian_root_prepare || return 1
+	key="$(cat "$DEBIAN_ROOT.stamp") $*" # a new base root or another package list: rebuilt
+	(
+		flock -w 1200 9 || exit 1
+		[ -e "$out$check" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$key" ] && exit 0
+		rm -rf "$out.tmp" && cp -a "$DEBIAN_ROOT" "$out.tmp" || exit 1
+		cp /etc/resolv.conf "$out.tmp/etc/resolv.conf"
+		mount -t proc proc "$out.tmp/proc" || exit 1
+		chroot "$out.tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends "$@" >"$out.apt.log" 2>&1 &&
+			chroot "$out.tmp" apt-get clean # the .debs: each test copies the root
+		rc=$?
+		umount "$out.tmp/proc"
+		[ "$rc" -eq 0 ] || exit 1
+		rm -f "$out.tmp/etc/resolv.conf"
+		rm -rf "$out" && mv "$out.tmp" "$out" && echo "$key" >"$out.stamp"
+	) 9>"$out.lock"
+}

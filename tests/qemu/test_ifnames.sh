@@ -10,28 +10,19 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
 . tests/lib/nfs.sh
-. tests/lib/dhcp.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 logs=build/test-logs/qemu
-work=$(realpath -m build/test-root/ifnames-$$)
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-mkdir -p "$work"
-ns=$(netns_name ifnames)
-dhcp_master "$ns" || exit 1
-ip -n "$ns" tuntap add dev tap0 mode tap && ip -n "$ns" link set tap0 master br0 && ip -n "$ns" link set tap0 up || exit 1
-QEMU_NETNS=$ns
-exp=$(realpath -m "$work/root")
+mac=52:54:00:1f:00:02
+worker_env ifnames --bridge "$mac" || exit 1
+work=$WORKER_DIR
+ns=$QEMU_NETNS
+exp=$WORKER_EXPORT
 check "private copy of the worker root to export" worker_root_copy "$exp"
-QEMU_INITRD=$work/initramfs.img
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 if nfs_start "$ns" "$exp"; then ok "Ganesha serves the root"; else not_ok "Ganesha serves the root"; fi
 check "dnsmasq on the bridge" dnsmasq_start "$ns" "$work"
-mac=52:54:00:1f:00:02
-QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=$mac
-	-device e1000e,mac=52:54:00:1f:00:03"
+QEMU_NET="$QEMU_NET -device e1000e,mac=52:54:00:1f:00:03"
 common="root=nfs4:10.77.0.1:$exp panic=-1 BOOTIF=01-${mac//:/-} worker.list=/run worker.ps"
 
 boot() { # NAME APPEND

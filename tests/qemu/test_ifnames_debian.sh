@@ -11,22 +11,17 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
 . tests/lib/nfs.sh
-. tests/lib/dhcp.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 . tests/lib/debian-root.sh
 logs=build/test-logs/qemu
-work=$(realpath -m build/test-root/ifnames-debian-$$)
-trap 'netns_cleanup; rm -rf "$work"' EXIT
 machines=${IFNAMES_MACHINES:-q35 pc}
-ns=$(netns_name ifnamesdeb)
-dhcp_master "$ns" || exit 1
-ip -n "$ns" tuntap add dev tap0 mode tap && ip -n "$ns" link set tap0 master br0 && ip -n "$ns" link set tap0 up || exit 1
-QEMU_NETNS=$ns
-QEMU_MEM=256
 mac=52:54:00:ce:01:01
+# The bridge and its tap are worker_env's; the NICs (QEMU_NET) are set per machine below.
+worker_env ifnamesdeb --bridge "$mac" || exit 1
+work=$WORKER_DIR
+ns=$QEMU_NETNS
+QEMU_MEM=256
 
 report_script() {
 	cat <<'EOS'
@@ -66,7 +61,6 @@ TTYPath=/dev/console
 ExecStart=/usr/local/sbin/ghostboot-ifnames
 UNIT
 ln -s ../ghostboot-ifnames.service "$root/etc/systemd/system/multi-user.target.wants/ghostboot-ifnames.service"
-QEMU_INITRD=$work/initramfs.img
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 if nfs_start "$ns" "$root"; then ok "Ganesha exports the Debian root read-write"; else not_ok "Ganesha exports the Debian root"; fi
 check "dnsmasq on the bridge" dnsmasq_start "$ns" "$work"

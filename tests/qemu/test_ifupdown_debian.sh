@@ -13,36 +13,15 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
 . tests/lib/nfs.sh
-. tests/lib/dhcp.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 . tests/lib/debian-root.sh
 logs=build/test-logs/qemu
-work=$(realpath -m build/test-root/ifupdown-debian-$$)
-trap 'netns_cleanup; rm -rf "$work"' EXIT
 modes=${IFUPDOWN_MODES:-allow-hotplug auto}
 IFUPDOWN_ROOT=$DEBIAN_ROOT-ifupdown
 
-# The Debian root plus ifupdown and dhclient, built once (apt in a chroot, as itools_image).
-ifupdown_root_prepare() {
-	debian_root_prepare || return 1
-	(
-		flock -w 1200 9 || exit 1
-		[ -x "$IFUPDOWN_ROOT/sbin/ifup" ] && [ -x "$IFUPDOWN_ROOT/sbin/dhclient" ] && exit 0
-		rm -rf "$IFUPDOWN_ROOT.tmp" && cp -a "$DEBIAN_ROOT" "$IFUPDOWN_ROOT.tmp" || exit 1
-		cp /etc/resolv.conf "$IFUPDOWN_ROOT.tmp/etc/resolv.conf"
-		mount -t proc proc "$IFUPDOWN_ROOT.tmp/proc" || exit 1
-		chroot "$IFUPDOWN_ROOT.tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends ifupdown isc-dhcp-client >"$IFUPDOWN_ROOT.apt.log" 2>&1
-		rc=$?
-		umount "$IFUPDOWN_ROOT.tmp/proc"
-		[ "$rc" -eq 0 ] || exit 1
-		rm -f "$IFUPDOWN_ROOT.tmp/etc/resolv.conf"
-		rm -rf "$IFUPDOWN_ROOT" && mv "$IFUPDOWN_ROOT.tmp" "$IFUPDOWN_ROOT"
-	) 9>"$IFUPDOWN_ROOT.lock"
-}
+# The Debian root plus ifupdown and dhclient, built once (apt in a chroot).
+ifupdown_root_prepare() { debian_variant_prepare ifupdown /sbin/dhclient ifupdown isc-dhcp-client; }
 
 unit_script() {
 	cat <<'EOS'
@@ -69,15 +48,12 @@ if ! ifupdown_root_prepare; then
 	exit 1
 fi
 ok "the Debian root with ifupdown and isc-dhcp-client"
-ns=$(netns_name ifupdeb)
-dhcp_master "$ns" || exit 1
-ip -n "$ns" tuntap add dev tap0 mode tap && ip -n "$ns" link set tap0 master br0 && ip -n "$ns" link set tap0 up || exit 1
-QEMU_NETNS=$ns
-QEMU_MEM=256
 mac=52:54:00:ce:02:01
-QEMU_NET="-netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0,mac=$mac,addr=0x2"
-QEMU_INITRD=$work/initramfs.img
-mkdir -p "$work"
+worker_env ifupdeb --bridge "$mac" || exit 1
+work=$WORKER_DIR
+ns=$QEMU_NETNS
+QEMU_NET="$QEMU_NET,addr=0x2" # 00:02.0 on q35: enp0s2
+QEMU_MEM=256
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 check "dnsmasq on the bridge (a fixed address for the worker)" dnsmasq_start "$ns" "$work" "--dhcp-host=$mac,10.77.0.42"
 

@@ -7,25 +7,16 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
-. tests/lib/netns.sh
-. tests/lib/qemu.sh
 . tests/lib/nfs.sh
-. tests/lib/dhcp.sh
-. tests/lib/worker-root.sh
+. tests/lib/worker.sh
 logs=build/test-logs/qemu
-work=$(realpath -m build/test-root/dracut-forms-$$) # per run; absolute: dnsmasq changes directory
-trap 'netns_cleanup; rm -rf "$work"' EXIT
-mkdir -p "$work"
-ns=$(netns_name dracutforms)
-dhcp_master "$ns" || exit 1
-ip -n "$ns" addr add 10.77.0.2/24 dev br0 &&
-	ip -n "$ns" tuntap add dev tap0 mode tap &&
-	ip -n "$ns" link set tap0 master br0 &&
-	ip -n "$ns" link set tap0 up || exit 1
-QEMU_NETNS=$ns
-exp=$(realpath -m "$work/root")
+# The NIC's MAC changes per case (QEMU_NET below); the bridge and its tap are worker_env's.
+worker_env dracutforms --bridge 52:54:00:dc:00:01 || exit 1
+work=$WORKER_DIR # absolute: dnsmasq changes directory
+ns=$QEMU_NETNS
+ip -n "$ns" addr add 10.77.0.2/24 dev br0 || exit 1
+exp=$WORKER_EXPORT
 check "private copy of the worker root to export" worker_root_copy "$exp"
-QEMU_INITRD=$work/initramfs.img
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 # NFSv3 too, with rpcbind kept: dracut's bare forms give no port=/mountport=, the kernel asks.
 if nfs_start "$ns" "$exp" --v3 --keep-rpcbind; then ok "Ganesha serves the root (v3 and v4)"; else not_ok "Ganesha serves the root (v3 and v4)"; fi
