@@ -18,7 +18,7 @@ echo "# started within $(v spread_ms) ms; time to lease p50/p99/max $(v lease_p5
 	"to seen $(v seen_p50)/$(v seen_p99)/$(v seen_pmax) ms; reports sent $(v reports_sent), retransmitted $(v reports_retransmits)"
 check "every client leased ($(v leased)/$N), none stuck ($(v stuck))" test "$(v leased)" = "$N" -a "$(v stuck)" = 0
 check "ghostwatch has every node with its lease stage ($(v lease_seen)/$N)" test "$(v lease_seen)" = "$N"
-check "every report accepted by ghostwatch ($(v gw_accepted) of $(v reports_reports), lost $(v reports_lost))" \
+check "every report received by ghostwatch ($(v gw_accepted) applied + $(v gw_tentative) tentative v2 openers of $(v reports_reports), lost $(v reports_lost))" \
 	test "$(v reports_lost)" = 0 -a "$(v reports_reports)" -ge $((4 * N))
 check "dnsmasq ACKed $N leases ($(v dhcp_ack))" test "$(v dhcp_ack)" -ge "$N"
 check "at most 1.5 DHCP exchanges per node ($(v exchanges_per_node) DISCOVERs per node)" \

@@ -115,6 +115,7 @@ def main():
     print("master_udp_drops=%s" % (read(os.path.join(d, "master_drops"), "0").strip() or 0))
     if kind == "ghostboot":
         accepted = int(read(os.path.join(d, "accepted"), "0").strip() or 0)
+        tentative = int(read(os.path.join(d, "tentative"), "0").strip() or 0)
         replayed = int(read(os.path.join(d, "replayed"), "0").strip() or 0)
         # DHCP answers a client read and ignored (another node's, malformed...): its socket
         # filter keeps the other nodes' broadcast answers out, so this stays near 0, not N.
@@ -124,9 +125,12 @@ def main():
         for k, v in rep.items():
             print("reports_%s=%d" % (k, v))
         print("gw_accepted=%d" % accepted)
+        print("gw_tentative=%d" % tentative)
         print("gw_replayed=%d" % replayed)
         print("gw_rate_limited=%s" % (read(os.path.join(d, "rate_limited"), "0").strip() or 0))
-        print("reports_lost=%d" % (rep["reports"] - accepted))
+        # Lost: sent and neither applied nor held as a v2 boot's tentative first report. Each
+        # node sends one opener; the counter also counts its retransmissions, hence at most n.
+        print("reports_lost=%d" % (rep["reports"] - accepted - min(tentative, n)))
 
 
 main()

@@ -188,6 +188,9 @@ storm_analyse() {
 	if [ "$kind" = ghostboot ]; then
 		"$GW" status --json --state "$STORM_DIR/gw/state" >"$STORM_DIR/$kind/status.json"
 		gw_metric "$STORM_DIR/gw" ghostwatch_reports_accepted_total >"$STORM_DIR/$kind/accepted"
+		# A v2 boot's first report is logged and acked but tentative until the next one
+		# echoes its nonce (docs/protocol.md): received, not lost.
+		gw_metric "$STORM_DIR/gw" ghostwatch_reports_tentative_total >"$STORM_DIR/$kind/tentative"
 		gw_metric "$STORM_DIR/gw" 'ghostwatch_rejected_total{reason="replayed"}' >"$STORM_DIR/$kind/replayed"
 		gw_metric "$STORM_DIR/gw" 'ghostwatch_rejected_total{reason="rate_limited"}' >"$STORM_DIR/$kind/rate_limited"
 	fi

@@ -96,7 +96,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	row "reports sent / retransmitted" "$(g reports_sent)/$(g reports_retransmits)" "n/a" -
 	row "reports lost (sent, never accepted)" "$(g reports_lost)" "n/a" -
 	row "reports given up by the nodes" "$(g reports_given_up)" "n/a" -
-	row "ghostwatch: accepted / replayed" "$(g gw_accepted)/$(g gw_replayed)" "n/a" -
+	row "ghostwatch: accepted / tentative (v2 first) / replayed" "$(g gw_accepted)/$(g gw_tentative)/$(g gw_replayed)" "n/a" -
 	row "ghostwatch: rate limited" "$(g gw_rate_limited)" "n/a" -
 	echo "Times are per node from its own exec (ms, nearest-rank percentiles). ipconfig has no"
 	echo "reporter: only the lease part compares; its time is its exit (it exits once configured)."
