@@ -18,6 +18,9 @@ cd "$(dirname "$0")/../.."
 logs=build/test-logs/qemu
 worker_env bootlink
 check "private copy of the worker root to export" worker_root_copy "$WORKER_EXPORT"
+# An admin's networkd file for the boot NIC: ghostinit writes its keep-the-link drop-in beside it.
+mkdir -p "$WORKER_EXPORT/etc/systemd/network"
+printf '[Match]\nName=enp0s2\n\n[Network]\nDHCP=yes\n' >"$WORKER_EXPORT/etc/systemd/network/50-boot.network"
 mkdir -p "$WORKER_DIR/gw"
 gw_key "$WORKER_DIR/key"
 check "a private initramfs of build/ghostinit with the cluster key" \
@@ -75,7 +78,7 @@ log=$logs/boot-link.console
 boot "$log" 52:54:00:00:05:01 ghost.heartbeat=2
 check "ghostinit left the guardian before switch_root" grep -q 'ghostinit: boot link: enp0s2 guarded (pid [0-9]*)' "$log"
 check "the guardian runs under the real init as @ghostinit-guardian" grep -qE 'WORKER-PS .*@ghostinit-guardian --iface enp0s2' "$log"
-check "the networkd drop-in is in /run" grep -qE 'WORKER-LS /run/systemd/network: .*00-ghostboot-boot.network' "$log"
+check "the networkd drop-in for the admin's .network is in /run" grep -qE 'WORKER-LS /run/systemd/network: .*50-boot\.network\.d' "$log"
 check "the worker flushed and downed its boot link" grep -q 'WORKER-FLUSHED enp0s2' "$log"
 check "the guardian restored it" grep -qE 'ghostinit: guardian: enp0s2 lost .*restored' "$log"
 check "the worker's write after the flush went through" grep -q 'WORKER-WROTE /var/tmp/after-flush' "$log"
