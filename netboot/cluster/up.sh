@@ -263,6 +263,33 @@ gw_status() {
 	sed 's/^/cluster: ghostwatch: /' "$dir/ghostwatch.status"
 }
 
+# key_audit I: no ordinary user on node I can read its key (docs/protocol.md): as uid 65534,
+# the node's /proc/cmdline, every /proc/*/cmdline and environ that user may read and every file
+# under /run it can open are fetched over ssh and searched here for the node's key (hex, any
+# case). Says how much was searched; 1 when the key was found or nothing could be searched.
+# KEY_AUDIT_UID=0 scans as root instead: the audit must then find the key (/run/ghostboot/node.key).
+key_audit() {
+	local i=$1 name=${CL_NODE_NAME[$1]} key scan bytes files audit_uid=${KEY_AUDIT_UID:-65534}
+	[ -n "$CL_MASTER_KEY" ] || return 0
+	key=$("$gw" node-key "${CL_NODE_MAC[$i]}" --master-key "$CL_MASTER_KEY") || return 1
+	scan=$dir/keyscan-$name
+	# shellcheck disable=SC2086 # ssh_opts is a list
+	ip netns exec "$ns" timeout 120 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" \
+		"setpriv --reuid=$audit_uid --regid=$audit_uid --clear-groups sh -c 'cd / && id -u && find /run -path /run/ghostboot/lower -prune -o -type f -readable -print | wc -l && cat /proc/cmdline /proc/[0-9]*/cmdline /proc/[0-9]*/environ; find /run -path /run/ghostboot/lower -prune -o -type f -readable -exec cat {} +' 2>/dev/null" \
+		</dev/null >"$scan" 2>&1
+	bytes=$(wc -c <"$scan") files=$(sed -n 2p "$scan")
+	# (find needs a working directory it can read: hence cd /, root's home is not one. The
+	# overlay's lower layer under /run is the shared NFS root: every file of the image, skipped.)
+	if [ "$(head -n1 "$scan")" != "$audit_uid" ] || ! [ "${files:-0}" -gt 0 ] 2>/dev/null; then
+		say "$name: key audit: the scan as uid $audit_uid did not run ($bytes bytes, ${files:-no} files)"
+		return 1
+	elif grep -aqiF "$key" "$scan"; then
+		say "$name: key audit: ITS KEY IS READABLE by uid $audit_uid ($scan)"
+		return 1
+	fi
+	say "$name: key audit: as uid $audit_uid, $bytes bytes of /proc/cmdline, /proc/*/cmdline, /proc/*/environ and $files files under /run read: its key in none"
+}
+
 fail=0
 if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	# The story: every node ready, one MPI job across them over ssh, then a clean power-off.
@@ -283,6 +310,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 				</dev/null >>"$dir/nodes.info" 2>&1
 		done
 		sed 's/^/cluster: /' "$dir/nodes.info"
+		for i in "${!CL_NODE_NAME[@]}"; do key_audit "$i" || fail=1; done
 		np=$(awk '{ sub("slots=", "", $2); n += $2 } END { print n + 0 }' "$dir/hostfile")
 		say "mpirun -np $np mpi_ring over ssh"
 		net=$CL_SUBNET/$CL_PREFIX

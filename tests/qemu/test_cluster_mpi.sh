@@ -32,6 +32,9 @@ for n in 1 2; do
 	check "w$n: its own name and machine-id, / an overlay over the read-only NFS root" \
 		grep -qE "^NODE w$n machine-id=[0-9a-f]{32} root=overlay lower=10.67.0.1:$out/debian-root,nfs4$" "$d/nodes.info"
 	check "w$n: ran its MPI rank" grep -q "^MPI rank [01] of 2 on w$n$" "$d/mpi.log"
+	# On the real Debian root (systemd, journald, sshd running): issue 17's non-root user.
+	check "w$n: no ordinary user can read its key ($(sed -n "s/^cluster: w$n: key audit: as uid 65534, \([0-9]*\) bytes.* and \([0-9]*\) files.*/\1 bytes, \2 files under \/run searched/p" "$out/up.log"))" \
+		grep -q "^cluster: w$n: key audit: as uid 65534, [0-9]* bytes .*: its key in none" "$out/up.log"
 	check "w$n: shut down through ghostinit (unmounted, powered off)" bash -c \
 		"grep -aq 'ghostinit: shutdown: .* 0 hung, 0 left' $log && grep -aq 'ghostinit: shutdown: poweroff after' $log && grep -aq 'reboot: Power down' $log"
 	# STATE down, and the shutdown stages' times (SHUTDN, UMOUNT) filled in by the reports
