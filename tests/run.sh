@@ -57,16 +57,19 @@ suite_unit() {
 	done
 }
 
-suite_fuzz() {
+# Fuzz targets run TEST_JOBS at a time: each is one process on one core, bounded by time, so
+# side by side they cover as much as one after the other, in a fraction of the wall time.
+suite_fuzz() { # jobs
 	local t name corpus
 	for t in "$host"/fuzz/fuzz_*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
 		corpus=tests/fuzz/corpus/$name
 		mkdir -p "$corpus" "build/fuzz-corpus/$name"
-		run_and_collect fuzz "$name" $((FUZZ_SECONDS + 120)) tests/fuzz/run-target.sh "$t" \
+		pool_run "$1" fuzz "$name" $((FUZZ_SECONDS + 120)) tests/fuzz/run-target.sh "$t" \
 			"build/fuzz-corpus/$name" "$corpus" "${FUZZ_SECONDS:-10}"
 	done
+	pool_collect
 }
 
 # Script suites run TEST_JOBS tests side by side (QEMU under TCG keeps one core busy per
@@ -83,29 +86,42 @@ ordered_tests() { # suite
 	done
 }
 
+# pool_run jobs suite name timeout command...: runs the test in the background, waiting first
+# while `jobs` tests run; pool_collect waits for the rest and adds every result up.
+pool_logs=() pool_running=0
+pool_run() {
+	local jobs=$1 suite=$2 name=$3
+	shift
+	rm -f "$logs/$suite/$name.log.result"
+	pool_logs+=("$logs/$suite/$name.log")
+	run_one "$@" &
+	pool_running=$((pool_running + 1))
+	if [ "$pool_running" -ge "$jobs" ]; then
+		wait -n
+		pool_running=$((pool_running - 1))
+	fi
+}
+
+pool_collect() {
+	wait
+	[ ${#pool_logs[@]} -eq 0 ] || collect "${pool_logs[@]}"
+	pool_logs=() pool_running=0
+}
+
 suite_scripts() { # suite jobs
-	local t name logs_of=() running=0
+	local t
 	for t in $(ordered_tests "$1"); do
 		[ -x "$t" ] || continue
-		name=$(basename "$t" .sh)
-		rm -f "$logs/$1/$name.log.result"
-		logs_of+=("$logs/$1/$name.log")
-		run_one "$1" "$name" 1200 "$t" &
-		running=$((running + 1))
-		if [ "$running" -ge "$2" ]; then
-			wait -n
-			running=$((running - 1))
-		fi
+		pool_run "$2" "$1" "$(basename "$t" .sh)" 1200 "$t"
 	done
-	wait
-	collect "${logs_of[@]}"
+	pool_collect
 }
 
 [ $# -gt 0 ] || set -- build unit fuzz net qemu faults
 for suite in "$@"; do
 	case $suite in
 	unit) suite_unit ;;
-	fuzz) suite_fuzz ;;
+	fuzz) suite_fuzz "${TEST_JOBS:-$(nproc)}" ;;
 	build | net) suite_scripts "$suite" 1 ;;
 	qemu | faults) suite_scripts "$suite" "${TEST_JOBS:-$(nproc)}" ;;
 	*) echo "run.sh: unknown suite $suite" >&2; failed=$((failed + 1)) ;;

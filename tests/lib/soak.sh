@@ -1,4 +1,4 @@
-# The power-off soak, shared by tests/qemu/test_shutdown.sh (its 10 cycles in make check) and
+# The power-off soak, shared by tests/qemu/test_shutdown.sh (its 4 cycles in make check) and
 # tests/soak/soak.sh (make soak, 100): a guest with an NFSv4 root at /oldroot (served by
 # NFS-Ganesha in the test's namespace) writes data without fsync right before it hands over to
 # ghostinit's shutdown; each cycle checks the data on the server and bounds the shutdown.
