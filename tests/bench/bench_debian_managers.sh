@@ -21,6 +21,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/dhcp.sh
 . tests/lib/worker-root.sh
 . tests/lib/debian-root.sh
+. tests/lib/busybox-anchor.sh
 runs=${BENCH_RUNS:-3}
 managers=${BENCH_MANAGERS:-ifupdown networkd nm}
 work=$(realpath -m build/bench/debian-managers-$$)
@@ -33,35 +34,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # The roots: a private copy of each variant, configured for enp0s2, with the unit that says
 # multi-user was reached.
 root_for() { # manager dir
-	local m=$1 d=$2
-	case $m in
-	ifupdown) debian_variant_prepare ifupdown /sbin/dhclient ifupdown isc-dhcp-client || return 1 ;;
-	networkd) debian_variant_prepare networkd /usr/bin/ip dbus iproute2 || return 1 ;;
-	nm) debian_variant_prepare nm /usr/bin/ip network-manager iproute2 || return 1 ;;
-	esac
-	cp -a "$DEBIAN_ROOT-$m" "$d" || return 1
-	rm -f "$d/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
-	case $m in
-	ifupdown)
-		printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\nallow-hotplug enp0s2\niface enp0s2 inet dhcp\n' \
-			>"$d/etc/network/interfaces" ;;
-	networkd)
-		mkdir -p "$d/etc/systemd/network"
-		printf '[Match]\nName=enp0s2\n\n[Network]\nDHCP=yes\n' >"$d/etc/systemd/network/20-wired.network"
-		systemctl --root="$d" enable systemd-networkd.service >/dev/null 2>&1 || return 1 ;;
-	esac
-	cat >"$d/etc/systemd/system/ghostboot-bench.service" <<'UNIT'
-[Unit]
-Description=ghostboot bench: multi-user.target reached
-After=multi-user.target
-
-[Service]
-Type=oneshot
-StandardOutput=tty
-TTYPath=/dev/console
-ExecStart=/bin/sh -c 'echo "BENCH-MULTI-USER uptime=$(cut -d" " -f1 /proc/uptime)"'
-UNIT
-	ln -sf ../ghostboot-bench.service "$d/etc/systemd/system/multi-user.target.wants/ghostboot-bench.service"
+	local m=$1 d=$2 style=$1
+	[ "$m" = ifupdown ] && style=ifupdown-allow-hotplug
+	debian_manager_root_prepare "$m" && debian_root_copy "$DEBIAN_ROOT-$m" "$d" &&
+		debian_admin_network "$d" "$style" enp0s2 || return 1
+	printf '#!/bin/sh\necho "BENCH-MULTI-USER uptime=$(cut -d" " -f1 /proc/uptime)"\n' |
+		debian_test_unit "$d" ghostboot-bench "ghostboot bench: multi-user.target reached"
 }
 for m in $managers; do
 	root_for "$m" "$work/roots/$m" || { echo "cannot prepare the $m root (see $DEBIAN_ROOT-$m.apt.log)"; exit 1; }
@@ -70,41 +48,8 @@ done
 # The images: ghostboot's, and the BusyBox floor made from the same files (as bench_root.sh).
 gb_img=$work/ghostboot.img
 worker_initramfs "$gb_img" || exit 1
-bb=$work/busybox-tree
-mkdir -p "$bb"
-(cd "$bb" && zstd -dc "$gb_img" | cpio -idm --quiet) || exit 1
-rm -f "$bb/init"
-find "$bb/bin" "$bb/sbin" -type l -delete
-install -m 0755 /bin/busybox "$bb/bin/busybox"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$bb/bin/$applet"; done
-cat >"$bb/init" <<'EOS'
-#!/bin/sh
-# BusyBox floor: what a hand-written netboot initramfs does, in the same order as ghostinit.
-export PATH=/bin:/sbin
-mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
-mkdir -p /run && mount -t tmpfs -o mode=755 tmpfs /run
-while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
-for a in $(cat /proc/cmdline); do case $a in bb.root=*) root=${a#bb.root=} ;; bb.ifname=*) ifname=${a#bb.ifname=} ;; esac; done
-ip link set eth0 name "$ifname"
-ip link set lo up; ip link set "$ifname" up
-udhcpc -i "$ifname" -n -q -t 10 -T 1 -s /bin/udhcpc.script
-mkdir -p /newroot
-mount -t nfs4 -o rw,vers=4.2 "$root" /newroot || { echo "BB-MOUNT-FAILED"; poweroff -f; }
-exec switch_root /newroot /sbin/init
-EOS
-cat >"$bb/bin/udhcpc.script" <<'EOS'
-#!/bin/sh
-case "$1" in
-bound | renew)
-	ip addr add "$ip/${mask:-24}" dev "$interface"
-	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface" ;;
-esac
-exit 0
-EOS
-chmod 0755 "$bb/init" "$bb/bin/udhcpc.script"
 bb_img=$work/busybox.img
-(cd "$bb" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |
-	zstd -19 -T1 -q -f -o "$bb_img" || exit 1
+busybox_anchor_image "$gb_img" "$bb_img" rw || { echo "cannot build the BusyBox anchor image"; exit 1; }
 
 ns=$(netns_name bench-deb)
 dhcp_master "$ns" || exit 1

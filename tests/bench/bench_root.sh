@@ -19,6 +19,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib/nfs.sh
 . tests/lib/worker-root.sh
 . tests/lib/debian-root.sh
+. tests/lib/busybox-anchor.sh
 . tests/lib/ghostwatch.sh
 runs=${BENCH_RUNS:-5}
 work=build/bench/root-$$
@@ -49,44 +50,10 @@ gbn_img=$work/ghostboot-node.img
 { cat "$gb_img.nic/base.img"; head -c $(((4 - $(stat -c %s "$gb_img.nic/base.img") % 4) % 4)) /dev/zero
 	cat "$gb_img.nic/virtio.img"; } >"$gbn_img"
 gbn_s=$(($(stat -c %s "$gb_img.nic/base.img") + $(stat -c %s "$gb_img.nic/virtio.img")))
-bb=$work/busybox-tree
-mkdir -p "$bb"
-(cd "$bb" && zstd -dc "$OLDPWD/$gb_img" | cpio -idm --quiet) || exit 1
-rm -f "$bb/init"
-# The script needs udhcpc and an NFS-capable mount: the full BusyBox of busybox-static, whatever
-# rescue shell the ghostboot image carries.
-find "$bb/bin" "$bb/sbin" -type l -delete
-install -m 0755 /bin/busybox "$bb/bin/busybox"
-for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$bb/bin/$applet"; done
-cat >"$bb/init" <<'EOS'
-#!/bin/sh
-# BusyBox anchor: what a hand-written netboot initramfs does, in the same order as ghostinit.
-export PATH=/bin:/sbin
-mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
-mkdir -p /run && mount -t tmpfs -o mode=755 tmpfs /run
-while read -r group path _; do insmod "$path" 2>/dev/null; done </etc/ghostboot/modules
-for a in $(cat /proc/cmdline); do case $a in bb.root=*) root=${a#bb.root=} ;; esac; done
-ip link set lo up; ip link set eth0 up
-udhcpc -i eth0 -n -q -t 10 -T 1 -s /bin/udhcpc.script
-mkdir -p /newroot
-mount -t nfs4 -o ro,vers=4.2 "$root" /newroot || { echo "BB-MOUNT-FAILED"; poweroff -f; }
-exec switch_root /newroot /sbin/init
-EOS
-cat >"$bb/bin/udhcpc.script" <<'EOS'
-#!/bin/sh
-case "$1" in
-bound | renew)
-	ip addr add "$ip/${mask:-24}" dev "$interface"
-	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface" ;;
-esac
-exit 0
-EOS
-chmod 0755 "$bb/init" "$bb/bin/udhcpc.script"
+bb_img=$work/busybox.img
+busybox_anchor_image "$gb_img" "$bb_img" ro || { echo "cannot build the BusyBox anchor image"; exit 1; }
 it_img=$work/initramfs-tools.img
 itools_image "$it_img" || { echo "cannot build the initramfs-tools image"; exit 1; }
-bb_img=$work/busybox.img
-(cd "$bb" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |
-	zstd -19 -T1 -q -f -o "$bb_img" || exit 1
 
 # boot_once LABEL IMAGE APPEND N: one boot; appends "Run /init" -> worker init seconds to
 # LABEL.t, QEMU start -> worker init (the kernel's unpacking of the image included) to

@@ -121,3 +121,71 @@ debian_variant_prepare() {
 		rm -rf "$out" && mv "$out.tmp" "$out" && echo "$key" >"$out.stamp"
 	) 9>"$out.lock"
 }
+
+# debian_root_copy FROM TO: a private read-write copy of a prepared root, without the default
+# unit that powers off at multi-user.target (the test brings its own).
+debian_root_copy() {
+	cp -a "$1" "$2" || return 1
+	rm -f "$2/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
+}
+
+# debian_test_unit ROOT NAME DESCRIPTION [ARG...]: the test's own step, a oneshot unit started
+# after multi-user.target with its output on the console; its script, read from stdin, is
+# installed as /usr/local/sbin/NAME and run with the ARGs.
+debian_test_unit() {
+	local root=$1 name=$2 description=$3
+	shift 3
+	cat >"$root/usr/local/sbin/$name" && chmod 755 "$root/usr/local/sbin/$name" || return 1
+	cat >"$root/etc/systemd/system/$name.service" <<UNIT || return 1
+[Unit]
+Description=$description
+After=multi-user.target
+
+[Service]
+Type=oneshot
+StandardOutput=tty
+TTYPath=/dev/console
+ExecStart=/usr/local/sbin/$name${*:+ $*}
+UNIT
+	mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+	ln -sf "../$name.service" "$root/etc/systemd/system/multi-user.target.wants/$name.service"
+}
+
+# debian_admin_network ROOT MANAGER IFNAME: what an admin (or Debian's installer) configures for
+# the boot NIC, DHCP under its predictable name: ifupdown-auto / ifupdown-allow-hotplug write
+# /etc/network/interfaces with that stanza, networkd a 20-wired.network and the enabled
+# service; nm needs nothing (NetworkManager's own default is the automatic wired connection).
+debian_admin_network() {
+	local root=$1 manager=$2 i=$3
+	case $manager in
+	ifupdown-*)
+		printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\n# The primary network interface\n%s %s\niface %s inet dhcp\n' \
+			"${manager#ifupdown-}" "$i" "$i" >"$root/etc/network/interfaces" ;;
+	networkd)
+		mkdir -p "$root/etc/systemd/network" &&
+			printf '[Match]\nName=%s\n\n[Network]\nDHCP=yes\n' "$i" >"$root/etc/systemd/network/20-wired.network" &&
+			systemctl --root="$root" enable systemd-networkd.service >/dev/null 2>&1 ;;
+	nm) ;;
+	*) return 1 ;;
+	esac
+}
+
+# debian_shutdown_seconds LOG: from systemd's start of the shutdown (the guardian is told) to
+# ghostinit's power-off, on the guest's clock.
+debian_shutdown_seconds() {
+	local t0 t1
+	t0=$(grep -a 'guardian: shutdown begins' "$1" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+	t1=$(grep -a 'ghostinit: shutdown: poweroff after' "$1" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
+	echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }'
+}
+
+# debian_manager_root_prepare ifupdown|networkd|nm: $DEBIAN_ROOT-<manager>, the Debian root with
+# that network manager as Debian installs it (the variants the Compat tests and bench share).
+debian_manager_root_prepare() {
+	case $1 in
+	ifupdown) debian_variant_prepare ifupdown /sbin/dhclient ifupdown isc-dhcp-client ;;
+	networkd) debian_variant_prepare networkd /usr/bin/ip dbus iproute2 ;;
+	nm) debian_variant_prepare nm /usr/bin/ip network-manager iproute2 ;;
+	*) return 1 ;;
+	esac
+}

@@ -90,40 +90,19 @@ EOS
 # configure MODE ROOT: the admin's configuration for the NIC, and the test's unit.
 configure() {
 	local mode=$1 root=$2
-	rm -f "$root/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
-	if [ "$mode" != nm ]; then
-		mkdir -p "$root/etc/systemd/network"
-		printf '[Match]\nName=%s\n\n[Network]\nDHCP=yes\n' $i >"$root/etc/systemd/network/20-wired.network"
-		systemctl --root="$root" enable systemd-networkd.service >/dev/null 2>&1 || return 1
-		if [ "${NETMGR_MASK:-0}" = 1 ]; then
-			mkdir -p "$root/etc/systemd/network/20-wired.network.d"
-			: >"$root/etc/systemd/network/20-wired.network.d/ghostboot-keep-boot-link.conf"
-		fi
+	debian_admin_network "$root" "${mode%-overlay}" $i || return 1
+	if [ "${NETMGR_MASK:-0}" = 1 ] && [ "$mode" != nm ]; then
+		mkdir -p "$root/etc/systemd/network/20-wired.network.d"
+		: >"$root/etc/systemd/network/20-wired.network.d/ghostboot-keep-boot-link.conf"
 	elif [ "${NETMGR_MASK:-0}" = 1 ]; then
 		: >"$root/etc/NetworkManager/conf.d/00-ghostboot-boot.conf"
 	fi
-	unit_script >"$root/usr/local/sbin/ghostboot-netmgr" && chmod 755 "$root/usr/local/sbin/ghostboot-netmgr"
-	cat >"$root/etc/systemd/system/ghostboot-netmgr.service" <<UNIT
-[Unit]
-Description=ghostboot test: restart and reconfigure the network manager under an NFS root, then power off
-After=multi-user.target
-
-[Service]
-Type=oneshot
-StandardOutput=tty
-TTYPath=/dev/console
-ExecStart=/usr/local/sbin/ghostboot-netmgr $mode
-UNIT
-	ln -s ../ghostboot-netmgr.service "$root/etc/systemd/system/multi-user.target.wants/ghostboot-netmgr.service"
+	unit_script | debian_test_unit "$root" ghostboot-netmgr \
+		"ghostboot test: restart and reconfigure the network manager under an NFS root, then power off" "$mode"
 }
 
 for mode in $modes; do
-	case $mode in
-	networkd | networkd-overlay) debian_variant_prepare networkd /usr/bin/ip dbus iproute2 ;;
-	nm) debian_variant_prepare nm /usr/bin/ip network-manager iproute2 ;;
-	*) not_ok "unknown mode $mode"; exit 1 ;;
-	esac
-	if [ $? -ne 0 ]; then
+	if ! debian_manager_root_prepare "${mode%-overlay}"; then
 		not_ok "$mode: the Debian root for it (see $DEBIAN_ROOT-${mode%-overlay}.apt.log)"
 		exit 1
 	fi
@@ -140,7 +119,7 @@ check "dnsmasq on the bridge (a fixed address for the worker)" dnsmasq_start "$n
 
 for mode in $modes; do
 	root=$work/root-$mode
-	check "$mode: a private read-write copy of the root" cp -a "$DEBIAN_ROOT-${mode%-overlay}" "$root"
+	check "$mode: a private read-write copy of the root" debian_root_copy "$DEBIAN_ROOT-${mode%-overlay}" "$root"
 	overlay=
 	[ "$mode" = networkd-overlay ] && overlay=ghost.overlay=tmpfs
 	check "$mode: the admin's configuration and the test's unit" configure "$mode" "$root"
@@ -197,9 +176,7 @@ for mode in $modes; do
 	check "$mode: the manager left the boot link alone at boot, restart and shutdown: no restore by the guardian ($restores)" \
 		grep -qE 'boot=0 restart=0 reconfigure=[0-9]+ shutdown=0' <<<"$restores"
 	[ "$mode" = nm ] && check "$mode: ... nor at the reapply" grep -q 'reconfigure=0' <<<"$restores"
-	t0=$(grep -a 'guardian: shutdown begins' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
-	t1=$(grep -a 'ghostinit: shutdown: poweroff after' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
-	echo "# $mode: guardian restores this boot: $restores; shutdown took $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') s; $(line NETMGR-MULTI-USER)"
+	echo "# $mode: guardian restores this boot: $restores; shutdown took $(debian_shutdown_seconds "$log") s; $(line NETMGR-MULTI-USER)"
 	grep -aE "ghostinit: guardian: $i lost" "$log" | sed 's/^/# /'
 	nfs_stop
 done

@@ -46,21 +46,9 @@ if ! debian_root_prepare; then
 fi
 root=$work/root
 mkdir -p "$work"
-check "a private read-write copy of the Debian root" cp -a "$DEBIAN_ROOT" "$root"
-rm -f "$root/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
-report_script >"$root/usr/local/sbin/ghostboot-ifnames" && chmod 755 "$root/usr/local/sbin/ghostboot-ifnames"
-cat >"$root/etc/systemd/system/ghostboot-ifnames.service" <<'UNIT'
-[Unit]
-Description=ghostboot test: interface names against udev's net_id, then power off
-After=multi-user.target
-
-[Service]
-Type=oneshot
-StandardOutput=tty
-TTYPath=/dev/console
-ExecStart=/usr/local/sbin/ghostboot-ifnames
-UNIT
-ln -s ../ghostboot-ifnames.service "$root/etc/systemd/system/multi-user.target.wants/ghostboot-ifnames.service"
+check "a private read-write copy of the Debian root" debian_root_copy "$DEBIAN_ROOT" "$root"
+install_unit() { report_script | debian_test_unit "$1" ghostboot-ifnames "ghostboot test: interface names against udev's net_id, then power off"; }
+check "the test's unit" install_unit "$root"
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
 if nfs_start "$ns" "$root"; then ok "Ganesha exports the Debian root read-write"; else not_ok "Ganesha exports the Debian root"; fi
 check "dnsmasq on the bridge" dnsmasq_start "$ns" "$work"

@@ -21,7 +21,6 @@ modes=${IFUPDOWN_MODES:-allow-hotplug auto}
 IFUPDOWN_ROOT=$DEBIAN_ROOT-ifupdown
 
 # The Debian root plus ifupdown and dhclient, built once (apt in a chroot).
-ifupdown_root_prepare() { debian_variant_prepare ifupdown /sbin/dhclient ifupdown isc-dhcp-client; }
 
 unit_script() {
 	cat <<'EOS'
@@ -43,7 +42,13 @@ systemctl --no-block poweroff
 EOS
 }
 
-if ! ifupdown_root_prepare; then
+# configure MODE ROOT: the interfaces file as Debian's installer writes it, and the test's unit.
+configure() {
+	debian_admin_network "$2" "ifupdown-$1" enp0s2 &&
+		unit_script | debian_test_unit "$2" ghostboot-ifupdown "ghostboot test: restart networking under an NFS root, then power off"
+}
+
+if ! debian_manager_root_prepare ifupdown; then
 	not_ok "the Debian root with ifupdown (see $IFUPDOWN_ROOT.apt.log)"
 	exit 1
 fi
@@ -59,23 +64,8 @@ check "dnsmasq on the bridge (a fixed address for the worker)" dnsmasq_start "$n
 
 for mode in $modes; do
 	root=$work/root-$mode
-	check "$mode: a private read-write copy of the root" cp -a "$IFUPDOWN_ROOT" "$root"
-	rm -f "$root/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
-	printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\n# The primary network interface\n%s enp0s2\niface enp0s2 inet dhcp\n' \
-		"$mode" >"$root/etc/network/interfaces"
-	unit_script >"$root/usr/local/sbin/ghostboot-ifupdown" && chmod 755 "$root/usr/local/sbin/ghostboot-ifupdown"
-	cat >"$root/etc/systemd/system/ghostboot-ifupdown.service" <<'UNIT'
-[Unit]
-Description=ghostboot test: restart networking under an NFS root, then power off
-After=multi-user.target
-
-[Service]
-Type=oneshot
-StandardOutput=tty
-TTYPath=/dev/console
-ExecStart=/usr/local/sbin/ghostboot-ifupdown
-UNIT
-	ln -s ../ghostboot-ifupdown.service "$root/etc/systemd/system/multi-user.target.wants/ghostboot-ifupdown.service"
+	check "$mode: a private read-write copy of the root" debian_root_copy "$IFUPDOWN_ROOT" "$root"
+	check "$mode: the admin's interfaces file ($mode enp0s2) and the test's unit" configure "$mode" "$root"
 	if nfs_start "$ns" "$root"; then ok "$mode: Ganesha exports the root"; else not_ok "$mode: Ganesha exports the root"; fi
 	log=$logs/ifupdown-debian-$mode.console
 	start=$SECONDS
@@ -101,10 +91,7 @@ UNIT
 	# The drop-ins (networking.service's --exclude, ifup@enp0s2's empty ExecStop) keep ifupdown
 	# off the boot link; the guardian is the net, not the mechanism.
 	check "$mode: ifupdown left the boot link alone: no restore by the guardian ($restores)" [ "$restores" -eq 0 ]
-	# the shutdown: from systemd's start of it (the guardian is told) to ghostinit's power-off
-	t0=$(grep -a 'guardian: shutdown begins' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
-	t1=$(grep -a 'ghostinit: shutdown: poweroff after' "$log" | head -1 | sed 's/^\[ *\([0-9.]*\)\].*/\1/')
-	echo "# $mode: guardian restores this boot: $restores; shutdown took $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') s; $(grep -a 'IFUP-MULTI-USER' "$log" | tr -d '\r')"
+	echo "# $mode: guardian restores this boot: $restores; shutdown took $(debian_shutdown_seconds "$log") s; $(grep -a 'IFUP-MULTI-USER' "$log" | tr -d '\r')"
 	grep -aE 'ghostinit: guardian: enp0s2 lost' "$log" | sed 's/^/# /'
 	nfs_stop
 done

@@ -47,8 +47,7 @@ if ! debian_root_prepare; then
 	exit 1
 fi
 root=$WORKER_EXPORT
-check "a private read-write copy of the Debian root" cp -a "$DEBIAN_ROOT" "$root"
-rm -f "$root/etc/systemd/system/multi-user.target.wants/ghostboot-reached.service"
+check "a private read-write copy of the Debian root" debian_root_copy "$DEBIAN_ROOT" "$root"
 write_and_stop_unit >"$root/etc/systemd/system/ghostboot-sdtest.service"
 ln -s ../ghostboot-sdtest.service "$root/etc/systemd/system/multi-user.target.wants/ghostboot-sdtest.service"
 check "a private initramfs of build/ghostinit" worker_initramfs "$QEMU_INITRD"
