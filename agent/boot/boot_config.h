@@ -23,6 +23,9 @@ enum overlay_mode { OVERLAY_NONE = 0, OVERLAY_TMPFS };
 
 enum root_access { ROOT_ACCESS_DEFAULT = 0, ROOT_ACCESS_RO, ROOT_ACCESS_RW };
 
+/* ghost.wol=: what the boot NIC wakes on once powered off (WOL_KEEP: as the driver has it). */
+enum wol_mode { WOL_KEEP = 0, WOL_MAGIC, WOL_OFF };
+
 struct boot_config {
 	/* Standard kernel / dracut / pxelinux parameters, kept as given; their stages parse the
 	 * inner syntax (ip= by the network stage, root=/nfsroot= by the root stage). */
@@ -61,6 +64,7 @@ struct boot_config {
 	uint32_t shutdown_timeout_ms;
 	uint32_t heartbeat_s; /* 0: no heartbeat after switch_root */
 	uint8_t protocol;     /* ghost.protocol=1: report protocol v1 (an old master); 0: v2 */
+	enum wol_mode wol;
 	bool debug;
 };
 

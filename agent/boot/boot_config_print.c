@@ -40,4 +40,5 @@ void boot_config_print(FILE *out, const struct boot_config *c)
 		c->shutdown_timeout_ms);
 	fprintf(out, "ghost.heartbeat=%u\nghost.protocol=%u\nghost.debug=%d\n", c->heartbeat_s,
 		c->protocol == 1 ? 1u : 2u, c->debug);
+	fprintf(out, "ghost.wol=%s\n", c->wol == WOL_MAGIC ? "g" : c->wol == WOL_OFF ? "d" : "");
 }

@@ -481,6 +481,20 @@ static void param_protocol(struct boot_config *c, const char *k, const char *v, 
 		warn(w, "%s='%s' is not 1 or 2, ignored", k, shown(v, buf, sizeof(buf)));
 }
 
+/* ethtool's letters (`wol g`, `wol d`), the words admins type for them too. */
+static void param_wol(struct boot_config *c, const char *k, const char *v, struct cmdline_warnings *w)
+{
+	char buf[48];
+	if (!need_value(k, v, w))
+		return;
+	if (!strcmp(v, "g") || !strcmp(v, "magic"))
+		c->wol = WOL_MAGIC;
+	else if (!strcmp(v, "d") || !strcmp(v, "off"))
+		c->wol = WOL_OFF;
+	else
+		warn(w, "%s='%s' is not g (magic packet) or d (off), ignored", k, shown(v, buf, sizeof(buf)));
+}
+
 static const struct param {
 	const char *name;
 	param_handler handle;
@@ -510,6 +524,7 @@ static const struct param {
 	{ "ghost.shutdown_timeout", param_shutdown_timeout_ms },
 	{ "ghost.heartbeat", param_heartbeat },
 	{ "ghost.protocol", param_protocol },
+	{ "ghost.wol", param_wol },
 	{ "ghost.debug", param_debug },
 };
 

@@ -41,6 +41,8 @@ void shutdown_plan_make(const struct shutdown_args *args, const struct boot_conf
 	plan->timeout_ms = cfg->shutdown_timeout_ms ? cfg->shutdown_timeout_ms : GHOST_DEFAULT_SHUTDOWN_TIMEOUT_MS;
 	plan->prefix = prefix;
 	plan->begin_reported = false;
+	plan->wol = cfg->wol;
+	plan->wol_ifname[0] = '\0';
 }
 
 static uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi)
@@ -69,6 +71,28 @@ static int do_sync(void *arg)
 	const struct shutdown_ops *ops = arg;
 	ops->sync();
 	return 0;
+}
+
+/* The last step before a power-off: what the boot NIC wakes on (ghost.wol=), said in the reset
+ * report as well, so that the master knows whether a magic packet can bring the node back.
+ * Bounded by what is left of the sequence (at least 100 ms, at most 1 s). */
+static void set_wake_on_lan(const struct shutdown_ops *ops, const struct shutdown_plan *plan, uint64_t end,
+			    char *text, size_t cap)
+{
+	if (plan->action != RESET_ACTION_POWEROFF || plan->wol == WOL_KEEP)
+		return;
+	const char *set = plan->wol == WOL_MAGIC ? "armed" : "off";
+	if (!plan->wol_ifname[0]) {
+		log_warn("shutdown: ghost.wol: no boot NIC known (no boot link); Wake-on-LAN left as it is");
+		snprintf(text, cap, "poweroff, wake-on-lan not set: no boot NIC known");
+		return;
+	}
+	uint64_t now = clock_ms(), left = end > now ? end - now : 0;
+	int err = ops->set_wol(plan->wol_ifname, plan->wol, (uint32_t)(left < 100 ? 100 : left > 1000 ? 1000 : left));
+	if (err == 0)
+		snprintf(text, cap, "poweroff, wake-on-lan %s", set);
+	else
+		snprintf(text, cap, "poweroff, wake-on-lan not set: %s", strerror(-err));
 }
 
 void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *plan,
@@ -125,10 +149,13 @@ void shutdown_run(const struct shutdown_ops *ops, const struct shutdown_plan *pl
 	bool server_gone = res->sync.status != 0 || res->unmount.hung > 0;
 	uint64_t final = clock_ms() + (server_gone && b.stall_ms > 500 ? 500 : b.stall_ms);
 	res->final_sync = bounded_run(do_sync, (void *)ops, final < end ? final : end);
+	char last[REPORT_TEXT_MAX + 1];
+	snprintf(last, sizeof(last), "%s", no_poweroff[0] ? no_poweroff : reset_action_name(plan->action));
+	set_wake_on_lan(ops, plan, end, last, sizeof(last));
 	res->elapsed_ms = clock_ms() - t0;
 	log_info("shutdown: %s after %llu ms", reset_action_name(plan->action), (unsigned long long)res->elapsed_ms);
 	if (no_poweroff[0]) /* the last line before the kernel's, and the last report */
 		log_warn("shutdown: %s", no_poweroff);
-	ops->report(REPORT_STAGE_RESET, 0, no_poweroff[0] ? no_poweroff : reset_action_name(plan->action));
+	ops->report(REPORT_STAGE_RESET, 0, last);
 	ops->reset(plan->method, plan->action);
 }

@@ -25,6 +25,8 @@ struct shutdown_plan {
 	const char *prefix;  /* what to unmount: SHUTDOWN_OLDROOT, or "/" */
 	bool begin_reported; /* the heartbeat daemon already sent shutdown-begin */
 	const char *no_poweroff; /* a power-off was asked for and cannot be: why (it resets) */
+	enum wol_mode wol;       /* set on wol_ifname just before a power-off (ghost.wol=) */
+	char wol_ifname[16];     /* the boot NIC; empty: unknown (no guardian), nothing set */
 };
 
 /* How each step's bound is carved out of the whole (all in ms from the start). */

@@ -46,13 +46,14 @@ static void tell_guardian(void)
 }
 
 /* Once more before sync and unmount: the boot link must be there (the guardian may not be). */
-static void check_link(void)
+static void check_link(char *ifname, size_t cap)
 {
 	static char env[4096];
 	struct guardian_config g;
 	int n = shutdown_ops_real.read_file(GUARDIAN_ENV_PATH, env, sizeof(env));
 	if (n <= 0 || guardian_env_parse(env, (size_t)n, &g) != 0)
 		return;
+	snprintf(ifname, cap, "%s", g.ifname); /* the boot NIC: ghost.wol= sets it */
 	int r = guardian_check_once(&g);
 	if (r == 1)
 		log_warn("shutdown: %s was down; brought it back up before sync and unmount", g.ifname);
@@ -183,9 +184,11 @@ _Noreturn void shutdown_main(int argc, char *const argv[], bool pivot)
 	if (args.timeout_given)
 		log_debug("shutdown: caller's timeout %llu us; ghost.shutdown_timeout=%u ms rules",
 			  (unsigned long long)args.timeout_us, cfg.shutdown_timeout_ms);
-	check_link();
+	char boot_nic[sizeof(plan.wol_ifname)] = "";
+	check_link(boot_nic, sizeof(boot_nic));
 	shutdown_plan_make(&args, &cfg, kexec_loaded(), poweroff_blocker(cfg.acpi_off, poweroff_acpi_state()),
 			   prefix, &plan);
+	memcpy(plan.wol_ifname, boot_nic, sizeof(boot_nic));
 	/* Continue the boot's reports (same boot id, next sequence): the heartbeat daemon, if
 	 * there is one, sends shutdown-begin as it exits, so that the two never interleave. */
 	take_report_lock(300);

@@ -4,13 +4,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/bounded.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "report/report.h"
 #include "shutdown/kill_all.h"
+#include "shutdown/wol.h"
 
 static int real_kill(pid_t pid, int sig)
 {
@@ -59,6 +63,35 @@ static void real_report(unsigned stage, int err, const char *text)
 	log_debug("report %u (%s): %s", stage, text ? text : "", r == 1 ? "acked" : r == 0 ? "sent" : "not sent");
 }
 
+struct wol_job {
+	const char *ifname;
+	enum wol_mode mode;
+};
+
+/* In a bounded child: SIOCETHTOOL takes the kernel's network lock, which a stuck driver may hold. */
+static int wol_child(void *arg)
+{
+	const struct wol_job *job = arg;
+	uint32_t supported, now;
+	char can[12], is[12];
+	int err = wol_set(job->ifname, job->mode, &supported, &now);
+	wol_letters(supported, can, sizeof(can));
+	wol_letters(now, is, sizeof(is));
+	if (err == 0)
+		log_info("shutdown: %s wakes on: %s (Wake-on-LAN %s; the driver supports %s)", job->ifname, is,
+			 job->mode == WOL_MAGIC ? "armed" : "off", can);
+	else
+		log_warn("shutdown: cannot set Wake-on-LAN %s on %s: %s (the driver supports %s, now %s)",
+			 job->mode == WOL_MAGIC ? "g" : "d", job->ifname, strerror(-err), can, is);
+	return err;
+}
+
+static int real_set_wol(const char *ifname, enum wol_mode mode, uint32_t max_ms)
+{
+	struct wol_job job = { ifname, mode };
+	return bounded_run(wol_child, &job, deadline_in(max_ms));
+}
+
 static void real_reset(enum reset_method method, enum reset_action action)
 {
 	reset_now(method, action);
@@ -72,5 +105,6 @@ const struct shutdown_ops shutdown_ops_real = {
 	.sync = real_sync,
 	.umount2 = real_umount2,
 	.report = real_report,
+	.set_wol = real_set_wol,
 	.reset = real_reset,
 };

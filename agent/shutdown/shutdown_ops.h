@@ -5,6 +5,7 @@
 #define GHOST_SHUTDOWN_OPS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "boot/boot_config.h"
@@ -25,6 +26,9 @@ struct shutdown_ops {
 	int (*umount2)(const char *target, int flags); /* 0 or -errno */
 	/* A stage report to the master (report.h's REPORT_STAGE_*); must not block. */
 	void (*report)(unsigned stage, int err, const char *text);
+	/* Sets the NIC's Wake-on-LAN (wol.h) within max_ms, logging what the driver says:
+	 * 0 or -errno (-ETIMEDOUT: the driver did not answer). */
+	int (*set_wol)(const char *ifname, enum wol_mode mode, uint32_t max_ms);
 	/* The end: never returns on a machine; the fakes record and return. */
 	void (*reset)(enum reset_method method, enum reset_action action);
 };

@@ -126,15 +126,30 @@ static void test_last_occurrence_wins(void **state)
 	assert_int_equal(cfg.reset, RESET_EFI);
 }
 
+/* ghost.wol=: ethtool's letters and the words for them; not given, the driver's setting stays. */
+static void test_wol(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("ghost.wol=magic"), 0);
+	assert_int_equal(cfg.wol, WOL_MAGIC);
+	assert_int_equal(parse("ghost.wol=g ghost.wol=d"), 0); /* the last one wins */
+	assert_int_equal(cfg.wol, WOL_OFF);
+	assert_int_equal(parse("ghost.wol=off"), 0);
+	assert_int_equal(cfg.wol, WOL_OFF);
+	assert_int_equal(parse("ghost.debug"), 0);
+	assert_int_equal(cfg.wol, WOL_KEEP);
+}
+
 static void test_ghost_values(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("ghost.master=10.1.2.3:9000 ghost.overlay=tmpfs:size=512m ghost.reset=triple "
 			       "ghost.carrier_timeout=2.5 ghost.dhcp_timeout=7 ghost.root_timeout=600 "
 			       "ghost.shutdown_timeout=0.25 ghost.heartbeat=30 ghost.debug "
-			       "ghost.key=/etc/ghostboot/cluster.key panic=-1 ghost.protocol=1"),
+			       "ghost.key=/etc/ghostboot/cluster.key panic=-1 ghost.protocol=1 ghost.wol=g"),
 			 0);
 	assert_int_equal(cfg.protocol, 1); /* held back for a master that predates v2 */
+	assert_int_equal(cfg.wol, WOL_MAGIC);
 	struct in_addr a = { .s_addr = cfg.master_ip };
 	assert_string_equal(inet_ntoa(a), "10.1.2.3");
 	assert_int_equal(cfg.master_port, 9000);
@@ -200,6 +215,8 @@ static void test_ghost_malformed_values(void **state)
 		{ "ghost.heartbeat=often", "ghost.heartbeat='often'" },
 		{ "ghost.protocol=3", "ghost.protocol='3' is not 1 or 2" },
 		{ "ghost.protocol=12", "ghost.protocol='12' is not 1 or 2" },
+		{ "ghost.wol=ug", "ghost.wol='ug' is not g (magic packet) or d (off)" },
+		{ "ghost.wol", "ghost.wol needs a value" },
 		{ "ghost.key=short", "ghost.key= (5 characters, not shown) is neither a file path nor 32-128 hex digits" },
 		{ "ghost.key=0011223344556677889900112233445g", "(32 characters, not shown) is neither a file path" },
 		{ "ghost.debug=maybe", "ghost.debug='maybe' is not 0 or 1" },
@@ -284,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_quotes_and_double_dash),
 		cmocka_unit_test(test_last_occurrence_wins),
 		cmocka_unit_test(test_ghost_values),
+		cmocka_unit_test(test_wol),
 		cmocka_unit_test(test_ghost_malformed_values),
 		cmocka_unit_test(test_bad_key_never_echoed),
 		cmocka_unit_test(test_overlong_and_binary_input),

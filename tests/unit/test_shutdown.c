@@ -53,6 +53,8 @@ struct fake {
 	unsigned reports[8], nreports;
 	int report_err[8];
 	char report_text[8][UNMOUNT_LEFT_TEXT];
+	int wol_err;            /* what set_wol answers */
+	enum wol_mode wol_mode; /* what it was asked */
 	int resets;
 	enum reset_method method;
 	enum reset_action action;
@@ -202,6 +204,13 @@ static void f_report(unsigned stage, int err, const char *text)
 	}
 }
 
+static int f_set_wol(const char *ifname, enum wol_mode mode, uint32_t max_ms)
+{
+	F->wol_mode = mode;
+	logf_("wol %s %s %s;", ifname, mode == WOL_MAGIC ? "g" : "d", max_ms >= 100 && max_ms <= 1000 ? "bounded" : "unbounded");
+	return F->wol_err;
+}
+
 static void f_reset(enum reset_method method, enum reset_action action)
 {
 	F->resets++;
@@ -212,7 +221,7 @@ static void f_reset(enum reset_method method, enum reset_action action)
 }
 
 static const struct shutdown_ops fake_ops = { f_list_pids, f_kill, f_reap, f_read_file,
-					      f_sync, f_umount2, f_report, f_reset };
+					      f_sync, f_umount2, f_report, f_set_wol, f_reset };
 
 /* After systemd-shutdown pivoted into /run/initramfs: an overlay root over NFS at /oldroot. */
 static const char *const worker[] = {
@@ -521,6 +530,48 @@ static void test_poweroff_impossible_reported(void **state)
 	assert_string_equal(F->report_text[2], "poweroff impossible here (no ACPI): reset instead");
 }
 
+/* ghost.wol=: the NIC is set after the last unmount and sync, right before the power-off, and
+ * the master hears whether it worked; nothing is touched for a reboot or without the parameter. */
+static void wol_run(enum reset_action action, enum wol_mode mode, const char *ifname)
+{
+	struct shutdown_plan plan = { .action = action, .method = RESET_PCI, .timeout_ms = 3000,
+				      .prefix = SHUTDOWN_OLDROOT, .wol = mode };
+	snprintf(plan.wol_ifname, sizeof(plan.wol_ifname), "%s", ifname);
+	shutdown_run(&fake_ops, &plan, &res);
+	assert_int_equal(F->resets, 1);
+}
+
+static void test_wake_on_lan(void **state)
+{
+	wol_run(RESET_ACTION_POWEROFF, WOL_MAGIC, "enp0s2");
+	assert_non_null(strstr(F->log, "umount /oldroot/run/ghostboot/lower force;sync;wol enp0s2 g bounded;reset;"));
+	assert_string_equal(F->report_text[F->nreports - 1], "poweroff, wake-on-lan armed");
+
+	teardown(state), setup(state);
+	F->wol_err = -EOPNOTSUPP; /* virtio-net: no Wake-on-LAN at all */
+	wol_run(RESET_ACTION_POWEROFF, WOL_MAGIC, "enp0s2");
+	assert_int_equal(F->action, RESET_ACTION_POWEROFF); /* powers off all the same */
+	assert_string_equal(F->report_text[F->nreports - 1], "poweroff, wake-on-lan not set: Operation not supported");
+
+	teardown(state), setup(state);
+	wol_run(RESET_ACTION_POWEROFF, WOL_OFF, "enp0s2");
+	assert_non_null(strstr(F->log, "wol enp0s2 d bounded;reset;"));
+	assert_string_equal(F->report_text[F->nreports - 1], "poweroff, wake-on-lan off");
+
+	teardown(state), setup(state);
+	wol_run(RESET_ACTION_POWEROFF, WOL_MAGIC, ""); /* no boot link known */
+	assert_null(strstr(F->log, "wol "));
+	assert_string_equal(F->report_text[F->nreports - 1], "poweroff, wake-on-lan not set: no boot NIC known");
+
+	teardown(state), setup(state);
+	wol_run(RESET_ACTION_REBOOT, WOL_MAGIC, "enp0s2");
+	assert_null(strstr(F->log, "wol "));
+	teardown(state), setup(state);
+	wol_run(RESET_ACTION_POWEROFF, WOL_KEEP, "enp0s2");
+	assert_null(strstr(F->log, "wol "));
+	assert_string_equal(F->report_text[F->nreports - 1], "poweroff");
+}
+
 static void test_spare_policy(void **state)
 {
 	(void)state;
@@ -650,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_plan_and_budget),
 		cmocka_unit_test(test_poweroff_blocker),
 		cmocka_unit_test_setup_teardown(test_poweroff_impossible_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wake_on_lan, setup, teardown),
 		cmocka_unit_test(test_spare_policy),
 		cmocka_unit_test(test_proc_fields),
 		cmocka_unit_test(test_argv_step_bounded),
