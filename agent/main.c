@@ -24,8 +24,6 @@
 #include "shutdown/shutdown.h"
 #include "shutdown/shutdown_cmd.h"
 
-#define GHOSTBOOT_VERSION "0.1"
-
 static struct boot_config config; /* written once by read_boot_config(), then read-only */
 
 static void read_boot_config(void)
@@ -132,6 +130,10 @@ int main(int argc, char **argv)
 		return guardian_cmd_main(argc, argv);
 	if (getpid() == 1)
 		boot(argv[0]);
+	if (argc > 1 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
+		printf("ghostinit %s\n", GHOSTBOOT_VERSION); /* the top-level VERSION file */
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "cmdline"))
 		return cmdline_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "net-up"))

@@ -317,6 +317,10 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
 		return usage(stdout);
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("ghostwatch %s\n", GHOSTBOOT_VERSION); /* the top-level VERSION file */
+		return 0;
+	}
 	int rc = parse(argc, argv, &o);
 	if (rc)
 		return rc;
