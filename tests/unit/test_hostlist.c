@@ -1,6 +1,6 @@
 /* The host list syntax (netboot/ghostwatch/hostlist.c): what each form expands to, each
  * rejection with the offset it names, the bounds, and folding back (compress then expand
- * gives the same set). */
+ * gives the same set); and the node filter of `ghostwatch status NODES`. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,10 @@
 
 #include <cmocka.h>
 
+#include "../../netboot/ghostwatch/cluster_list.h"
 #include "../../netboot/ghostwatch/hostlist.h"
+#include "../../netboot/ghostwatch/node_filter.h"
+#include "../../netboot/ghostwatch/nodes.h"
 
 /* Expands expr and compares with the space-separated names in want. */
 static void expands_to(const char *expr, const char *want)
@@ -209,6 +212,44 @@ static void test_compress(void **state)
 	assert_null(out);
 }
 
+/* status NODES: a node is named by the cluster list, else by the host name it reported. */
+static void test_node_filter(void **state)
+{
+	(void)state;
+	struct nodes *t = nodes_new(16);
+	const char *reported[] = { "w1", "w2", "x", "", "w9" };
+	for (uint8_t i = 0; i < 5; i++) {
+		uint8_t mac[REPORT_NODE_LEN] = { 2, 0x67, 0, 0, 0, i };
+		struct node *n = nodes_get(t, mac);
+		strcpy(n->inv.hostname, reported[i]);
+	}
+	/* The cluster file calls node 3 (no host name reported) "n5", node 4 "w4" (it says w9). */
+	const char list[] = "n5 02:67:00:00:00:03 -\nw4 02:67:00:00:00:04 -\n";
+	struct cluster_node cn[4];
+	unsigned line;
+	int count = cluster_parse(list, sizeof(list) - 1, cn, 4, &line);
+	assert_int_equal(count, 2);
+	struct cluster_list l = { cn, (size_t)count };
+	struct hostlist h;
+	size_t at;
+	assert_int_equal(hostlist_expand("w[1-4],n5", 9, &h, &at), 0);
+	struct nodes *some = node_filter_apply(t, &l, &h);
+	assert_non_null(some);
+	assert_int_equal(nodes_count(some), 4); /* w1 w2 n5 w4; not x */
+	assert_int_equal(nodes_at(some, 0)->mac[5], 0);
+	assert_int_equal(nodes_at(some, 1)->mac[5], 1);
+	assert_int_equal(nodes_at(some, 2)->mac[5], 3);
+	assert_int_equal(nodes_at(some, 3)->mac[5], 4);
+	assert_string_equal(node_filter_name(nodes_at(some, 3), &l), "w4");
+	nodes_free(some);
+	/* Without the cluster list: reported names only (n5 and w4 unknown, w9 not asked for). */
+	some = node_filter_apply(t, NULL, &h);
+	assert_int_equal(nodes_count(some), 2);
+	nodes_free(some);
+	hostlist_free(&h);
+	nodes_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_compress),
+		cmocka_unit_test(test_node_filter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
