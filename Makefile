@@ -36,6 +36,7 @@ help:
 	@echo "make run        one worker over NFS in QEMU, then what ghostwatch saw"
 	@echo "make check      every test suite; ends with 'N passed, N failed'"
 	@echo "make size       sizes against their budgets"
+	@echo "make man        the man pages (build/man/) from docs/man/*.scd"
 	@echo "make bench      benchmarks with the anchors measured in the same run"
 	@echo "make fuzz       run every fuzz target for FUZZ_SECONDS each"
 	@echo "make storm      N simulated workers leasing and reporting at once (N=256), klibc ipconfig beside"
@@ -70,6 +71,7 @@ include initramfs/initramfs.mk
 include kernel-config/kernel.mk
 -include netboot/netboot.mk
 -include netboot/cluster.mk
+include docs/man/man.mk
 include tests/tests.mk
 include tests/tools/tools.mk
 include tests/bench/bench.mk
