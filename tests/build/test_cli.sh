@@ -67,6 +67,8 @@ check "ghostwatch timeline (no OUT.svg): exit 2" refused 2 "$GW" timeline --stat
 check "ghostwatch keygen --port 1: exit 2" refused 2 "$GW" keygen --port 1 --master-key "$tmp/master.key"
 check "ghostwatch serve --port 70000: exit 2" refused 2 timeout 10 unshare -n "$GW" serve --insecure --state-dir "$tmp" --port 70000
 check "ghostwatch serve --port (no value): exit 2" refused 2 timeout 10 unshare -n "$GW" serve --insecure --state-dir "$tmp" --port
+check "ghostwatch hostlist expand (no EXPR): exit 2" refused 2 "$GW" hostlist expand
+check "ghostwatch hostlist expand 'w[3-1]': exit 2" bash -c "'$GW' hostlist expand 'w[3-1]' >/dev/null 2>&1; [ \$? = 2 ]"
 check "ghostwatch frobnicate: exit 2" refused 2 "$GW" frobnicate
 
 # cmdline --json: the same pairs as the text form, and the warnings.
