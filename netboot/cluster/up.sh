@@ -150,7 +150,7 @@ if [ -x build/ghostwatch ]; then
 	[ -z "$CL_MASTER_KEY" ] || gw_key=(--master-key "$CL_MASTER_KEY")
 	# --cluster: the generator's node list; a machine not in it is shown, never given ranks, and
 	# a node's reports count only from its listed address.
-	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state "$dir/state/ghostwatch" \
+	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state-dir "$dir/state/ghostwatch" \
 		"${gw_key[@]}" --cluster "$dir/gen/nodes" >"$dir/ghostwatch.log" 2>&1 &
 	gw_pid=$!
 	track_pid "$gw_pid"
@@ -259,7 +259,7 @@ watch() {
 
 gw_status() {
 	[ -n "$gw" ] || return 0
-	"$gw" status --once --state "$dir/state/ghostwatch" >"$dir/ghostwatch.status" 2>&1
+	"$gw" status --once --state-dir "$dir/state/ghostwatch" >"$dir/ghostwatch.status" 2>&1
 	sed 's/^/cluster: ghostwatch: /' "$dir/ghostwatch.status"
 }
 
@@ -299,7 +299,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
 		# ghostwatch's hostfile names each node by the address its reports came from (the
 		# names the nodes chose are comments): mpirun uses it as it is.
-		"$gw" hostfile --state "$dir/state/ghostwatch" >"$dir/hostfile.names"
+		"$gw" hostfile --state-dir "$dir/state/ghostwatch" >"$dir/hostfile.names"
 		cp "$dir/hostfile.names" "$dir/hostfile"
 		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
 		# What each node is: its own name and machine-id over one shared read-only root.
@@ -330,7 +330,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	if [ "$once" -eq 0 ] && [ -t 0 ]; then
 		# Interactive: the cluster stays up until the user is done with it.
 		say "the nodes are up: ip netns exec $ns ssh $ssh_opts root@${CL_NODE_IP[0]}"
-		say "                 ip netns exec $ns $gw status --state $dir/state/ghostwatch"
+		say "                 ip netns exec $ns $gw status --state-dir $dir/state/ghostwatch"
 		read -r -p "cluster: press Enter to power the nodes off (Ctrl-C tears everything down at once) " _
 	fi
 	say "powering the nodes off (systemd, then ghostinit's shutdown)"
