@@ -1,6 +1,7 @@
 /* ghostwatch: the master's view of every diskless node. `serve` collects the reports;
  * `status`, `hostfile` and `timeline` read the state serve keeps (same defaults, no flags).
  * Each subcommand's options are a table below (cli.h): what it does not list, it refuses. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include "hostfile.h"
 #include "hostlist.h"
 #include "hostlist_cmd.h"
+#include "wake.h"
 #include "mode.h"
 #include "node_filter.h"
 #include "node_key.h"
@@ -41,12 +43,14 @@
 /* Every option of every subcommand lands here; each subcommand's table says which it takes. */
 static struct {
 	const char *state_dir, *key_path, *master_path, *cluster_path, *metrics_path, *bind_ip;
+	const char *broadcast, *interface;
+	unsigned long wake_port;
 	unsigned long port, rate, burst, max_nodes, lost_after, interval;
 	int json, once, verbose, insecure, require_v2;
 } opt = {
 	.state_dir = PERSIST_DEFAULT_DIR, .port = SERVE_DEFAULT_PORT, .rate = DEFAULT_RATE,
 	.burst = DEFAULT_BURST, .max_nodes = DEFAULT_MAX_NODES, .lost_after = DEFAULT_LOST_AFTER_S,
-	.interval = 1,
+	.interval = 1, .broadcast = "255.255.255.255", .wake_port = WAKE_DEFAULT_PORT,
 };
 
 #define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
@@ -85,6 +89,10 @@ static const struct cli_option *const hostfile_opts[] = { &o_state_dir, &o_state
 static const struct cli_option *const timeline_opts[] = { &o_state_dir, &o_state, NULL };
 static const struct cli_option *const key_opts[] = { &o_master_key, NULL };
 static const struct cli_option *const hostlist_opts[] = { &o_json, NULL };
+static const struct cli_option o_broadcast = TEXT("--broadcast", "IP", "where to send it: the cluster's broadcast address (default 255.255.255.255)", broadcast);
+static const struct cli_option o_interface = TEXT("--interface", "IF", "out of this interface (the cluster's), whatever the routes say", interface);
+static const struct cli_option o_wake_port = NUMBER("--port", "N", 1, 65535, "UDP port (default " STR(WAKE_DEFAULT_PORT) ")", wake_port);
+static const struct cli_option *const wake_opts[] = { &o_broadcast, &o_interface, &o_wake_port, NULL };
 
 static int run_serve(const char **args, unsigned n);
 static int run_status(const char **args, unsigned n);
@@ -93,6 +101,7 @@ static int run_timeline(const char **args, unsigned n);
 static int run_keygen(const char **args, unsigned n);
 static int run_node_key(const char **args, unsigned n);
 static int run_hostlist(const char **args, unsigned n);
+static int run_wake(const char **args, unsigned n);
 
 static const struct {
 	struct cli_command cmd;
@@ -109,6 +118,8 @@ static const struct {
 	{ { "node-key", "MAC", 1, 1, "That node's key (hex), derived from the master secret.", key_opts }, run_node_key },
 	{ { "hostlist", "expand EXPR | compress [NAME...]", 1, UINT_MAX, "expand: one name a line; compress: "
 	    "names (arguments, else stdin) -> the shortest host list.", hostlist_opts }, run_hostlist },
+	{ { "wake", "MAC...", 1, UINT_MAX, "Wake-on-LAN: a magic packet for each MAC (UDP broadcast; the nodes "
+	    "arm their NIC with ghost.wol=g).", wake_opts }, run_wake },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -360,6 +371,33 @@ static int run_hostlist(const char **args, unsigned n)
 		if (!strcmp(commands[i].cmd.name, "hostlist"))
 			cli_usage(stderr, &commands[i].cmd);
 	return CLI_EXIT_USAGE;
+}
+
+static int run_wake(const char **args, unsigned n)
+{
+	struct in_addr to;
+	if (inet_pton(AF_INET, opt.broadcast, &to) != 1) {
+		fprintf(stderr, "ghostwatch wake: --broadcast '%s' is not an IPv4 address\n", opt.broadcast);
+		return CLI_EXIT_USAGE;
+	}
+	uint8_t mac[REPORT_NODE_LEN];
+	for (unsigned i = 0; i < n; i++)
+		if (parse_mac(args[i], mac)) {
+			fprintf(stderr, "ghostwatch wake: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)\n", args[i]);
+			return CLI_EXIT_USAGE;
+		}
+	int failed = 0;
+	for (unsigned i = 0; i < n; i++) {
+		parse_mac(args[i], mac);
+		int err = wake_send(mac, to.s_addr, (uint16_t)opt.wake_port, opt.interface);
+		if (err) {
+			fprintf(stderr, "ghostwatch wake: %s: cannot send to %s:%lu%s%s: %s\n", args[i], opt.broadcast,
+				opt.wake_port, opt.interface ? " on " : "", opt.interface ? opt.interface : "", strerror(-err));
+			failed = 1;
+		} else
+			printf("%s: magic packet sent to %s:%lu\n", args[i], opt.broadcast, opt.wake_port);
+	}
+	return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 /* The cluster key when there is no master secret: --key, else the default, else (one
