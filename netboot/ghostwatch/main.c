@@ -19,6 +19,7 @@
 #include "hostlist.h"
 #include "hostlist_cmd.h"
 #include "wake.h"
+#include "hpl_cmd.h"
 #include "mode.h"
 #include "node_filter.h"
 #include "node_key.h"
@@ -44,13 +45,15 @@
 static struct {
 	const char *state_dir, *key_path, *master_path, *cluster_path, *metrics_path, *bind_ip;
 	const char *broadcast, *interface;
-	unsigned long wake_port;
+	unsigned long wake_port, memory_percent, nb, overlay_mib;
+	int hpcc;
 	unsigned long port, rate, burst, max_nodes, lost_after, interval;
 	int json, once, verbose, insecure, require_v2;
 } opt = {
 	.state_dir = PERSIST_DEFAULT_DIR, .port = SERVE_DEFAULT_PORT, .rate = DEFAULT_RATE,
 	.burst = DEFAULT_BURST, .max_nodes = DEFAULT_MAX_NODES, .lost_after = DEFAULT_LOST_AFTER_S,
 	.interval = 1, .broadcast = "255.255.255.255", .wake_port = WAKE_DEFAULT_PORT,
+	.memory_percent = (unsigned long)(HPL_DEFAULT_FRACTION * 100), .nb = HPL_DEFAULT_NB,
 };
 
 #define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
@@ -92,6 +95,12 @@ static const struct cli_option *const hostlist_opts[] = { &o_json, NULL };
 static const struct cli_option o_broadcast = TEXT("--broadcast", "IP", "where to send it: the cluster's broadcast address (default 255.255.255.255)", broadcast);
 static const struct cli_option o_interface = TEXT("--interface", "IF", "out of this interface (the cluster's), whatever the routes say", interface);
 static const struct cli_option o_wake_port = NUMBER("--port", "N", 1, 65535, "UDP port (default " STR(WAKE_DEFAULT_PORT) ")", wake_port);
+static const struct cli_option o_memory_percent = NUMBER("--memory-percent", "P", 5, 95, "share of the nodes' usable memory for the matrix (default 80)", memory_percent);
+static const struct cli_option o_nb = NUMBER("--nb", "N", 16, 1024, "block size (default " STR(HPL_DEFAULT_NB) ")", nb);
+static const struct cli_option o_overlay_mib = NUMBER("--overlay-mib", "M", 0, 1u << 30, "each node's tmpfs overlay limit, kept free (default 0)", overlay_mib);
+static const struct cli_option o_hpcc = FLAG("--hpcc", "hpcc's hpccinf.txt: HPL.dat and PTRANS's lines", hpcc);
+static const struct cli_option *const hpl_opts[] = { &o_state_dir, &o_state, &o_lost_after, &o_memory_percent,
+	&o_nb, &o_overlay_mib, &o_hpcc, NULL };
 static const struct cli_option *const wake_opts[] = { &o_broadcast, &o_interface, &o_wake_port, NULL };
 
 static int run_serve(const char **args, unsigned n);
@@ -102,6 +111,7 @@ static int run_keygen(const char **args, unsigned n);
 static int run_node_key(const char **args, unsigned n);
 static int run_hostlist(const char **args, unsigned n);
 static int run_wake(const char **args, unsigned n);
+static int run_hpl_dat(const char **args, unsigned n);
 
 static const struct {
 	struct cli_command cmd;
@@ -120,6 +130,8 @@ static const struct {
 	    "names (arguments, else stdin) -> the shortest host list.", hostlist_opts }, run_hostlist },
 	{ { "wake", "MAC...", 1, UINT_MAX, "Wake-on-LAN: a magic packet for each MAC (UDP broadcast; the nodes "
 	    "arm their NIC with ghost.wol=g).", wake_opts }, run_wake },
+	{ { "hpl-dat", "[NODES]", 0, 1, "HPL.dat for the nodes that are up, sized from their inventory: N from "
+	    "their memory,\nP x Q from their cores (docs/hpl.md).", hpl_opts }, run_hpl_dat },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -248,6 +260,23 @@ static int run_hostfile(const char **args, unsigned n)
 		hostfile_print(stdout, t, wall_ms(), &lim);
 	nodes_free(t);
 	return CLI_EXIT_OK;
+}
+
+static int run_hpl_dat(const char **args, unsigned n)
+{
+	struct hostlist filter;
+	if (n && hostlist_cmd_parse(args[0], &filter))
+		return CLI_EXIT_USAGE;
+	struct nodes_limits lim = limits();
+	struct nodes *t = load_state(n ? &filter : NULL);
+	if (n)
+		hostlist_free(&filter);
+	if (!t)
+		return CLI_EXIT_FAIL;
+	struct hpl_rule rule = { (double)opt.memory_percent / 100.0, (uint32_t)opt.nb, (uint32_t)opt.overlay_mib };
+	int r = hpl_cmd_print(stdout, stderr, t, wall_ms(), &lim, &rule, opt.hpcc);
+	nodes_free(t);
+	return r ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 static int run_timeline(const char **args, unsigned n)

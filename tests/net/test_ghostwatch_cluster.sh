@@ -58,6 +58,22 @@ sed 's/^/# /' "$dir/status.txt"
 check "status table: the unlisted nodes named under the summary" \
 	grep -qx "2 not in the cluster file (serve --cluster), never in the hostfile: 02:67:00:00:00:04 02:67:00:00:00:05" "$dir/status.txt"
 
+# hpl-dat (issue 20 item 5): sized from the inventory of the listed nodes that are up — w1
+# (8 cores) and w3 (16 cores), 16 GiB each (the loadgen's); 4 and 5 are not listed: no rank.
+# Each keeps 10% (1638 MiB): 29492 MiB usable, 80% of it is N = 55,488 (a multiple of 192);
+# 24 ranks on a 4 x 6 grid. w1 alone: N = 39,168, 8 ranks on 2 x 4.
+dat_line() { sed -n "${1}p" | awk '{ print $1 }'; }
+"$GW" hpl-dat --state-dir "$dir/state" >"$dir/HPL.dat"
+sed -n 2p "$dir/HPL.dat" | sed 's/^/# /'
+check "hpl-dat: N 55488, NB 192, P x Q 4 x 6 for w1 and w3" \
+	test "$(for l in 6 8 11 12; do dat_line $l <"$dir/HPL.dat"; done | tr '\n' ' ')" = "55488 192 4 6 "
+check "hpl-dat w1: N 39168 on 2 x 4" \
+	test "$("$GW" hpl-dat w1 --state-dir "$dir/state" | sed -n '6p;11p;12p' | awk '{ print $1 }' | tr '\n' ' ')" = "39168 2 4 "
+check "hpl-dat --hpcc: hpccinf.txt, HPL's 31 lines and PTRANS's 5" \
+	test "$("$GW" hpl-dat --hpcc --state-dir "$dir/state" | wc -l)" = 36
+check "hpl-dat for nodes none of which is up: exit 1, said on stderr" \
+	bash -c "'$GW' hpl-dat nosuch --state-dir '$dir/state' 2>&1 >/dev/null | grep -q 'no node up'; [ \${PIPESTATUS[0]} = 1 ]"
+
 # status NODES (issue 19 item 6, issue 20 item 1): a host list of the cluster file's names.
 names() { python3 -c 'import json, sys; print(" ".join(x["node"][-2:] for x in json.load(sys.stdin)["nodes"]))'; }
 check "status 'w[1,3]' --json: exactly w1 and w3 (by the cluster file's names)" \
