@@ -8,8 +8,9 @@
 
 void cli_exit_codes(FILE *out)
 {
-	fprintf(out, "exit status: %d done, %d failed (state, key, socket, file), %d bad command line\n",
-		CLI_EXIT_OK, CLI_EXIT_FAIL, CLI_EXIT_USAGE);
+	fprintf(out, "exit status: %d done, %d failed (state, key, socket, file; wait: timed out), %d bad command line,\n"
+		     "             %d a node failed (wait)\n",
+		CLI_EXIT_OK, CLI_EXIT_FAIL, CLI_EXIT_USAGE, CLI_EXIT_NODE_FAILED);
 }
 
 void cli_usage(FILE *out, const struct cli_command *cmd)

@@ -11,6 +11,7 @@
 #define CLI_EXIT_OK 0      /* done */
 #define CLI_EXIT_FAIL 1    /* failed at run time: state, key, socket, file */
 #define CLI_EXIT_USAGE 2   /* bad command line: nothing was done */
+#define CLI_EXIT_NODE_FAILED 3 /* wait: a node reported a fatal error */
 
 enum cli_kind { CLI_FLAG, CLI_TEXT, CLI_NUMBER };
 

@@ -20,6 +20,7 @@
 #include "hostlist_cmd.h"
 #include "wake.h"
 #include "hpl_cmd.h"
+#include "wait.h"
 #include "mode.h"
 #include "node_filter.h"
 #include "node_key.h"
@@ -45,7 +46,8 @@
 static struct {
 	const char *state_dir, *key_path, *master_path, *cluster_path, *metrics_path, *bind_ip;
 	const char *broadcast, *interface;
-	unsigned long wake_port, memory_percent, nb, overlay_mib;
+	unsigned long wake_port, memory_percent, nb, overlay_mib, timeout;
+	const char *wait_state;
 	int hpcc;
 	unsigned long port, rate, burst, max_nodes, lost_after, interval;
 	int json, once, verbose, insecure, require_v2;
@@ -54,6 +56,7 @@ static struct {
 	.burst = DEFAULT_BURST, .max_nodes = DEFAULT_MAX_NODES, .lost_after = DEFAULT_LOST_AFTER_S,
 	.interval = 1, .broadcast = "255.255.255.255", .wake_port = WAKE_DEFAULT_PORT,
 	.memory_percent = (unsigned long)(HPL_DEFAULT_FRACTION * 100), .nb = HPL_DEFAULT_NB,
+	.wait_state = "up", .timeout = 600,
 };
 
 #define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
@@ -101,6 +104,11 @@ static const struct cli_option o_overlay_mib = NUMBER("--overlay-mib", "M", 0, 1
 static const struct cli_option o_hpcc = FLAG("--hpcc", "hpcc's hpccinf.txt: HPL.dat and PTRANS's lines", hpcc);
 static const struct cli_option *const hpl_opts[] = { &o_state_dir, &o_state, &o_lost_after, &o_memory_percent,
 	&o_nb, &o_overlay_mib, &o_hpcc, NULL };
+/* wait's --state is the node state, as in every peer: the old --state-dir spelling is not
+ * accepted by this new command. */
+static const struct cli_option o_wait_state = TEXT("--state", "up|down", "the state to wait for (default up)", wait_state);
+static const struct cli_option o_timeout = NUMBER("--timeout", "S", 1, 86400 * 7, "give up after S seconds (default 600)", timeout);
+static const struct cli_option *const wait_opts[] = { &o_state_dir, &o_wait_state, &o_timeout, &o_lost_after, NULL };
 static const struct cli_option *const wake_opts[] = { &o_broadcast, &o_interface, &o_wake_port, NULL };
 
 static int run_serve(const char **args, unsigned n);
@@ -112,6 +120,7 @@ static int run_node_key(const char **args, unsigned n);
 static int run_hostlist(const char **args, unsigned n);
 static int run_wake(const char **args, unsigned n);
 static int run_hpl_dat(const char **args, unsigned n);
+static int run_wait(const char **args, unsigned n);
 
 static const struct {
 	struct cli_command cmd;
@@ -132,6 +141,8 @@ static const struct {
 	    "arm their NIC with ghost.wol=g).", wake_opts }, run_wake },
 	{ { "hpl-dat", "[NODES]", 0, 1, "HPL.dat for the nodes that are up, sized from their inventory: N from "
 	    "their memory,\nP x Q from their cores (docs/hpl.md).", hpl_opts }, run_hpl_dat },
+	{ { "wait", "NODES", 1, 1, "Until every node of NODES is up (--state down: down). Exit 0 then; 1 at the "
+	    "timeout,\nnaming the laggards; 3 when one fails, with its error.", wait_opts }, run_wait },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -171,7 +182,10 @@ static void on_interrupt(int sig)
 
 /* The state serve keeps, marked with the cluster list it left beside it (nodes not in it are
  * never in the hostfile), narrowed to filter's nodes when there is one. */
-static struct nodes *load_state(const struct hostlist *filter)
+/* The state serve keeps, its nodes marked from its cluster list; with filter, only the nodes
+ * it names. With keep_list, the whole state and the list (*kept: whether there is one; the
+ * caller frees it) instead. NULL after saying why. */
+static struct nodes *load_state_with(const struct hostlist *filter, struct cluster_list *keep_list, int *kept)
 {
 	/* As many as any serve --max-nodes allows: the state was bounded when it was written. */
 	struct nodes *t = nodes_new(MAX_NODES_LIMIT);
@@ -192,6 +206,11 @@ static struct nodes *load_state(const struct hostlist *filter)
 	int listed = !cluster_load(path, &l, &line);
 	if (listed)
 		cluster_mark(&l, t);
+	if (keep_list) {
+		*keep_list = l;
+		*kept = listed;
+		return t;
+	}
 	if (filter) {
 		struct nodes *some = node_filter_apply(t, listed ? &l : NULL, filter);
 		nodes_free(t);
@@ -202,6 +221,11 @@ static struct nodes *load_state(const struct hostlist *filter)
 	if (listed)
 		cluster_free(&l);
 	return t;
+}
+
+static struct nodes *load_state(const struct hostlist *filter)
+{
+	return load_state_with(filter, NULL, NULL);
 }
 
 static int run_status(const char **args, unsigned n)
@@ -260,6 +284,51 @@ static int run_hostfile(const char **args, unsigned n)
 		hostfile_print(stdout, t, wall_ms(), &lim);
 	nodes_free(t);
 	return CLI_EXIT_OK;
+}
+
+static int run_wait(const char **args, unsigned n)
+{
+	(void)n;
+	enum node_state want = !strcmp(opt.wait_state, "up") ? NODE_UP : !strcmp(opt.wait_state, "down") ? NODE_DOWN
+												  : NODE_STATE_COUNT;
+	if (want == NODE_STATE_COUNT) {
+		fprintf(stderr, "ghostwatch wait: --state '%s': up or down\n", opt.wait_state);
+		return CLI_EXIT_USAGE;
+	}
+	struct hostlist h;
+	if (hostlist_cmd_parse(args[0], &h))
+		return CLI_EXIT_USAGE;
+	struct nodes_limits lim = limits();
+	int64_t deadline = wall_ms() + (int64_t)opt.timeout * 1000;
+	struct wait_progress p;
+	int outcome, rc;
+	for (;;) {
+		struct cluster_list l;
+		int listed = 0;
+		struct nodes *t = load_state_with(NULL, &l, &listed);
+		outcome = t ? wait_check(t, listed ? &l : NULL, &h, want, wall_ms(), &lim, &p) : -EIO;
+		if (listed)
+			cluster_free(&l);
+		nodes_free(t);
+		if (outcome != WAIT_PENDING || wall_ms() >= deadline || interrupted)
+			break;
+		struct timespec ts = { 0, 500 * 1000 * 1000 }; /* serve saves the state about this often */
+		nanosleep(&ts, NULL);
+	}
+	hostlist_free(&h);
+	if (outcome == WAIT_DONE) {
+		printf("%zu node%s %s\n", p.total, p.total == 1 ? "" : "s", opt.wait_state);
+		rc = CLI_EXIT_OK;
+	} else if (outcome == WAIT_FAILED) {
+		fprintf(stderr, "ghostwatch wait: failed: %s\n", p.failed);
+		rc = CLI_EXIT_NODE_FAILED;
+	} else if (outcome == WAIT_PENDING) {
+		fprintf(stderr, "ghostwatch wait: %zu of %zu %s after %lu s; not yet: %s\n", p.reached, p.total,
+			opt.wait_state, opt.timeout, p.laggards);
+		rc = CLI_EXIT_FAIL;
+	} else
+		rc = CLI_EXIT_FAIL; /* the state could not be read: said already */
+	return rc;
 }
 
 static int run_hpl_dat(const char **args, unsigned n)

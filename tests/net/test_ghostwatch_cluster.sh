@@ -74,6 +74,22 @@ check "hpl-dat --hpcc: hpccinf.txt, HPL's 31 lines and PTRANS's 5" \
 check "hpl-dat for nodes none of which is up: exit 1, said on stderr" \
 	bash -c "'$GW' hpl-dat nosuch --state-dir '$dir/state' 2>&1 >/dev/null | grep -q 'no node up'; [ \${PIPESTATUS[0]} = 1 ]"
 
+# wait (issue 20 item 2): by the cluster file's names, else the reported host names.
+check "wait 'w[1,3],sim00004': all up, exit 0" "$GW" wait 'w[1,3],sim00004' --timeout 5 --state-dir "$dir/state"
+"$GW" wait 'w[1-3]' --timeout 2 --state-dir "$dir/state" >/dev/null 2>"$dir/wait.err"
+rc=$?
+sed 's/^/# /' "$dir/wait.err"
+check "wait 'w[1-3]' --timeout 2: exit 1 after 2 s, naming w2 (its reports were refused: absent)" \
+	bash -c "[ $rc = 1 ] && grep -qx 'ghostwatch wait: 2 of 3 up after 2 s; not yet: w2 (absent)' '$dir/wait.err'"
+gw_loadgen "$ns" --master-key "$dir/master.key" --protocol 2 --nodes 1 --first 6 --fatal-every 1 >/dev/null
+"$GW" wait 'w1,sim00006' --timeout 30 --state-dir "$dir/state" >/dev/null 2>"$dir/wait.err"
+rc=$?
+sed 's/^/# /' "$dir/wait.err"
+check "wait for a node that failed: exit 3 at once, with its error" \
+	bash -c "[ $rc = 3 ] && grep -qx 'ghostwatch wait: failed: sim00006: nfs mount timed out' '$dir/wait.err'"
+check "wait --state down w1 --timeout 1: exit 1 (w1 is up)" bash -c "'$GW' wait --state down w1 --timeout 1 --state-dir '$dir/state' 2>/dev/null; [ \$? = 1 ]"
+check "wait --state sideways: exit 2" bash -c "'$GW' wait --state sideways w1 --state-dir '$dir/state' 2>/dev/null; [ \$? = 2 ]"
+
 # status NODES (issue 19 item 6, issue 20 item 1): a host list of the cluster file's names.
 names() { python3 -c 'import json, sys; print(" ".join(x["node"][-2:] for x in json.load(sys.stdin)["nodes"]))'; }
 check "status 'w[1,3]' --json: exactly w1 and w3 (by the cluster file's names)" \
