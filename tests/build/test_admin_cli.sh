@@ -129,4 +129,22 @@ for cmd in "" "frobnicate" "cluster" "cluster frob" "cluster check a b" "cluster
 	# shellcheck disable=SC2086 # cmd is words
 	check "ghostboot $cmd: usage error, exit 2" bash -c "'$gb' --root '$R' $cmd >/dev/null 2>'$t/usage.err'; [ \$? = 2 ] && grep -q usage: '$t/usage.err'"
 done
+
+# --- completion and man page -------------------------------------------------------------
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	complete_words() { # WORDS...: what the completion offers for the last word
+		bash -c '. /usr/share/bash-completion/bash_completion && . netboot/admin/ghostboot.bash-completion &&
+			COMP_WORDS=("$@") COMP_CWORD=$(($# - 1)) && COMP_LINE="$*" && COMP_POINT=${#COMP_LINE} &&
+			_ghostboot ghostboot "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}" && echo "${COMPREPLY[*]}"' _ "$@"
+	}
+	check "completion: the nouns" bash -c "[ \"\$($(declare -f complete_words); complete_words ghostboot '')\" = 'cluster image root cmdline key --root --help --version' ]"
+	check "completion: image's verbs after --root DIR" bash -c "[ \"\$($(declare -f complete_words); complete_words ghostboot --root /tmp image '')\" = 'build remove list --help' ]"
+	check "completion: cluster apply's options" bash -c "$(declare -f complete_words); complete_words ghostboot cluster apply -- | grep -qw -- --no-reload"
+	check "completion: image remove offers the built images" bash -c \
+		"mkdir -p '$R/var/lib/ghostboot/images/9.9.9-test' && [ \"\$($(declare -f complete_words); complete_words ghostboot --root '$R' image remove 9)\" = 9.9.9-test ]"
+fi
+for cmd in "cluster check" "cluster apply" "image build" "image remove" "image list" "root build" "cmdline explain" "key init"; do
+	check "man page: $cmd" grep -q "^\*$cmd\*" docs/man/ghostboot.8.scd
+done
+! command -v scdoc >/dev/null || check "man page: scdoc builds it" bash -c "scdoc <docs/man/ghostboot.8.scd >/dev/null"
 tap_done
