@@ -56,6 +56,10 @@ gb_opts() {
 		-V | --version) gb_version; exit 0 ;;
 		--root) [ $# -ge 2 ] || gb_bad_usage "$usage" "--root needs a folder"; gb_set_root "$2"; shift ;;
 		--) shift; ARGS+=("$@"); break ;;
+		--?*=*) # --opt=value: as --opt value (a flag takes none)
+			[[ $spec != *" ${o%%=*} "* ]] || gb_bad_usage "$usage" "${o%%=*} takes no value"
+			set -- "${o%%=*}" "${o#*=}" "${@:2}"
+			continue ;;
 		--*)
 			name=${o#--}
 			name=${name//-/_}

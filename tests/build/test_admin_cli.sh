@@ -33,7 +33,7 @@ check "key init again refuses (exit 1) and keeps the secret" bash -c \
 kver=$(cat build/kernel/release)
 check "cluster check without kernel/initramfs and no image: exit 2, names the images folder" bash -c \
 	"'$gb' --root '$R' cluster check 2>&1 >/dev/null | grep -q 'no image in $R/var/lib/ghostboot/images'; [ \${PIPESTATUS[0]} = 2 ]"
-check "image build $kver from build/kernel" quiet "$gb" --root "$R" image build --kernel-tree build/kernel
+check "image build $kver from build/kernel" quiet "$gb" --root "$R" image build --kernel-tree=build/kernel
 img=$R/var/lib/ghostboot/images/$kver
 check "the image is the one make builds (kernel, initramfs, NIC parts)" bash -c \
 	"cmp '$img/vmlinuz' build/kernel/boot/vmlinuz-$kver && cmp '$img/initramfs.img' build/initramfs.img &&
@@ -124,7 +124,7 @@ done
 check "ghostboot -V and ghostboot image list -V: the VERSION file" bash -c \
 	"[ \"\$('$gb' -V)\" = \"ghostboot \$(cat VERSION)\" ] && [ \"\$('$gb' image list -V)\" = \"ghostboot \$(cat VERSION)\" ]"
 for cmd in "" "frobnicate" "cluster" "cluster frob" "cluster check a b" "cluster check --json" "cluster apply --rate 5" \
-	"image list x" "image list --kernel-tree /" "image remove" "image remove a b" "image remove ../etc" "image build --bogus" \
+	"image list x" "image list --kernel-tree /" "image list --json=1" "image remove" "image remove a b" "image remove ../etc" "image build --bogus" \
 	"root build a b" "key init x" "key init --force" "cmdline explain --json" "--root"; do
 	# shellcheck disable=SC2086 # cmd is words
 	check "ghostboot $cmd: usage error, exit 2" bash -c "'$gb' --root '$R' $cmd >/dev/null 2>'$t/usage.err'; [ \$? = 2 ] && grep -q usage: '$t/usage.err'"
