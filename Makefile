@@ -7,11 +7,15 @@ DEPS       := $(BUILD)/deps
 KERNEL     := $(BUILD)/kernel
 HOST       := $(BUILD)/host
 
+# The release, one line in VERSION: ghostinit and ghostwatch print it (-V), packages carry it.
+GHOSTBOOT_VERSION := $(shell cat VERSION)
+VERSION_DEF := -DGHOSTBOOT_VERSION='"$(GHOSTBOOT_VERSION)"'
+
 # The agent: static musl, small (size is a budget, see `make size`).
 MUSL_CC     := musl-gcc
 AGENT_CFLAGS := -std=gnu11 -Os -Wall -Wextra -Werror=implicit-function-declaration \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-fno-stack-protector -I$(DEPS)/include -I$(DEPS)/include/libnl3 -Iagent
+	-fno-stack-protector -I$(DEPS)/include -I$(DEPS)/include/libnl3 -Iagent $(VERSION_DEF)
 # Code and read-only data share one segment: separate-code would pad each to a page (~10 KB).
 AGENT_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -s -L$(DEPS)/lib
 AGENT_LIBS  := -lnl-route-3 -lnl-3 -lblkid
@@ -19,7 +23,7 @@ AGENT_LIBS  := -lnl-route-3 -lnl-3 -lblkid
 # Host builds of the same code for tests: clang with ASan/UBSan and fuzzer coverage hooks.
 HOST_CC     := clang
 SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra $(SANITIZE) -Iagent -I/usr/include/libnl3
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra $(SANITIZE) -Iagent -I/usr/include/libnl3 $(VERSION_DEF)
 HOST_LIBS   := -lnl-route-3 -lnl-3 -lblkid
 
 .PHONY: all deps size check bench fuzz run clean help
@@ -33,6 +37,7 @@ help:
 	@echo "make run        one worker over NFS in QEMU, then what ghostwatch saw"
 	@echo "make check      every test suite; ends with 'N passed, N failed'"
 	@echo "make size       sizes against their budgets"
+	@echo "make man        the man pages (build/man/) from docs/man/*.scd"
 	@echo "make bench      benchmarks with the anchors measured in the same run"
 	@echo "make fuzz       run every fuzz target for FUZZ_SECONDS each"
 	@echo "make storm      N simulated workers leasing and reporting at once (N=256), klibc ipconfig beside"
@@ -67,6 +72,7 @@ include initramfs/initramfs.mk
 include kernel-config/kernel.mk
 -include netboot/netboot.mk
 -include netboot/cluster.mk
+include docs/man/man.mk
 include install.mk
 include tests/tests.mk
 include tests/tools/tools.mk

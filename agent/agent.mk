@@ -29,3 +29,6 @@ $(HOST)/libagent.a: $(filter-out $(HOST)/agent/main.o,$(HOST_AGENT_OBJS))
 
 $(HOST)/ghostinit: $(HOST_AGENT_OBJS)
 	$(HOST_CC) $(HOST_CFLAGS) $^ $(HOST_LIBS) -o $@
+
+# The version is compiled into main.o only: a new VERSION rebuilds that object.
+$(BUILD)/agent/main.o $(HOST)/agent/main.o: VERSION

@@ -16,6 +16,7 @@
 #include "guardian/guardian_cmd.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/usage.h"
 #include "net/net_stage.h"
 #include "net/net_up_cmd.h"
 #include "report/boot_report.h"
@@ -23,8 +24,6 @@
 #include "root/root_stage.h"
 #include "shutdown/shutdown.h"
 #include "shutdown/shutdown_cmd.h"
-
-#define GHOSTBOOT_VERSION "0.1"
 
 static struct boot_config config; /* written once by read_boot_config(), then read-only */
 
@@ -109,19 +108,15 @@ static _Noreturn void boot(char *argv0)
 	root_stage_run(&config, net_err ? NULL : &facts, net.hostname);
 }
 
-static int usage(void)
+static int usage(int bad)
 {
-	fprintf(stderr, "usage: ghostinit cmdline [TEXT]   show what a kernel command line means\n"
-			"       ghostinit report ...       send stage reports to ghostwatch (--help)\n"
-			"       ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n"
-			"                        [--broadcast]\n"
-			"                                  bring the network up as the boot would\n"
-			"       ghostinit shutdown reboot|poweroff|halt\n"
-			"                                  from another init: unmount the root safely, reset\n"
-			"       ghostinit guardian --iface IF --addr A/P [--gateway G]\n"
-			"                                  keep the boot link configured (restore it)\n"
-			"       ghostinit                  as PID 1: boot the worker\n");
-	return 2;
+	return usage_print("usage: ghostinit cmdline [--json] [TEXT]  what a kernel command line means\n"
+			   "       ghostinit net-up ...   bring the network up as the boot would\n"
+			   "       ghostinit report ...   send stage reports to ghostwatch\n"
+			   "       ghostinit shutdown VERB  from another init: unmount the root safely, reset\n"
+			   "       ghostinit guardian ... keep the boot link configured\n"
+			   "       ghostinit              as PID 1: boot the worker\n"
+			   "COMMAND --help: its usage; -V: the version; exit 2: bad usage\n", bad);
 }
 
 int main(int argc, char **argv)
@@ -132,6 +127,12 @@ int main(int argc, char **argv)
 		return guardian_cmd_main(argc, argv);
 	if (getpid() == 1)
 		boot(argv[0]);
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return usage(0);
+	if (argc > 1 && (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))) {
+		printf("ghostinit %s\n", GHOSTBOOT_VERSION); /* the top-level VERSION file */
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "cmdline"))
 		return cmdline_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "net-up"))
@@ -142,5 +143,5 @@ int main(int argc, char **argv)
 		return shutdown_cmd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "guardian"))
 		return guardian_cmd_main(argc - 1, argv + 1);
-	return usage();
+	return usage(1);
 }

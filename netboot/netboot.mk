@@ -8,7 +8,7 @@ GW_DIR     := netboot/ghostwatch
 GW_SRCS    := $(sort $(wildcard $(GW_DIR)/*.c))
 GW_AGENT   := agent/report/report_wire agent/lib/hex agent/lib/hostname
 GW_HDRS    := $(wildcard $(GW_DIR)/*.h) $(addsuffix .h,$(GW_AGENT)) agent/lib/be.h
-GW_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Iagent -I$(GW_DIR)
+GW_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Iagent -I$(GW_DIR) $(VERSION_DEF)
 GW_LIBS    := -lcrypto
 GW_OBJS    := $(patsubst $(GW_DIR)/%.c,$(BUILD)/gw/%.o,$(GW_SRCS)) $(patsubst agent/%,$(BUILD)/gw/agent/%.o,$(GW_AGENT))
 GW_LIBOBJS := $(filter-out $(BUILD)/gw/main.o,$(GW_OBJS))
@@ -42,5 +42,8 @@ $(HOST)/ghostwatch: $(HOST)/gw/main.o $(HOST)/libghostwatch.a $(HOST)/libagent.a
 
 NETBOOT_HOST_LIB := $(HOST)/libghostwatch.a
 NETBOOT_HOST_LIBS := $(GW_LIBS)
+
+# The version is compiled into main.o only: a new VERSION rebuilds that object.
+$(BUILD)/gw/main.o $(HOST)/gw/main.o: VERSION
 
 test-build: $(HOST)/ghostwatch

@@ -55,5 +55,5 @@ else
 fi
 sleep 1
 say "what the master saw (ghostwatch status):"
-ip netns exec "$ns" "$GW" status --once --state "$run/gw/state"
+ip netns exec "$ns" "$GW" status --once --state-dir "$run/gw/state"
 [ "$rc" -ne 124 ]

@@ -1,5 +1,6 @@
 /* The one boot configuration: parsed once from the kernel command line, immutable afterwards.
- * docs/cmdline.md documents every field; keep both in step with cmdline.c. */
+ * ghostinit(8) (docs/man/ghostinit.8.scd) documents every parameter; tests/build/test_man.sh
+ * keeps it in step with cmdline.c's table. */
 #ifndef GHOST_BOOT_CONFIG_H
 #define GHOST_BOOT_CONFIG_H
 

@@ -10,6 +10,7 @@
 
 #include "guardian/guardian.h"
 #include "lib/log.h"
+#include "lib/usage.h"
 
 static int parse_addr(const char *text, uint32_t *addr, int *prefix)
 {
@@ -55,8 +56,14 @@ int guardian_cmd_main(int argc, char *const argv[])
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.run_fd = -1;
 	cfg.ready_fd = -1;
+	static const char usage[] =
+		"usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n"
+		"                          [--run-fd FD] [--ready-fd FD]\n"
+		"       ghostinit guardian --arm [S]\n";
+	if (usage_asked(argc, argv))
+		return usage_print(usage, 0);
 	if (argc >= 2 && !strcmp(argv[1], "--arm"))
-		return request_arm_cli(argc > 2 ? argv[2] : "0");
+		return argc > 3 ? usage_print(usage, 1) : request_arm_cli(argc > 2 ? argv[2] : "0");
 	for (int i = 1; i < argc; i += 2) { /* --option value pairs */
 		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = !val;
@@ -79,16 +86,12 @@ int guardian_cmd_main(int argc, char *const argv[])
 		else
 			bad = 1;
 		if (bad) {
-			fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n"
-					"                         [--run-fd FD] [--ready-fd FD]\n"
-					"bad or missing value at '%s'\n", opt);
-			return 2;
+			fprintf(stderr, "ghostinit guardian: bad or missing value at '%s'\n", opt);
+			return usage_print(usage, 1);
 		}
 	}
-	if (!cfg.ifname[0] || !have_addr) {
-		fprintf(stderr, "usage: ghostinit guardian --iface IF --addr A/P [--gateway G] [--watchdog S] [--for MS]\n");
-		return 2;
-	}
+	if (!cfg.ifname[0] || !have_addr)
+		return usage_print(usage, 1);
 	log_init();
 	int err = guardian_run(&cfg, run_ms);
 	if (err)

@@ -10,6 +10,7 @@
 #include "boot/boot_config_load.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/usage.h"
 #include "net/net_apply.h"
 #include "net/net_stage.h"
 #include "report/boot_report.h"
@@ -57,6 +58,10 @@ int net_up_cmd_main(int argc, char **argv)
 	struct cmdline_warnings warnings;
 	struct net_stage_options opt = { .root = "" };
 	const char *cmdline = NULL;
+	static const char usage[] = "usage: ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n"
+				    "                        [--broadcast]\n";
+	if (usage_asked(argc, argv))
+		return usage_print(usage, 0);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--iface") && i + 1 < argc)
 			opt.iface = argv[++i];
@@ -70,11 +75,8 @@ int net_up_cmd_main(int argc, char **argv)
 			report = true;
 		else if (!strcmp(argv[i], "--broadcast"))
 			opt.dhcp_broadcast = true;
-		else {
-			fprintf(stderr, "usage: ghostinit net-up [--iface IF] [--cmdline TEXT] [--root DIR] [--hostname] [--report]\n"
-					"                        [--broadcast]\n");
-			return 2;
-		}
+		else
+			return usage_print(usage, 1);
 	}
 	(void)boot_config_load(cmdline, &cfg, &warnings); /* unreadable: the defaults */
 	for (unsigned i = 0; i < warnings.count; i++)

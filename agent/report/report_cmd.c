@@ -14,16 +14,19 @@
 #include "report/heartbeat.h"
 #include "report/inventory.h"
 #include "report/report.h"
+#include "lib/usage.h"
+
+static const char usage_text[] =
+	"usage: ghostinit report --master IP[:PORT] --mac MAC [--key-file FILE] [--heartbeat S]\n"
+	"                        [--error ERRNO] [--text TEXT] [--inventory IFNAME] [--protocol 1]\n"
+	"                        STAGE...\n"
+	"stages: boot modules link lease root-mounted overlay switch-root heartbeat\n"
+	"        shutdown-begin unmounted reset fatal\n"
+	"exit: 0 all acked, 1 some not, 2 usage, 3 cannot report\n";
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: ghostinit report --master IP[:PORT] --mac MAC [--key-file FILE] [--heartbeat S]\n"
-		"                        [--error ERRNO] [--text TEXT] [--inventory IFNAME] [--protocol 1]\n"
-		"                        STAGE...\n"
-		"stages: boot modules link lease root-mounted overlay switch-root heartbeat\n"
-		"        shutdown-begin unmounted reset fatal\n");
-	return 2;
+	return usage_print(usage_text, 1);
 }
 
 static int parse_master(const char *v, uint32_t *ip, uint16_t *port)
@@ -57,6 +60,8 @@ int report_cmd_main(int argc, char **argv)
 	int err_code = 0, have_master = 0, have_mac = 0, i;
 	memset(&s, 0, sizeof(s));
 	s.budget_ms = REPORT_BUDGET_MS;
+	if (usage_asked(argc, argv))
+		return usage_print(usage_text, 0);
 	for (i = 1; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
 		const char *opt = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)

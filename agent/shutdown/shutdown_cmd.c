@@ -7,13 +7,15 @@
 #include <unistd.h>
 
 #include "shutdown/shutdown.h"
+#include "lib/usage.h"
 
 int shutdown_cmd_main(int argc, char *const argv[])
 {
-	if (argc < 2 || !shutdown_is_verb(argv[1])) {
-		fprintf(stderr, "usage: ghostinit shutdown reboot|poweroff|halt|kexec\n");
-		return 2;
-	}
+	static const char usage[] = "usage: ghostinit shutdown reboot|poweroff|halt|kexec\n";
+	if (usage_asked(argc, argv))
+		return usage_print(usage, 0);
+	if (argc != 2 || !shutdown_is_verb(argv[1]))
+		return usage_print(usage, 1);
 	if (geteuid() != 0) {
 		fprintf(stderr, "ghostinit: shutdown needs root\n");
 		return 1;

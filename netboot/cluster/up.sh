@@ -163,9 +163,9 @@ if [ -x "$stage/usr/sbin/ghostwatch" ]; then
 	[ -z "$CL_MASTER_KEY" ] || gw_key=(--master-key "$CL_MASTER_KEY")
 	# --cluster: the generator's node list; a machine not in it is shown, never given ranks, and
 	# a node's reports count only from its listed address.
-	# ghostwatch.service: ghostwatch serve --state /var/lib/ghostboot/watch --master-key KEY
+	# ghostwatch.service: ghostwatch serve --state-dir /var/lib/ghostboot/watch --master-key KEY
 	# --cluster /var/lib/ghostboot/generated/nodes (its metrics here beside the state).
-	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state "$watch" \
+	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state-dir "$watch" \
 		"${gw_key[@]}" --cluster "$gen/nodes" >"$dir/ghostwatch.log" 2>&1 &
 	gw_pid=$!
 	track_pid "$gw_pid"
@@ -274,7 +274,7 @@ watch() {
 
 gw_status() {
 	[ -n "$gw" ] || return 0
-	"$gw" status --once --state "$watch" >"$dir/ghostwatch.status" 2>&1
+	"$gw" status --once --state-dir "$watch" >"$dir/ghostwatch.status" 2>&1
 	sed 's/^/cluster: ghostwatch: /' "$dir/ghostwatch.status"
 }
 
@@ -314,7 +314,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
 		# ghostwatch's hostfile names each node by the address its reports came from (the
 		# names the nodes chose are comments): mpirun uses it as it is.
-		"$gw" hostfile --state "$watch" >"$dir/hostfile.names"
+		"$gw" hostfile --state-dir "$watch" >"$dir/hostfile.names"
 		cp "$dir/hostfile.names" "$dir/hostfile"
 		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
 		# What each node is: its own name and machine-id over one shared read-only root.
@@ -345,7 +345,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	if [ "$once" -eq 0 ] && [ -t 0 ]; then
 		# Interactive: the cluster stays up until the user is done with it.
 		say "the nodes are up: ip netns exec $ns ssh $ssh_opts root@${CL_NODE_IP[0]}"
-		say "                 ip netns exec $ns $gw status --state $watch"
+		say "                 ip netns exec $ns $gw status --state-dir $watch"
 		read -r -p "cluster: press Enter to power the nodes off (Ctrl-C tears everything down at once) " _
 	fi
 	say "powering the nodes off (systemd, then ghostinit's shutdown)"

@@ -9,5 +9,7 @@
 
 /* One "<host> slots=<cores>" line per node up, sorted by host; returns the number of lines. */
 unsigned hostfile_print(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim);
+/* The same hosts as {"hosts":[{"address","slots","name"}]} ("name" "" when none). */
+unsigned hostfile_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim);
 
 #endif

@@ -1,6 +1,8 @@
 /* ghostwatch: the master's view of every diskless node. `serve` collects the reports;
- * `status`, `hostfile` and `timeline` read the state serve keeps (same defaults, no flags). */
+ * `status`, `hostfile` and `timeline` read the state serve keeps (same defaults, no flags).
+ * Each subcommand's options are a table below (cli.h): what it does not list, it refuses. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cluster_list.h"
 #include "gw_hmac.h"
 #include "hostfile.h"
+#include "hostlist.h"
+#include "hostlist_cmd.h"
 #include "mode.h"
+#include "node_filter.h"
 #include "node_key.h"
 #include "nodes.h"
 #include "persist.h"
@@ -22,33 +28,102 @@
 #include "status.h"
 #include "timeline.h"
 
-#define DEFAULT_KEY_PATH "/etc/ghostwatch/key"
+#define DEFAULT_KEY_PATH "/etc/ghostboot/cluster.key"
+#define OLD_KEY_PATH "/etc/ghostwatch/key" /* 0.6 and before: still read, with a warning */
 #define DEFAULT_LOST_AFTER_S 120
 #define DEFAULT_MAX_NODES 262144
 #define MAX_NODES_LIMIT 16777216
 #define DEFAULT_RATE 50
 #define DEFAULT_BURST 100
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Every option of every subcommand lands here; each subcommand's table says which it takes. */
+static struct {
+	const char *state_dir, *key_path, *master_path, *cluster_path, *metrics_path, *bind_ip;
+	unsigned long port, rate, burst, max_nodes, lost_after, interval;
+	int json, once, verbose, insecure, require_v2;
+} opt = {
+	.state_dir = PERSIST_DEFAULT_DIR, .port = SERVE_DEFAULT_PORT, .rate = DEFAULT_RATE,
+	.burst = DEFAULT_BURST, .max_nodes = DEFAULT_MAX_NODES, .lost_after = DEFAULT_LOST_AFTER_S,
+	.interval = 1,
+};
+
+#define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
+#define FLAG(n, h, field) { .name = n, .kind = CLI_FLAG, .help = h, .flag = &opt.field }
+#define NUMBER(n, mv, lo, hi, h, field) \
+	{ .name = n, .kind = CLI_NUMBER, .metavar = mv, .min = lo, .max = hi, .help = h, .number = &opt.field }
+
+static const struct cli_option o_state_dir = TEXT("--state-dir", "DIR", "the state serve keeps (default " PERSIST_DEFAULT_DIR ")", state_dir);
+/* The old spelling, for this release: every peer's --state filters by node state. */
+static const struct cli_option o_state = { .name = "--state", .kind = CLI_TEXT, .metavar = "DIR",
+					   .renamed_to = "--state-dir", .text = &opt.state_dir };
+static const struct cli_option o_master_key = TEXT("--master-key", "FILE", "master secret of per-node keys (default " NODE_KEY_MASTER_DEFAULT ")", master_path);
+static const struct cli_option o_key = TEXT("--key", "FILE", "one cluster key for every node (default " DEFAULT_KEY_PATH ")", key_path);
+static const struct cli_option o_insecure = FLAG("--insecure", "accept unauthenticated reports when there is no key", insecure);
+static const struct cli_option o_port = NUMBER("--port", "N", 1, 65535, "UDP port (default " STR(SERVE_DEFAULT_PORT) ")", port);
+static const struct cli_option o_bind = TEXT("--bind", "IP", "listen on this address only (default: every address)", bind_ip);
+static const struct cli_option o_metrics = TEXT("--metrics", "FILE", "Prometheus text file (default DIR/metrics.prom)", metrics_path);
+static const struct cli_option o_rate = NUMBER("--rate", "N", 0, 10000000, "reports/s per node after the HMAC, 0: no limit (default " STR(DEFAULT_RATE) ")", rate);
+static const struct cli_option o_burst = NUMBER("--burst", "N", 1, 10000000, "burst per node (default " STR(DEFAULT_BURST) ")", burst);
+static const struct cli_option o_max_nodes = NUMBER("--max-nodes", "N", 1, MAX_NODES_LIMIT, "bound of the node table (default " STR(DEFAULT_MAX_NODES) ")", max_nodes);
+static const struct cli_option o_lost_after = NUMBER("--lost-after", "S", 1, 86400 * 365, "silent that long: lost (default " STR(DEFAULT_LOST_AFTER_S) "; ghost.heartbeat= nodes: 3 beats)", lost_after);
+static const struct cli_option o_require_v2 = FLAG("--require-v2", "refuse protocol v1 reports (every node upgraded)", require_v2);
+static const struct cli_option o_cluster = TEXT("--cluster", "NODES", "the cluster's node list (generate.sh's OUTDIR/nodes)", cluster_path);
+static const struct cli_option o_verbose = { .name = "--verbose", .alias = "-v", .kind = CLI_FLAG,
+					     .help = "one line per accepted report", .flag = &opt.verbose };
+static const struct cli_option o_json = FLAG("--json", "JSON instead of text", json);
+static const struct cli_option o_once = FLAG("--once", "print once, even in a terminal", once);
+static const struct cli_option o_interval = NUMBER("--interval", "S", 1, 3600, "redraw period in a terminal (default 1)", interval);
+
+static const struct cli_option *const serve_opts[] = { &o_port, &o_bind, &o_state_dir, &o_state, &o_master_key,
+	&o_key, &o_insecure, &o_metrics, &o_rate, &o_burst, &o_max_nodes, &o_lost_after, &o_require_v2, &o_cluster,
+	&o_verbose, NULL };
+static const struct cli_option *const status_opts[] = { &o_state_dir, &o_state, &o_json, &o_once, &o_interval,
+	&o_lost_after, NULL };
+static const struct cli_option *const hostfile_opts[] = { &o_state_dir, &o_state, &o_json, &o_lost_after, NULL };
+static const struct cli_option *const timeline_opts[] = { &o_state_dir, &o_state, NULL };
+static const struct cli_option *const key_opts[] = { &o_master_key, NULL };
+static const struct cli_option *const hostlist_opts[] = { &o_json, NULL };
+
+static int run_serve(const char **args, unsigned n);
+static int run_status(const char **args, unsigned n);
+static int run_hostfile(const char **args, unsigned n);
+static int run_timeline(const char **args, unsigned n);
+static int run_keygen(const char **args, unsigned n);
+static int run_node_key(const char **args, unsigned n);
+static int run_hostlist(const char **args, unsigned n);
+
+static const struct {
+	struct cli_command cmd;
+	int (*run)(const char **args, unsigned n);
+} commands[] = {
+	{ { "serve", "", 0, 0, "Collect the nodes' reports (UDP), ack them, keep the state and the metrics.",
+	    serve_opts }, run_serve },
+	{ { "status", "[NODES]", 0, 1, "Every node: state, boot stage times, last error (NODES: a host list, "
+	    "w[1-3],w7).\nLive in a terminal, once otherwise.", status_opts }, run_status },
+	{ { "hostfile", "", 0, 0, "An MPI hostfile of the nodes that are up: \"ADDRESS slots=CORES # NAME\".",
+	    hostfile_opts }, run_hostfile },
+	{ { "timeline", "OUT.svg", 1, 1, "Every node's boot stages as an SVG timeline.", timeline_opts }, run_timeline },
+	{ { "keygen", "", 0, 0, "A new master secret for per-node keys (mode 0600).", key_opts }, run_keygen },
+	{ { "node-key", "MAC", 1, 1, "That node's key (hex), derived from the master secret.", key_opts }, run_node_key },
+	{ { "hostlist", "expand EXPR | compress [NAME...]", 1, UINT_MAX, "expand: one name a line; compress: "
+	    "names (arguments, else stdin) -> the shortest host list.", hostlist_opts }, run_hostlist },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static int usage(FILE *out)
 {
-	fprintf(out,
-		"usage: ghostwatch serve    [--port N] [--bind IP] [--state DIR]\n"
-		"                           [--master-key FILE | --key FILE | --insecure]\n"
-		"                           [--metrics FILE] [--rate N] [--burst N] [--max-nodes N]\n"
-		"                           [--lost-after S] [--require-v2] [--cluster NODES] [-v]\n"
-		"       ghostwatch status   [--state DIR] [--json] [--once] [--interval S] [--lost-after S]\n"
-		"       ghostwatch hostfile [--state DIR]\n"
-		"       ghostwatch timeline OUT.svg [--state DIR]\n"
-		"       ghostwatch keygen   [--master-key FILE]   (a new master secret, mode 0600)\n"
-		"       ghostwatch node-key MAC [--master-key FILE]   (that node's key, hex)\n"
-		"defaults: UDP port %u, state %s, per-node keys from %s,\n"
-		"          else the one cluster key %s (serve refuses to start without a key unless\n"
-		"          --insecure), metrics <state>/metrics.prom, rate %u/s burst %u per node\n"
-		"          (counted after the HMAC), lost after %u s\n"
-		"          (nodes with ghost.heartbeat=: after 3 missed heartbeats)\n",
-		SERVE_DEFAULT_PORT, PERSIST_DEFAULT_DIR, NODE_KEY_MASTER_DEFAULT, DEFAULT_KEY_PATH, DEFAULT_RATE, DEFAULT_BURST,
-		DEFAULT_LOST_AFTER_S);
-	return out == stderr ? 2 : 0;
+	fprintf(out, "usage: ghostwatch COMMAND [OPTIONS] [ARGUMENTS]\ncommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  ghostwatch %s%s%s\n", commands[i].cmd.name, commands[i].cmd.args[0] ? " " : "",
+			commands[i].cmd.args);
+	fprintf(out, "ghostwatch COMMAND --help: what it does and its options; ghostwatch -V: the version\n"
+		     "defaults: UDP port %u, state %s, per-node keys from %s, else the one cluster key %s\n"
+		     "          (serve refuses to start without a key unless --insecure)\n",
+		SERVE_DEFAULT_PORT, PERSIST_DEFAULT_DIR, NODE_KEY_MASTER_DEFAULT, DEFAULT_KEY_PATH);
+	cli_exit_codes(out);
+	return out == stderr ? CLI_EXIT_USAGE : CLI_EXIT_OK;
 }
 
 static int64_t wall_ms(void)
@@ -58,94 +133,10 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int number(const char *v, unsigned long max, unsigned long *out)
+static struct nodes_limits limits(void)
 {
-	char *end;
-	errno = 0;
-	unsigned long x = strtoul(v, &end, 10);
-	if (errno || end == v || *end || x > max)
-		return -1;
-	*out = x;
-	return 0;
-}
-
-struct options {
-	struct serve_options serve;
-	const char *key_path;
-	const char *master_path;
-	const char *cluster_path;
-	int json, once, verbose;
-	unsigned interval_s;
-	const char *out;
-};
-
-/* Options common to every subcommand; returns 0, or 2 after printing why. */
-static int parse(int argc, char **argv, struct options *o)
-{
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		unsigned long x;
-		if (!strcmp(a, "--json")) {
-			o->json = 1;
-			continue;
-		}
-		if (!strcmp(a, "--once")) {
-			o->once = 1;
-			continue;
-		}
-		if (!strcmp(a, "--insecure")) {
-			o->serve.insecure = 1;
-			continue;
-		}
-		if (!strcmp(a, "--require-v2")) {
-			o->serve.require_v2 = 1;
-			continue;
-		}
-		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			o->serve.verbose = 1;
-			continue;
-		}
-		if (a[0] != '-') {
-			if (o->out)
-				goto bad;
-			o->out = a;
-			continue;
-		}
-		if (!v)
-			goto bad;
-		i++;
-		if (!strcmp(a, "--state"))
-			o->serve.state_dir = v;
-		else if (!strcmp(a, "--key"))
-			o->key_path = v;
-		else if (!strcmp(a, "--cluster"))
-			o->cluster_path = v;
-		else if (!strcmp(a, "--master-key"))
-			o->master_path = v;
-		else if (!strcmp(a, "--metrics"))
-			o->serve.metrics_path = v;
-		else if (!strcmp(a, "--bind"))
-			o->serve.bind_ip = v;
-		else if (!strcmp(a, "--port") && !number(v, 65535, &x) && x)
-			o->serve.port = (uint16_t)x;
-		else if (!strcmp(a, "--rate") && !number(v, 10000000, &x))
-			o->serve.rate = (uint32_t)x;
-		else if (!strcmp(a, "--burst") && !number(v, 10000000, &x) && x)
-			o->serve.burst = (uint32_t)x;
-		else if (!strcmp(a, "--max-nodes") && !number(v, MAX_NODES_LIMIT, &x) && x)
-			o->serve.max_nodes = (uint32_t)x;
-		else if (!strcmp(a, "--lost-after") && !number(v, 86400 * 365, &x) && x)
-			o->serve.limits.lost_after_s = (uint32_t)x;
-		else if (!strcmp(a, "--interval") && !number(v, 3600, &x) && x)
-			o->interval_s = (unsigned)x;
-		else
-			goto bad;
-		continue;
-bad:
-		fprintf(stderr, "ghostwatch: bad option '%s'%s%s\n", a, v ? " " : "", v && a[0] == '-' ? v : "");
-		return usage(stderr);
-	}
-	return 0;
+	struct nodes_limits l = { .lost_after_s = (uint32_t)opt.lost_after };
+	return l;
 }
 
 static volatile sig_atomic_t interrupted;
@@ -155,7 +146,9 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
-static struct nodes *load_state(const struct options *o)
+/* The state serve keeps, marked with the cluster list it left beside it (nodes not in it are
+ * never in the hostfile), narrowed to filter's nodes when there is one. */
+static struct nodes *load_state(const struct hostlist *filter)
 {
 	/* As many as any serve --max-nodes allows: the state was bounded when it was written. */
 	struct nodes *t = nodes_new(MAX_NODES_LIMIT);
@@ -163,29 +156,39 @@ static struct nodes *load_state(const struct options *o)
 		fprintf(stderr, "ghostwatch: out of memory\n");
 		return NULL;
 	}
-	int err = persist_load(o->serve.state_dir, t);
+	int err = persist_load(opt.state_dir, t);
 	if (err) {
-		fprintf(stderr, "ghostwatch: cannot read the state in %s: %s\n", o->serve.state_dir,
-			strerror(-err));
+		fprintf(stderr, "ghostwatch: cannot read the state in %s: %s\n", opt.state_dir, strerror(-err));
 		nodes_free(t);
 		return NULL;
 	}
-	/* serve --cluster left its list beside the state: nodes not in it are marked. */
 	char path[4096];
 	struct cluster_list l;
 	unsigned line;
-	snprintf(path, sizeof(path), "%s/" CLUSTER_STATE_NAME, o->serve.state_dir);
-	if (!cluster_load(path, &l, &line)) {
+	snprintf(path, sizeof(path), "%s/" CLUSTER_STATE_NAME, opt.state_dir);
+	int listed = !cluster_load(path, &l, &line);
+	if (listed)
 		cluster_mark(&l, t);
-		cluster_free(&l);
+	if (filter) {
+		struct nodes *some = node_filter_apply(t, listed ? &l : NULL, filter);
+		nodes_free(t);
+		t = some;
+		if (!t)
+			fprintf(stderr, "ghostwatch: out of memory\n");
 	}
+	if (listed)
+		cluster_free(&l);
 	return t;
 }
 
-static int run_status(const struct options *o)
+static int run_status(const char **args, unsigned n)
 {
+	struct hostlist filter;
+	if (n && hostlist_cmd_parse(args[0], &filter))
+		return CLI_EXIT_USAGE;
 	/* Live in a terminal (redrawn in place every interval), once otherwise. */
-	int live = !o->once && !o->json && isatty(STDOUT_FILENO);
+	int live = !opt.once && !opt.json && isatty(STDOUT_FILENO), rc = CLI_EXIT_OK;
+	struct nodes_limits lim = limits();
 	if (live) {
 		struct sigaction sa = { .sa_handler = on_interrupt };
 		sigaction(SIGINT, &sa, NULL);
@@ -193,39 +196,82 @@ static int run_status(const struct options *o)
 		printf("\033[?25l"); /* hide the cursor while redrawing */
 	}
 	do {
-		struct nodes *t = load_state(o);
-		if (!t)
-			return 1;
-		int insecure = mode_insecure(o->serve.state_dir);
-		if (o->json) {
-			status_print_json(stdout, t, wall_ms(), &o->serve.limits, insecure);
+		struct nodes *t = load_state(n ? &filter : NULL);
+		if (!t) {
+			rc = CLI_EXIT_FAIL;
+			break;
+		}
+		int insecure = mode_insecure(opt.state_dir);
+		if (opt.json) {
+			status_print_json(stdout, t, wall_ms(), &lim, insecure);
 		} else {
 			if (live)
 				printf("\033[H\033[2J");
-			status_print_table(stdout, t, wall_ms(), &o->serve.limits, insecure);
+			status_print_table(stdout, t, wall_ms(), &lim, insecure);
 		}
 		fflush(stdout);
 		nodes_free(t);
 		if (live) {
-			struct timespec ts = { (time_t)o->interval_s, 0 };
+			struct timespec ts = { (time_t)opt.interval, 0 };
 			while (nanosleep(&ts, &ts) && !interrupted)
 				;
 		}
 	} while (live && !interrupted);
 	if (live)
 		printf("\033[?25h\n");
-	return 0;
+	if (n)
+		hostlist_free(&filter);
+	return rc;
+}
+
+static int run_hostfile(const char **args, unsigned n)
+{
+	(void)args, (void)n;
+	struct nodes_limits lim = limits();
+	struct nodes *t = load_state(NULL);
+	if (!t)
+		return CLI_EXIT_FAIL;
+	if (opt.json)
+		hostfile_print_json(stdout, t, wall_ms(), &lim);
+	else
+		hostfile_print(stdout, t, wall_ms(), &lim);
+	nodes_free(t);
+	return CLI_EXIT_OK;
+}
+
+static int run_timeline(const char **args, unsigned n)
+{
+	(void)n;
+	const char *out = args[0];
+	struct nodes *t = load_state(NULL);
+	if (!t)
+		return CLI_EXIT_FAIL;
+	FILE *f = fopen(out, "w");
+	if (!f) {
+		fprintf(stderr, "ghostwatch: cannot write %s: %s\n", out, strerror(errno));
+		nodes_free(t);
+		return CLI_EXIT_FAIL;
+	}
+	unsigned rows = timeline_print(f, t);
+	int bad = ferror(f) | fclose(f);
+	nodes_free(t);
+	if (bad) {
+		fprintf(stderr, "ghostwatch: cannot write %s\n", out);
+		return CLI_EXIT_FAIL;
+	}
+	fprintf(stderr, "ghostwatch: %s: %u nodes\n", out, rows);
+	return CLI_EXIT_OK;
 }
 
 /* The master secret of per-node keys: its length, 0 when there is none to use (no
  * --master-key and no default file), or -1 after saying why it cannot be used. */
-static int master_secret(const struct options *o, uint8_t secret[REPORT_KEY_MAX])
+static int master_secret(const char *given, int have_cluster_key, uint8_t secret[REPORT_KEY_MAX])
 {
-	const char *path = o->master_path ? o->master_path : NODE_KEY_MASTER_DEFAULT;
-	if (o->key_path && !o->master_path)
+	const char *path = given ? given : NODE_KEY_MASTER_DEFAULT;
+	if (have_cluster_key && !given)
 		return 0;
 	int len = node_key_load_master(path, secret);
-	if (len == -ENOENT && !o->master_path)
+	if (len == -ENOENT && !given)
 		return 0;
 	if (len == -EPERM) {
 		struct stat st;
@@ -242,9 +288,10 @@ static int master_secret(const struct options *o, uint8_t secret[REPORT_KEY_MAX]
 	return len;
 }
 
-static int run_keygen(const struct options *o)
+static int run_keygen(const char **args, unsigned n)
 {
-	const char *path = o->master_path ? o->master_path : NODE_KEY_MASTER_DEFAULT;
+	(void)args, (void)n;
+	const char *path = opt.master_path ? opt.master_path : NODE_KEY_MASTER_DEFAULT;
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s", path);
 	char *slash = strrchr(dir, '/');
@@ -252,20 +299,22 @@ static int run_keygen(const struct options *o)
 		*slash = '\0';
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 			fprintf(stderr, "ghostwatch: cannot create %s: %s\n", dir, strerror(errno));
-			return 1;
+			return CLI_EXIT_FAIL;
 		}
 	}
 	int err = node_key_create_master(path);
 	if (err) {
 		fprintf(stderr, "ghostwatch: cannot create the master secret %s: %s\n", path, strerror(-err));
-		return 1;
+		return CLI_EXIT_FAIL;
 	}
 	fprintf(stderr, "ghostwatch: new master secret in %s (mode 0600)\n", path);
-	return 0;
+	return CLI_EXIT_OK;
 }
 
 static int parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN])
 {
+	if (strlen(s) != 3 * REPORT_NODE_LEN - 1)
+		return -EINVAL;
 	for (int i = 0; i < REPORT_NODE_LEN; i++) {
 		int b = hex_byte(s + 3 * i);
 		if (b < 0 || s[3 * i + 2] != (i + 1 < REPORT_NODE_LEN ? ':' : '\0'))
@@ -276,136 +325,144 @@ static int parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN])
 }
 
 /* Prints a node's key for the tools that deliver it (netboot/cluster/generate.sh). */
-static int run_node_key(const struct options *o)
+static int run_node_key(const char **args, unsigned n)
 {
+	(void)n;
 	uint8_t secret[REPORT_KEY_MAX], mac[REPORT_NODE_LEN], key[NODE_KEY_LEN];
-	if (!o->out || parse_mac(o->out, mac)) {
-		fprintf(stderr, "ghostwatch: node-key needs a MAC address (aa:bb:cc:dd:ee:ff)\n");
-		return 2;
+	if (parse_mac(args[0], mac)) {
+		fprintf(stderr, "ghostwatch node-key: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)\n", args[0]);
+		return CLI_EXIT_USAGE;
 	}
-	struct options m = *o;
-	m.master_path = o->master_path ? o->master_path : NODE_KEY_MASTER_DEFAULT;
-	int len = master_secret(&m, secret);
+	int len = master_secret(opt.master_path ? opt.master_path : NODE_KEY_MASTER_DEFAULT, 0, secret);
 	if (len <= 0)
-		return 1;
+		return CLI_EXIT_FAIL;
 	int err = node_key_derive(secret, (size_t)len, mac, key);
 	memset(secret, 0, sizeof(secret));
 	if (err) {
 		fprintf(stderr, "ghostwatch: HKDF failed\n");
-		return 1;
+		return CLI_EXIT_FAIL;
 	}
 	for (int i = 0; i < NODE_KEY_LEN; i++)
 		printf("%02x", key[i]);
 	printf("\n");
 	memset(key, 0, sizeof(key));
-	return 0;
+	return CLI_EXIT_OK;
+}
+
+static int run_hostlist(const char **args, unsigned n)
+{
+	if (!strcmp(args[0], "expand") && n == 2)
+		return hostlist_cmd_expand(stdout, args[1], opt.json);
+	if (!strcmp(args[0], "compress"))
+		return hostlist_cmd_compress(stdout, stdin, args + 1, n - 1, opt.json);
+	fprintf(stderr, "ghostwatch hostlist: expand EXPR, or compress [NAME...]\n");
+	return CLI_EXIT_USAGE;
+}
+
+/* The cluster key when there is no master secret: --key, else the default, else (one
+ * release) the old default, with a warning to move it. */
+static const char *cluster_key_path(void)
+{
+	if (opt.key_path)
+		return opt.key_path;
+	if (access(DEFAULT_KEY_PATH, F_OK) && errno == ENOENT && !access(OLD_KEY_PATH, F_OK)) {
+		fprintf(stderr, "ghostwatch: reading the cluster key from its old place %s: move it to %s "
+				"(the old place is read for this release only)\n", OLD_KEY_PATH, DEFAULT_KEY_PATH);
+		return OLD_KEY_PATH;
+	}
+	return DEFAULT_KEY_PATH;
+}
+
+static int run_serve(const char **args, unsigned n)
+{
+	(void)args, (void)n;
+	static uint8_t key[REPORT_KEY_MAX];
+	static struct cluster_list cluster;
+	struct serve_options s = {
+		.state_dir = opt.state_dir, .metrics_path = opt.metrics_path, .port = (uint16_t)opt.port,
+		.bind_ip = opt.bind_ip, .insecure = opt.insecure, .require_v2 = opt.require_v2,
+		.rate = (uint32_t)opt.rate, .burst = (uint32_t)opt.burst, .max_nodes = (uint32_t)opt.max_nodes,
+		.limits = limits(), .verbose = opt.verbose,
+	};
+	if (opt.cluster_path) {
+		unsigned line;
+		int err = cluster_load(opt.cluster_path, &cluster, &line);
+		if (err) {
+			fprintf(stderr, "ghostwatch: cannot use the cluster list %s%s%.0u: %s (lines "
+					"\"name mac ip\", ip '-' for the dhcp-range: netboot/cluster/generate.sh "
+					"writes it as OUTDIR/nodes)\n", opt.cluster_path, line ? ":" : "", line,
+				err == -EINVAL ? "not a node line, or a MAC twice" : strerror(-err));
+			return CLI_EXIT_FAIL;
+		}
+		s.cluster = &cluster;
+	}
+	if (opt.key_path && opt.master_path) {
+		fprintf(stderr, "ghostwatch serve: --key and --master-key: give one (per-node keys need no cluster key)\n");
+		return CLI_EXIT_USAGE;
+	}
+	int rc = master_secret(opt.master_path, opt.key_path != NULL, key);
+	if (rc < 0)
+		return CLI_EXIT_FAIL;
+	if (rc > 0) {
+		s.master = key;
+		s.master_len = rc;
+		return serve_run(&s);
+	}
+	const char *path = cluster_key_path();
+	int len = gw_hmac_load_key(path, key);
+	if (len == -ENOENT && !opt.key_path && opt.insecure)
+		len = 0; /* told to run without a key: serve says so in the log, status, metrics */
+	else if (len == -ENOENT && !opt.key_path) {
+		/* Fail closed: without a key anyone on the network writes the node table. */
+		fprintf(stderr, "ghostwatch: no cluster key: neither %s nor %s exists; without a "
+				"key anyone can forge reports, so serve does not start (ghostwatch "
+				"keygen makes a master secret for per-node keys; or give --key FILE, or "
+				"--insecure to accept unauthenticated reports)\n",
+			NODE_KEY_MASTER_DEFAULT, path);
+		return CLI_EXIT_FAIL;
+	}
+	if (len < 0) {
+		fprintf(stderr, "ghostwatch: cannot use the key in %s: %s (32-128 hex digits)\n", path,
+			strerror(-len));
+		return CLI_EXIT_FAIL;
+	}
+	s.key = key;
+	s.keylen = len;
+	return serve_run(&s);
 }
 
 int main(int argc, char **argv)
 {
-	struct options o;
-	memset(&o, 0, sizeof(o));
-	o.serve.state_dir = PERSIST_DEFAULT_DIR;
-	o.serve.port = SERVE_DEFAULT_PORT;
-	o.serve.rate = DEFAULT_RATE;
-	o.serve.burst = DEFAULT_BURST;
-	o.serve.max_nodes = DEFAULT_MAX_NODES;
-	o.serve.limits.lost_after_s = DEFAULT_LOST_AFTER_S;
-	o.interval_s = 1;
 	if (argc < 2)
 		return usage(stderr);
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
 		return usage(stdout);
-	int rc = parse(argc, argv, &o);
-	if (rc)
-		return rc;
-	if (!strcmp(cmd, "keygen"))
-		return run_keygen(&o);
-	if (!strcmp(cmd, "node-key"))
-		return run_node_key(&o);
-	if (!strcmp(cmd, "serve")) {
-		static uint8_t key[REPORT_KEY_MAX];
-		static struct cluster_list cluster;
-		if (o.cluster_path) {
-			unsigned line;
-			int err = cluster_load(o.cluster_path, &cluster, &line);
-			if (err) {
-				fprintf(stderr, "ghostwatch: cannot use the cluster list %s%s%.0u: %s (lines "
-						"\"name mac ip\", ip '-' for the dhcp-range: netboot/cluster/generate.sh "
-						"writes it as OUTDIR/nodes)\n", o.cluster_path, line ? ":" : "", line,
-					err == -EINVAL ? "not a node line, or a MAC twice" : strerror(-err));
-				return 1;
-			}
-			o.serve.cluster = &cluster;
-		}
-		if (o.key_path && o.master_path) {
-			fprintf(stderr, "ghostwatch: --key and --master-key: give one (per-node keys need no cluster key)\n");
-			return 2;
-		}
-		rc = master_secret(&o, key);
-		if (rc < 0)
-			return 1;
-		if (rc > 0) {
-			o.serve.master = key;
-			o.serve.master_len = rc;
-			return serve_run(&o.serve);
-		}
-		const char *path = o.key_path ? o.key_path : DEFAULT_KEY_PATH;
-		int len = gw_hmac_load_key(path, key);
-		if (len == -ENOENT && !o.key_path && o.serve.insecure)
-			len = 0; /* told to run without a key: serve says so in the log, status, metrics */
-		else if (len == -ENOENT && !o.key_path) {
-			/* Fail closed: without a key anyone on the network writes the node table. */
-			fprintf(stderr, "ghostwatch: no cluster key: neither %s nor %s exists; without a "
-					"key anyone can forge reports, so serve does not start (ghostwatch "
-					"keygen makes a master secret for per-node keys; or give --key FILE, or "
-					"--insecure to accept unauthenticated reports)\n",
-				NODE_KEY_MASTER_DEFAULT, path);
-			return 1;
-		}
-		if (len < 0) {
-			fprintf(stderr, "ghostwatch: cannot use the key in %s: %s (32-128 hex digits)\n",
-				path, strerror(-len));
-			return 1;
-		}
-		o.serve.key = key;
-		o.serve.keylen = len;
-		return serve_run(&o.serve);
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+		printf("ghostwatch %s\n", GHOSTBOOT_VERSION); /* the top-level VERSION file */
+		return CLI_EXIT_OK;
 	}
-	if (!strcmp(cmd, "status"))
-		return run_status(&o);
-	if (!strcmp(cmd, "hostfile")) {
-		struct nodes *t = load_state(&o);
-		if (!t)
-			return 1;
-		hostfile_print(stdout, t, wall_ms(), &o.serve.limits);
-		nodes_free(t);
-		return 0;
-	}
-	if (!strcmp(cmd, "timeline")) {
-		if (!o.out) {
-			fprintf(stderr, "ghostwatch: timeline needs an output file (OUT.svg)\n");
-			return 2;
+	int help = !strcmp(cmd, "help"); /* `ghostwatch help [COMMAND]` */
+	if (help && argc == 2)
+		return usage(stdout);
+	if (help)
+		cmd = argv[2];
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(cmd, commands[i].cmd.name))
+			continue;
+		if (help) {
+			cli_usage(stdout, &commands[i].cmd);
+			return CLI_EXIT_OK;
 		}
-		struct nodes *t = load_state(&o);
-		if (!t)
-			return 1;
-		FILE *f = fopen(o.out, "w");
-		if (!f) {
-			fprintf(stderr, "ghostwatch: cannot write %s: %s\n", o.out, strerror(errno));
-			nodes_free(t);
-			return 1;
-		}
-		unsigned rows = timeline_print(f, t);
-		int bad = ferror(f) | fclose(f);
-		nodes_free(t);
-		if (bad) {
-			fprintf(stderr, "ghostwatch: cannot write %s\n", o.out);
-			return 1;
-		}
-		fprintf(stderr, "ghostwatch: %s: %u nodes\n", o.out, rows);
-		return 0;
+		const char **args = calloc((size_t)argc, sizeof(*args));
+		unsigned n;
+		if (!args)
+			return CLI_EXIT_FAIL;
+		int rc = cli_parse(&commands[i].cmd, argc - 1, argv + 1, args, &n);
+		if (!rc)
+			rc = commands[i].run(args, n);
+		free(args);
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	}
 	fprintf(stderr, "ghostwatch: unknown command '%s'\n", cmd);
 	return usage(stderr);

@@ -10,7 +10,7 @@
 
 #include "nodes.h"
 
-#define PERSIST_DEFAULT_DIR "/var/lib/ghostwatch"
+#define PERSIST_DEFAULT_DIR "/var/lib/ghostboot/watch" /* systemd: StateDirectory=ghostboot/watch */
 
 struct persist;
 

@@ -40,7 +40,7 @@ rate_all=$(bench_rate "$nodes")
 # 2. RSS with $nodes nodes known: each boots (boot, lease with inventory, switch-root).
 ns=$(netns_name bench-reports)
 netns_add "$ns"
-ip netns exec "$ns" "$GW" serve --bind 127.0.0.1 --state "$dir/state" --master-key "$dir/key" 2>"$dir/serve.log" &
+ip netns exec "$ns" "$GW" serve --bind 127.0.0.1 --state-dir "$dir/state" --master-key "$dir/key" 2>"$dir/serve.log" &
 pid=$!
 track_pid "$pid"
 sleep 0.5
@@ -53,7 +53,7 @@ kill -TERM "$pid"
 wait "$pid" 2>/dev/null
 # 3. A restart reads the $nodes nodes back (snapshot): how long until it listens again.
 t0=$(date +%s.%N)
-ip netns exec "$ns" "$GW" serve --bind 127.0.0.1 --state "$dir/state" --master-key "$dir/key" 2>"$dir/serve2.log" &
+ip netns exec "$ns" "$GW" serve --bind 127.0.0.1 --state-dir "$dir/state" --master-key "$dir/key" 2>"$dir/serve2.log" &
 pid=$!
 track_pid "$pid"
 until grep -q "listening" "$dir/serve2.log" 2>/dev/null; do sleep 0.01; done

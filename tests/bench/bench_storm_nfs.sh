@@ -59,7 +59,7 @@ for r in $(seq "$runs"); do
 	boot_group alone "$r" 1
 	boot_group storm "$r" "$workers"
 done
-seen=$(build/ghostwatch status --state "$WORKER_DIR/gw/state" --json --once 2>/dev/null |
+seen=$(build/ghostwatch status --state-dir "$WORKER_DIR/gw/state" --json --once 2>/dev/null |
 	grep -o '"stages_ms":{[^}]*"switch-root":[0-9]*' | wc -l)
 column() { awk -v c="$2" '{ print $c }' "$WORKER_DIR/$1.data"; }
 printf '%-44s %12s %14s %8s\n' "NFSv4 root + overlay, $runs rounds (QEMU TCG)" alone "$workers at once" ratio

@@ -40,7 +40,7 @@ check "the boot went on: the worker's init runs as PID 1" grep -q 'WORKER-INIT-R
 check "ghost.overlay default (none): / is the NFS root itself" grep -q "WORKER-ROOT 10.0.2.2:$WORKER_EXPORT nfs4 " "$log"
 check "ghost.reset and ghost.shutdown_timeout defaults (pci, 15 s) at the shutdown" \
 	grep -q 'ghostinit: shutdown: poweroff (reset pci) within 15000 ms' "$log"
-"$GW" status --json --state "$WORKER_DIR/state" >"$WORKER_DIR/status.json"
+"$GW" status --json --state-dir "$WORKER_DIR/state" >"$WORKER_DIR/status.json"
 check "ghost.master default (the DHCP server): ghostwatch saw the boot to switch-root" python3 - "$WORKER_DIR/status.json" <<'PY'
 import json, sys
 nodes = json.load(open(sys.argv[1]))["nodes"]

@@ -19,7 +19,7 @@ gw_start() {
 	# Each start has a fresh serve.log; earlier ones are kept in serve.all.log.
 	[ -f "$dir/serve.log" ] && cat "$dir/serve.log" >>"$dir/serve.all.log"
 	: >"$dir/serve.log"
-	ip netns exec "$ns" "$GW" serve --bind 127.0.0.1 --port 7468 --state "$dir/state" "$@" \
+	ip netns exec "$ns" "$GW" serve --bind 127.0.0.1 --port 7468 --state-dir "$dir/state" "$@" \
 		>>"$dir/serve.log" 2>&1 &
 	GW_PID=$!
 	track_pid "$GW_PID"

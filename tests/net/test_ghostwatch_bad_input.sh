@@ -62,7 +62,7 @@ check "flood: most of 3000 rate limited (>= 2500: $limited)" test "$limited" -ge
 check "flood: what passed was accepted (accepted + limited = 3000)" \
 	test $(($(metric ghostwatch_reports_accepted_total) - C + limited)) = 3000
 
-"$GW" status --json --state "$dir/state" >"$dir/status.json"
+"$GW" status --json --state-dir "$dir/state" >"$dir/status.json"
 check "only authentic reports made nodes ($C replay nodes + 1 flood node)" python3 -c "
 import json; n = json.load(open('$dir/status.json'))['nodes']; assert len(n) == $C + 1, len(n)"
 

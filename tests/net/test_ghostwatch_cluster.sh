@@ -6,6 +6,8 @@
 # refused and counted (wrong_source): root on a worker signing its own node's reports from a
 # spoofed source cannot point that node's slots at another machine. A real ghostwatch (ASan/
 # UBSan build) with per-node keys; simulated nodes, each from its own 127.0.0.x source.
+# Then the command-line conventions on that state (issue 19 item 6): status NODES in the host
+# list syntax, options refused where they do not belong, --help, -V, --state renamed.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -27,7 +29,7 @@ NODES
 boot() { gw_loadgen "$ns" --master-key "$dir/master.key" --protocol 2 --nodes 1 --first "$1" >/dev/null; }
 
 printf 'w1 02:67:00:00:00:01 127.0.0.2\nw1b 02:67:00:00:00:01 127.0.0.3\n' >"$dir/bad-nodes"
-ip netns exec "$ns" timeout 10 "$GW" serve --bind 127.0.0.1 --state "$dir/state" --master-key "$dir/master.key" \
+ip netns exec "$ns" timeout 10 "$GW" serve --bind 127.0.0.1 --state-dir "$dir/state" --master-key "$dir/master.key" \
 	--cluster "$dir/bad-nodes" >"$dir/bad.log" 2>&1
 rc=$?
 sed 's/^/# /' "$dir/bad.log"
@@ -37,7 +39,7 @@ check "a list with a MAC twice: serve refuses to start (rc $rc) and names the fi
 check "serve --cluster starts" gw_start "$ns" "$dir" --master-key "$dir/master.key" --cluster "$dir/nodes"
 check "its log says how many nodes the list has" grep -q "3 nodes in the cluster list" "$dir/serve.log"
 for i in 1 2 3 4 5; do boot "$i"; done
-"$GW" hostfile --state "$dir/state" >"$dir/hostfile"
+"$GW" hostfile --state-dir "$dir/state" >"$dir/hostfile"
 sed 's/^/# hostfile: /' "$dir/hostfile"
 check "hostfile: w1 (from its listed address) and w3 (listed without one), nothing else" \
 	test "$(cut -d' ' -f1 "$dir/hostfile" | tr '\n' ' ')" = "127.0.0.2 127.0.0.4 "
@@ -45,26 +47,59 @@ check "w2's reports from 127.0.0.3, not its listed 127.0.0.99: refused as wrong_
 	test "$(reject wrong_source)" -ge 6
 check "status --json: nodes 4 and 5 shown, not listed; w2 nowhere; metrics count 2 unlisted" python3 -c "
 import json, subprocess
-j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state', '$dir/state']))
+j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state-dir', '$dir/state']))
 n = {x['node']: x for x in j['nodes']}
 assert set(n) == {'02:67:00:00:00:%02x' % i for i in (1, 3, 4, 5)}, sorted(n)
 assert [n['02:67:00:00:00:%02x' % i]['listed'] for i in (1, 3, 4, 5)] == [True, True, False, False], n
 assert all(x['state'] == 'up' for x in n.values()), n"
 check "metrics: ghostwatch_nodes_unlisted 2" test "$(gw_metric "$dir" ghostwatch_nodes_unlisted)" = 2
-"$GW" status --once --state "$dir/state" >"$dir/status.txt"
+"$GW" status --once --state-dir "$dir/state" >"$dir/status.txt"
 sed 's/^/# /' "$dir/status.txt"
 check "status table: the unlisted nodes named under the summary" \
 	grep -qx "2 not in the cluster file (serve --cluster), never in the hostfile: 02:67:00:00:00:04 02:67:00:00:00:05" "$dir/status.txt"
+
+# status NODES (issue 19 item 6, issue 20 item 1): a host list of the cluster file's names.
+names() { python3 -c 'import json, sys; print(" ".join(x["node"][-2:] for x in json.load(sys.stdin)["nodes"]))'; }
+check "status 'w[1,3]' --json: exactly w1 and w3 (by the cluster file's names)" \
+	test "$("$GW" status 'w[1,3]' --json --state-dir "$dir/state" | names)" = "01 03"
+check "status w1 --once: one node line" \
+	test "$("$GW" status w1 --once --state-dir "$dir/state" | grep -c '^02:67')" = 1
+"$GW" status 'w[3-1]' --state-dir "$dir/state" >"$dir/bad.out" 2>"$dir/bad.err"
+rc=$?
+sed 's/^/# /' "$dir/bad.err"
+check "status 'w[3-1]': exit 2, the fault shown (byte 6, under its ']'), nothing on stdout" \
+	bash -c "[ $rc = 2 ] && grep -q 'bad node list at byte 6' '$dir/bad.err' && [ ! -s '$dir/bad.out' ]"
+check "status w1 w2 (a second positional): refused, exit 2" \
+	bash -c "'$GW' status w1 w2 --state-dir '$dir/state' >/dev/null 2>'$dir/e'; [ \$? = 2 ] && grep -q \"unexpected argument 'w2'\" '$dir/e'"
+check "hostfile --rate 5 (serve's option): refused, exit 2" \
+	bash -c "'$GW' hostfile --rate 5 --state-dir '$dir/state' >/dev/null 2>'$dir/e'; [ \$? = 2 ] && grep -q \"unknown option '--rate'\" '$dir/e'"
+check "hostfile --json: the same hosts as the text hostfile" bash -c "
+	[ \"\$('$GW' hostfile --json --state-dir '$dir/state' | python3 -c 'import json, sys; print(\" \".join(\"%s slots=%d # %s\" % (h[\"address\"], h[\"slots\"], h[\"name\"]) for h in json.load(sys.stdin)[\"hosts\"]))')\" = \"\$(tr '\n' ' ' <'$dir/hostfile' | sed 's/ \$//')\" ]"
+helps=0
+for c in serve status hostfile timeline keygen node-key hostlist; do
+	"$GW" "$c" --help >"$dir/help" 2>"$dir/help.err" && grep -q "^usage: ghostwatch $c " "$dir/help" && [ ! -s "$dir/help.err" ] && helps=$((helps + 1))
+done
+check "COMMAND --help: usage on stdout, exit 0, for each of the 7 subcommands ($helps)" test "$helps" = 7
+check "ghostwatch -V: 'ghostwatch $(cat VERSION)'" test "$("$GW" -V)" = "ghostwatch $(cat VERSION)"
+"$GW" status --once --state "$dir/state" >"$dir/old.out" 2>"$dir/old.err"
+rc=$?
+check "the old --state DIR still works (rc $rc), with a warning on stderr" \
+	bash -c "[ $rc = 0 ] && grep -q '^02:67' '$dir/old.out' && grep -qx 'ghostwatch: --state is deprecated, use --state-dir' '$dir/old.err'"
+check "hostlist expand 'r[1-2]n[01-02],x': one name a line" \
+	test "$("$GW" hostlist expand 'r[1-2]n[01-02],x' | tr '\n' ' ')" = "r1n01 r1n02 r2n01 r2n02 x "
+check "hostlist compress (names on stdin): 'n[01-03],w[1-3,7]'" \
+	test "$(printf 'w3 w1\nw2 w7\nn01 n02 n03\n' | "$GW" hostlist compress)" = "n[01-03],w[1-3,7]"
+check "hostlist compress 'bad name': exit 1" bash -c "echo 'w_1' | '$GW' hostlist compress 2>/dev/null; [ \$? = 1 ]"
 
 # Without --cluster (the control: what the flag changes): every node that reports is in the
 # hostfile, w2 with the address its reports came from, whatever the cluster file says.
 kill "$GW_PID"; wait "$GW_PID" 2>/dev/null
 check "serve restarts without --cluster" gw_start "$ns" "$dir" --master-key "$dir/master.key"
 boot 2
-"$GW" hostfile --state "$dir/state" >"$dir/hostfile2"
+"$GW" hostfile --state-dir "$dir/state" >"$dir/hostfile2"
 check "without it: w2 (127.0.0.3) and the unlisted nodes are in the hostfile" \
 	test "$(cut -d' ' -f1 "$dir/hostfile2" | tr '\n' ' ')" = "127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 "
 check "... and nothing is marked unlisted (the list left the state directory)" \
-	bash -c "[ ! -e '$dir/state/cluster' ] && [ \$('$GW' status --json --state '$dir/state' | grep -c '\"listed\":false') = 0 ]"
+	bash -c "[ ! -e '$dir/state/cluster' ] && [ \$('$GW' status --json --state-dir '$dir/state' | grep -c '\"listed\":false') = 0 ]"
 check "ghostwatch still running, no sanitizer report" bash -c "kill -0 $GW_PID && ! grep -q 'Sanitizer' '$dir/serve.log' '$dir/serve.all.log'"
 tap_done

@@ -37,8 +37,8 @@ check "metrics: 240 up, 10 failed, 50 down" bash -c "grep -q 'ghostwatch_nodes{s
 	grep -q 'ghostwatch_nodes{state=\"down\"} 50' '$dir/state/metrics.prom'"
 check "metrics: 288 boot durations" grep -q '^ghostwatch_boot_seconds_count 288$' "$dir/state/metrics.prom"
 
-# status --json, read while serve runs (same state directory, no flags but --state).
-"$GW" status --json --state "$dir/state" >"$dir/status.json"
+# status --json, read while serve runs (same state directory, no flags but --state-dir).
+"$GW" status --json --state-dir "$dir/state" >"$dir/status.json"
 check "status --json: $N nodes with the right states, stages, inventory" python3 - "$dir/status.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -66,7 +66,7 @@ for n in nodes:
         assert st["reset"] > st["unmounted"] > st["shutdown-begin"], n
 PY
 
-"$GW" hostfile --state "$dir/state" >"$dir/hostfile"
+"$GW" hostfile --state-dir "$dir/state" >"$dir/hostfile"
 check "hostfile: the 240 nodes up, '<source address> slots=<cores> # simNNNNN', sorted" python3 - "$dir/hostfile" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
@@ -75,25 +75,25 @@ want = ["127.0.%u.%u slots=%u # sim%05u" % ((i + 1) >> 8, (i + 1) & 255, 4 + i %
 assert lines == want, (len(lines), lines[:3], want[:3])
 PY
 
-"$GW" status --once --state "$dir/state" >"$dir/status.txt"
+"$GW" status --once --state-dir "$dir/state" >"$dir/status.txt"
 check "status table: a header and one line per node" test "$(wc -l <"$dir/status.txt")" = $((N + 2))
 check "status table: the summary line" grep -q "^$N nodes: 0 booting, 240 up, 0 shutting-down, 50 down, 10 failed, 0 lost$" "$dir/status.txt"
 check "status table: last error with its errno text" grep -q "nfs mount timed out (Connection timed out)" "$dir/status.txt"
 
 # Live mode redraws in place in a terminal: run it under a pseudo-terminal for 2.5 s.
-timeout -s INT 2.5 script -qfec "$GW status --state $dir/state --interval 1" /dev/null >"$dir/live.txt" 2>&1
+timeout -s INT 2.5 script -qfec "$GW status --state-dir $dir/state --interval 1" /dev/null >"$dir/live.txt" 2>&1
 draws=$(grep -o $'\e\[H\e\[2J' "$dir/live.txt" | wc -l)
 check "status in a terminal redraws in place (home + clear, $draws times)" test "$draws" -ge 2
 
 # Nodes that stop mid-boot are lost after --lost-after seconds of silence.
 gw_loadgen "$ns" --key "$dir/key" --nodes 5 --first 1000 --stages boot,modules >/dev/null
 sleep 2.2
-lost=$("$GW" status --json --lost-after 2 --state "$dir/state" | python3 -c '
+lost=$("$GW" status --json --lost-after 2 --state-dir "$dir/state" | python3 -c '
 import json, sys
 print(sum(1 for n in json.load(sys.stdin)["nodes"] if n["state"] == "lost"))')
 check "5 nodes silent mid-boot are lost after 2 s (got $lost)" test "$lost" = 5
 
-"$GW" timeline "$dir/boot.svg" --state "$dir/state" 2>/dev/null
+"$GW" timeline "$dir/boot.svg" --state-dir "$dir/state" 2>/dev/null
 check "timeline: an SVG with one row per node and a bar per stage" python3 - "$dir/boot.svg" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()

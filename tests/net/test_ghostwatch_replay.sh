@@ -21,7 +21,7 @@ trap 'netns_cleanup; rm -rf "$dir"' EXIT
 "$GW" keygen --master-key "$dir/master.key" 2>/dev/null
 check "serve starts with per-node keys" gw_start "$ns" "$dir" --master-key "$dir/master.key"
 
-json() { "$GW" status --json --state "$dir/state"; }
+json() { "$GW" status --json --state-dir "$dir/state"; }
 # One node's entry of status --json, everything but the derived "state".
 node_entry() {
 	json | python3 -c "
@@ -95,7 +95,7 @@ check "v1: boot 1 replayed after 5 reboots takes the record over (boot 6 -> boot
 import json; b = json.loads('''$before'''); a = json.loads('''$after''')
 assert b['boot_id'] == '$boot6' and b['protocol'] == 1, b
 assert a['boot_id'] != b['boot_id'] and a['boots'] == 7, a"
-"$GW" status --once --state "$dir/state" >"$dir/status.txt"
+"$GW" status --once --state-dir "$dir/state" >"$dir/status.txt"
 sed 's/^/# /' "$dir/status.txt"
 check "status table: column V says 1 for the v1 node, 2 for the v2 node" bash -c "
 [ \"\$(awk '\$1 == \"$mac1\" { print \$7 }' '$dir/status.txt')\" = 1 ] &&
@@ -121,7 +121,7 @@ check "... and counted bad_version" test "$(gw_metric "$dir" 'ghostwatch_rejecte
 node_boot "$mac" 7468 >"$dir/v2-after" 2>&1
 check "... while a v2 boot is acked and confirmed" python3 -c "
 import json, subprocess
-j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state', '$dir/state']))
+j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state-dir', '$dir/state']))
 n = [x for x in j['nodes'] if x['node'] == '$mac'][0]
 assert n['boots'] == 7 and n['protocol'] == 2 and n['state'] == 'up', n"
 check "ghostwatch still running, no sanitizer report" bash -c "kill -0 $GW_PID && ! grep -q 'Sanitizer' '$dir/serve.log' '$dir/serve.all.log'"

@@ -13,7 +13,7 @@ trap 'netns_cleanup; rm -rf "$dir"' EXIT
 gw_key "$dir/key"
 
 nodes_in_state() { # STATE...: how many nodes status --json shows in those states
-	"$GW" status --json --state "$dir/state" | python3 -c '
+	"$GW" status --json --state-dir "$dir/state" | python3 -c '
 import json, sys
 print(sum(1 for n in json.load(sys.stdin)["nodes"] if n["state"] in sys.argv[1:]))' "$@"
 }

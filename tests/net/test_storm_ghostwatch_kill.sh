@@ -63,7 +63,7 @@ GW_PID=$(cat "$D/gw2.pid" 2>/dev/null)
 check "ghostwatch was killed and restarted" test -s "$D/restarted" -a -n "$GW_PID"
 
 # Every node back in the table: bounded wait for the heartbeats (1 s apart).
-in_table() { "$GW" status --json --state "$D/gw/state" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["nodes"]))'; }
+in_table() { "$GW" status --json --state-dir "$D/gw/state" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["nodes"]))'; }
 for i in $(seq 1 40); do
 	[ "$(in_table)" -ge "$N" ] && break
 	sleep 0.5

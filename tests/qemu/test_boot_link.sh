@@ -43,7 +43,7 @@ worker.ps worker.list=/run/systemd/network worker.flush=enp0s2 worker.write=/var
 
 # guardian_seen MAC: ghostwatch has the node with at least one restore reported.
 guardian_seen() {
-	"$GW" status --json --state "$WORKER_DIR/gw/state" | python3 -c '
+	"$GW" status --json --state-dir "$WORKER_DIR/gw/state" | python3 -c '
 import json, sys
 node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
 assert node and node[0]["guardian_restores"] >= 1, node
@@ -56,7 +56,7 @@ print("# ghostwatch:", node[0]["node"], node[0]["guardian_restores"], repr(node[
 # same sequence numbers, ghostwatch would have refused these. (Its "replayed" count is no
 # measure: a retransmit of a report whose ack was late counts there, harmlessly.)
 stages_after() {
-	"$GW" status --json --state "$WORKER_DIR/gw/state" | python3 -c '
+	"$GW" status --json --state-dir "$WORKER_DIR/gw/state" | python3 -c '
 import json, sys
 node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
 assert node and {"shutdown-begin", "unmounted", "reset"} <= set(node[0]["stages_ms"]), node' "$1"
@@ -67,7 +67,7 @@ assert node and {"shutdown-begin", "unmounted", "reset"} <= set(node[0]["stages_
 # shutdown's reports all echoed it (a stale or missing nonce is acked but never applied, so
 # none of the stages above would be there).
 v2_confirmed() {
-	"$GW" status --json --state "$WORKER_DIR/gw/state" | python3 -c '
+	"$GW" status --json --state-dir "$WORKER_DIR/gw/state" | python3 -c '
 import json, sys
 node = [n for n in json.load(sys.stdin)["nodes"] if n["node"] == sys.argv[1]]
 assert node and node[0]["protocol"] == 2 and node[0]["boots"] == 1, node

@@ -49,7 +49,7 @@ check "the NFS root was unmounted, not left behind" bash -c "! grep -E 'not clea
 check "and powered the machine off" grep -q 'reboot: Power down' "$log"
 check "no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
 sleep 2.5 # the status is read from ghostwatch's state files, rewritten at least every 2 s
-status=$(ip netns exec "$QEMU_NETNS" "$GW" status --json --state "$WORKER_DIR/gw/state")
+status=$(ip netns exec "$QEMU_NETNS" "$GW" status --json --state-dir "$WORKER_DIR/gw/state")
 echo "$status" | sed 's/^/# /'
 check "ghostwatch saw the node boot with AF_ALG-signed reports" grep -q '"52:54:00:00:07:01"' <<<"$status"
 check "and saw it go down through the shutdown stages" grep -qE '"state": *"down"' <<<"$status"

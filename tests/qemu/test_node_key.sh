@@ -43,7 +43,7 @@ check "ghostwatch ran with per-node keys and accepted the worker's reports" bash
 	"grep -q 'per-node keys' '$d/ghostwatch.log' && grep -qE '^$mac +w1 ' '$d/ghostwatch.status'"
 check "ghostwatch --cluster: the worker listed, on protocol v2, confirmed (its heartbeat daemon's reports applied)" python3 -c "
 import json, subprocess
-j = json.loads(subprocess.check_output(['build/ghostwatch', 'status', '--json', '--state', '$d/var/lib/ghostboot/watch']))
+j = json.loads(subprocess.check_output(['build/ghostwatch', 'status', '--json', '--state-dir', '$d/var/lib/ghostboot/watch']))
 n = [x for x in j['nodes'] if x['node'] == '$mac']
 assert n and n[0]['listed'] and n[0]['protocol'] == 2 and n[0]['ip'] == '10.67.0.11', n
 assert {'switch-root', 'heartbeat'} <= set(n[0]['stages_ms']), n"

@@ -39,7 +39,7 @@ echo "# dead master: $summary"
 check "dead master: 4 reports waited at most 200 ms in total (${n:-?} ms)" test -n "$n" -a "${n:-999}" -le 200
 check "wrong key: not acked" grep -q "GUEST: wrong key rc=1" "$log"
 
-"$GW" status --json --state "$dir/state" >"$dir/status.json"
+"$GW" status --json --state-dir "$dir/state" >"$dir/status.json"
 release=$(cat build/kernel/release)
 check "ghostwatch stored the node, its two boots and the guest's inventory" python3 - "$dir/status.json" "$release" <<'PY'
 import json, sys

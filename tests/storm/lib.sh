@@ -186,7 +186,7 @@ storm_clock_offset() {
 storm_analyse() {
 	local kind=$1
 	if [ "$kind" = ghostboot ]; then
-		"$GW" status --json --state "$STORM_DIR/gw/state" >"$STORM_DIR/$kind/status.json"
+		"$GW" status --json --state-dir "$STORM_DIR/gw/state" >"$STORM_DIR/$kind/status.json"
 		gw_metric "$STORM_DIR/gw" ghostwatch_reports_accepted_total >"$STORM_DIR/$kind/accepted"
 		# A v2 boot's first report is logged and acked but tentative until the next one
 		# echoes its nonce (docs/protocol.md): received, not lost.

@@ -10,9 +10,9 @@ N ?= 256
 STORM_AGENT := $(BUILD)/storm/ghostinit
 STORM_SRCS  := $(filter-out agent/report/report_hmac.c,$(AGENT_SRCS)) tests/tools/report_hmac_openssl.c
 
-$(STORM_AGENT): $(STORM_SRCS) $(AGENT_HDRS) | $(BUILD)/.packages
+$(STORM_AGENT): $(STORM_SRCS) $(AGENT_HDRS) VERSION | $(BUILD)/.packages
 	@mkdir -p $(dir $@)
-	gcc -std=gnu11 -Os -Wall -Wextra -Iagent -I/usr/include/libnl3 -static -ffunction-sections -fdata-sections -Wl,--gc-sections,--no-warnings \
+	gcc -std=gnu11 -Os -Wall -Wextra -Iagent -I/usr/include/libnl3 $(VERSION_DEF) -static -ffunction-sections -fdata-sections -Wl,--gc-sections,--no-warnings \
 		$(STORM_SRCS) $(HOST_LIBS) -lcrypto -o $@
 
 test-build: $(STORM_AGENT)
