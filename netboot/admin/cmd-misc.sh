@@ -12,10 +12,11 @@ EOF
 }
 gb_usage_cmdline() {
 	cat <<'EOF'
-usage: ghostboot cmdline explain [TEXT...]
+usage: ghostboot cmdline explain [--json] [TEXT...]
 Prints every parameter ghostinit reads from the kernel command line TEXT (default: the applied
 cluster's, /var/lib/ghostboot/generated/cmdline) with the value it takes, defaults included,
-and its warnings about the line.
+and its warnings about the line (exit 1 when it warns).
+  --json   one JSON object, parameter -> value
 EOF
 }
 gb_usage_key() {
@@ -43,14 +44,16 @@ gb_root_build() {
 }
 
 gb_cmdline_explain() {
-	gb_opts gb_usage_cmdline "" "$@"
-	local text="${ARGS[*]}"
+	OPT_json=0
+	gb_opts gb_usage_cmdline "--json" "$@"
+	local text="${ARGS[*]}" json=()
+	[ "$OPT_json" = 0 ] || json=(--json)
 	if [ "${#ARGS[@]}" -eq 0 ]; then
 		text=$(cat "$GB_GEN/cmdline" 2>/dev/null) ||
 			gb_die "no command line given and no cluster applied ($GB_GEN/cmdline)"
 	fi
 	[ -x "$GB_GHOSTINIT" ] || gb_die "ghostinit is missing ($GB_GHOSTINIT)"
-	"$GB_GHOSTINIT" cmdline "$text"
+	"$GB_GHOSTINIT" cmdline "${json[@]}" "$text"
 }
 
 gb_key_init() {

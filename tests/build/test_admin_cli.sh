@@ -62,6 +62,10 @@ check "cmdline explain: the applied cluster's line through ghostinit's parser" b
 	"'$gb' --root '$R' cmdline explain >'$t/explain' && grep -qx 'ghost.master=10.70.0.1:7468' '$t/explain' &&
 	 grep -qx 'root=nfs4:10.70.0.1:$R/srv/ghostboot/root:vers=4.2' '$t/explain' && grep -qx 'ghost.heartbeat=10' '$t/explain'"
 check "cmdline explain TEXT" bash -c "'$gb' cmdline explain 'root=nfs:1.2.3.4:/r ro' | grep -qx root_access=ro"
+check "cmdline explain --json: one JSON object" bash -c \
+	"'$gb' --root '$R' cmdline explain --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"ghost.heartbeat\"]==\"10\", d'"
+check "cmdline explain of a line ghostinit warns about: the warning, exit 1" bash -c \
+	"'$gb' cmdline explain ghost.key=0011 2>&1 >/dev/null | grep -q .; [ \${PIPESTATUS[0]} = 1 ]"
 echo '10.1.1.2	after-block' >>"$R/etc/hosts"
 check "apply with a line added below the block: unchanged, the block stays where it was" bash -c \
 	"'$gb' --root '$R' cluster apply >'$t/apply2.out' 2>&1 && grep -q 'cluster hpc: unchanged' '$t/apply2.out' && tail -1 '$R/etc/hosts' | grep -q after-block"
@@ -125,7 +129,7 @@ check "ghostboot -V and ghostboot image list -V: the VERSION file" bash -c \
 	"[ \"\$('$gb' -V)\" = \"ghostboot \$(cat VERSION)\" ] && [ \"\$('$gb' image list -V)\" = \"ghostboot \$(cat VERSION)\" ]"
 for cmd in "" "frobnicate" "cluster" "cluster frob" "cluster check a b" "cluster check --json" "cluster apply --rate 5" \
 	"image list x" "image list --kernel-tree /" "image list --json=1" "image remove" "image remove a b" "image remove ../etc" "image build --bogus" \
-	"root build a b" "key init x" "key init --force" "cmdline explain --json" "--root"; do
+	"root build a b" "key init x" "key init --force" "cmdline explain --jsn" "--root"; do
 	# shellcheck disable=SC2086 # cmd is words
 	check "ghostboot $cmd: usage error, exit 2" bash -c "'$gb' --root '$R' $cmd >/dev/null 2>'$t/usage.err'; [ \$? = 2 ] && grep -q usage: '$t/usage.err'"
 done
