@@ -33,6 +33,7 @@ help:
 	@echo "make            build ghostinit, ghostwatch and the initramfs image"
 	@echo "make deps       install/build what is missing (apt packages, musl libnl+libblkid, kernel)"
 	@echo "make cluster    a master and 3 PXE-booting workers on this machine (CLUSTER_ARGS=--once)"
+	@echo "make install    the master's commands, library, units, man pages (DESTDIR=, PREFIX=/usr/local)"
 	@echo "make run        one worker over NFS in QEMU, then what ghostwatch saw"
 	@echo "make check      every test suite; ends with 'N passed, N failed'"
 	@echo "make size       sizes against their budgets"
@@ -72,6 +73,7 @@ include kernel-config/kernel.mk
 -include netboot/netboot.mk
 -include netboot/cluster.mk
 include docs/man/man.mk
+include install.mk
 include tests/tests.mk
 include tests/tools/tools.mk
 include tests/bench/bench.mk

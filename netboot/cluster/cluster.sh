@@ -7,6 +7,7 @@
 #   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_KEY CL_MASTER_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE
 #   CL_RA_PREFIX
 #   CL_NODE_NAME[] CL_NODE_MAC[] CL_NODE_IP[] (IP empty: the node takes one from dhcp-range)
+# kernel, initramfs and root may be left out: cl_defaults says what they become.
 # shellcheck shell=bash disable=SC2034 # the CL_* are read by the scripts that source this file
 
 # cl_ip2int A.B.C.D: prints the address as an integer; fails on anything else.
@@ -43,6 +44,37 @@ cl_hex_key() {
 	hex=${hex#"${hex%%[![:space:]]*}"}
 	hex=${hex%"${hex##*[![:space:]]}"}
 	[[ $hex =~ ^[0-9a-fA-F]{32,128}$ ]] && [ $((${#hex} % 2)) -eq 0 ]
+}
+
+# cl_newest_image DIR: the newest image `ghostboot image build` made in DIR (DIR/<kver>/ with
+# vmlinuz and initramfs.img; newest = highest kernel version); fails when there is none.
+cl_newest_image() {
+	local kver best=
+	[ -d "$1" ] || return 1
+	while IFS= read -r kver; do
+		[ -f "$1/$kver/vmlinuz" ] && [ -f "$1/$kver/initramfs.img" ] && best=$1/$kver
+	done < <(find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f\n' | sort -V)
+	[ -n "$best" ] && echo "$best"
+}
+
+# cl_defaults: what an installed master fills in (GHOSTBOOT_ROOT moves it all under a scratch
+# folder): kernel and initramfs from the newest image, the worker root /srv/ghostboot/root. A
+# kernel and an image must match (its modules are that kernel's): both given, or neither.
+cl_defaults() {
+	local images=${GHOSTBOOT_ROOT:-}/var/lib/ghostboot/images img
+	[ -n "${seen[root]:-}" ] || CL_ROOT=${GHOSTBOOT_ROOT:-}/srv/ghostboot/root
+	if [ -n "${seen[kernel]:-}" ] && [ -n "${seen[initramfs]:-}" ]; then
+		return 0
+	elif [ -n "${seen[kernel]:-}${seen[initramfs]:-}" ]; then
+		cl_line=${seen[kernel]:-${seen[initramfs]:-}}
+		cl_err "'kernel' and 'initramfs': give both, or neither for the newest image of $images"
+		return 1
+	fi
+	if ! img=$(cl_newest_image "$images"); then
+		cl_err "no 'kernel' and 'initramfs', and no image in $images to default to (ghostboot image build makes one)"
+		return 1
+	fi
+	CL_KERNEL=$img/vmlinuz CL_INITRAMFS=$img/initramfs.img
 }
 
 cluster_load() {
@@ -231,12 +263,13 @@ cluster_load() {
 		esac
 	done <"$file"
 	# Whole-file checks, reported on the line that is wrong (or the last line when a key is missing).
-	for key in subnet master interface kernel initramfs root; do
+	for key in subnet master interface; do
 		if [ -z "${seen[$key]:-}" ]; then
-			cl_err "'$key' is missing (required: subnet, master, interface, kernel, initramfs, root)"
+			cl_err "'$key' is missing (required: subnet, master, interface)"
 			return 1
 		fi
 	done
+	cl_defaults || return 1
 	cl_line=${seen[master]}
 	cl_in_subnet "$CL_MASTER" || { cl_err "master $CL_MASTER is not a host address of $CL_SUBNET/$CL_PREFIX"; return 1; }
 	if [ -n "$CL_RANGE_START" ]; then

@@ -18,6 +18,11 @@
 # --worker-args ARGS: more parameters on the demo's command line (e.g. the BusyBox root's
 # worker.keyscan). The demo cluster has per-node keys: a master secret made once in
 # <out>/master.key (ghostwatch keygen), each node's key in its own initrd archive.
+# The master runs the installed commands (`make stage`: make install into build/stage,
+# PREFIX=/usr): `ghostboot --root <out>/<name> cluster apply` writes its files where an installed
+# master has them, under <out>/<name>/ (var/lib/ghostboot/generated/, srv/ghostboot/tftp/, etc/),
+# and the installed ghostwatch serves. dnsmasq and ghostwatch are started here, in the namespace,
+# with the command lines of their units (netboot/systemd/*.service), paths under <out>/<name>/.
 set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -25,6 +30,11 @@ top=$(pwd)
 . tests/lib/worker-root.sh
 . netboot/cluster/cluster.sh
 . netboot/ganesha-start.sh
+
+# The installed commands, refreshed from the tree.
+make --no-print-directory -s stage || { echo "cluster: make stage (make install into build/stage) failed" >&2; exit 1; }
+stage=$top/build/stage
+ghostboot=$stage/usr/sbin/ghostboot
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
@@ -71,7 +81,7 @@ if [ -z "$file" ]; then
 	*) echo "cluster: --root is busybox or debian" >&2; exit 2 ;;
 	esac
 	file=$demo/demo.cluster
-	[ -f "$out/master.key" ] || build/ghostwatch keygen --master-key "$out/master.key" || exit 1
+	[ -f "$out/master.key" ] || "$stage/usr/sbin/ghostwatch" keygen --master-key "$out/master.key" || exit 1
 	{
 		echo "# The demo cluster of \`make cluster\` (written by netboot/cluster/up.sh)."
 		echo "name        demo"
@@ -103,9 +113,11 @@ cluster_load "$file" || exit 1
 dir=$out/$CL_NAME
 mkdir -p "$dir"
 rm -f "$dir"/*.console "$dir/rpcbind.pid" "$dir/nodes.info" "$dir/mpi.log" "$dir"/hostfile*
-netboot/cluster/generate.sh "$file" "$dir/gen" --state "$dir/state" | sed 's/^/cluster: /' || exit 1
+# The installed layout under $dir: generated files, the TFTP root, ghostwatch's state.
+gen=$dir/var/lib/ghostboot/generated watch=$dir/var/lib/ghostboot/watch
+"$ghostboot" --root "$dir" cluster apply --no-reload "$file" 2>&1 | sed 's/^/cluster: /'
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
-rm -rf "$dir/state/ghostwatch" "$dir/state/dnsmasq.leases"
+rm -rf "$watch" "$gen/state/dnsmasq.leases"
 
 # --- the master --------------------------------------------------------------------------
 ns=$(netns_name cluster)
@@ -128,21 +140,22 @@ say "master: namespace $ns, bridge $br $CL_MASTER/$CL_PREFIX, ${#CL_NODE_NAME[@]
 dns_user=root
 if getent passwd dnsmasq >/dev/null; then
 	dns_user=dnsmasq
-	touch "$dir/state/dnsmasq.leases" && chown dnsmasq "$dir/dnsmasq.log" "$dir/state/dnsmasq.leases" "$dir/state"
+	touch "$gen/state/dnsmasq.leases" && chown dnsmasq "$dir/dnsmasq.log" "$gen/state/dnsmasq.leases" "$gen/state"
 fi
-ip netns exec "$ns" dnsmasq -k -C "$dir/gen/dnsmasq.conf" --pid-file= --user="$dns_user" \
+# ghostboot-dnsmasq.service: dnsmasq -k -C /var/lib/ghostboot/generated/dnsmasq.conf
+ip netns exec "$ns" dnsmasq -k -C "$gen/dnsmasq.conf" --pid-file= --user="$dns_user" \
 	--log-facility="$dir/dnsmasq.log" --log-dhcp &
 dnsmasq_pid=$!
 track_pid "$dnsmasq_pid"
 
 # Ganesha in the foreground, by PID; with NFSv3, rpcbind beside it until it has registered.
-ganesha_start "$ns" "$dir/gen/ganesha.conf" "$dir" $([ "$CL_NFS_VERSION" != 3 ] || echo --v3)
+ganesha_start "$ns" "$gen/ganesha.conf" "$dir" $([ "$CL_NFS_VERSION" != 3 ] || echo --v3)
 ganesha_pid=$GANESHA_PID
 track_pid "$ganesha_pid"
 
 gw=
-if [ -x build/ghostwatch ]; then
-	gw=build/ghostwatch
+if [ -x "$stage/usr/sbin/ghostwatch" ]; then
+	gw=$stage/usr/sbin/ghostwatch
 	# A cluster file without a key asks for unauthenticated reports: say so (serve fails closed).
 	# With master-key: per-node keys, derived by ghostwatch as by the generator.
 	gw_key=(--insecure)
@@ -150,8 +163,10 @@ if [ -x build/ghostwatch ]; then
 	[ -z "$CL_MASTER_KEY" ] || gw_key=(--master-key "$CL_MASTER_KEY")
 	# --cluster: the generator's node list; a machine not in it is shown, never given ranks, and
 	# a node's reports count only from its listed address.
-	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state-dir "$dir/state/ghostwatch" \
-		"${gw_key[@]}" --cluster "$dir/gen/nodes" >"$dir/ghostwatch.log" 2>&1 &
+	# ghostwatch.service: ghostwatch serve --state-dir /var/lib/ghostboot/watch --master-key KEY
+	# --cluster /var/lib/ghostboot/generated/nodes (its metrics here beside the state).
+	ip netns exec "$ns" "$gw" serve --bind "$CL_MASTER" --port "$CL_REPORT_PORT" --state-dir "$watch" \
+		"${gw_key[@]}" --cluster "$gen/nodes" >"$dir/ghostwatch.log" 2>&1 &
 	gw_pid=$!
 	track_pid "$gw_pid"
 fi
@@ -175,7 +190,7 @@ if rpcbind=$(ganesha_rpcbind_pid "$dir"); then
 	kill "$rpcbind" 2>/dev/null
 fi
 say "master: dnsmasq (DHCP, TFTP, RA), NFS-Ganesha (NFSv$CL_NFS_VERSION $CL_ROOT, read-only)${gw:+, ghostwatch on UDP $CL_REPORT_PORT} up"
-say "nodes boot with: $(cat "$dir/gen/cmdline") BOOTIF=01-<mac>"
+say "nodes boot with: $(cat "$gen/cmdline") BOOTIF=01-<mac>"
 
 # --- the workers -------------------------------------------------------------------------
 declare -a qpid=()
@@ -259,7 +274,7 @@ watch() {
 
 gw_status() {
 	[ -n "$gw" ] || return 0
-	"$gw" status --once --state-dir "$dir/state/ghostwatch" >"$dir/ghostwatch.status" 2>&1
+	"$gw" status --once --state-dir "$watch" >"$dir/ghostwatch.status" 2>&1
 	sed 's/^/cluster: ghostwatch: /' "$dir/ghostwatch.status"
 }
 
@@ -299,7 +314,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
 		# ghostwatch's hostfile names each node by the address its reports came from (the
 		# names the nodes chose are comments): mpirun uses it as it is.
-		"$gw" hostfile --state-dir "$dir/state/ghostwatch" >"$dir/hostfile.names"
+		"$gw" hostfile --state-dir "$watch" >"$dir/hostfile.names"
 		cp "$dir/hostfile.names" "$dir/hostfile"
 		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
 		# What each node is: its own name and machine-id over one shared read-only root.
@@ -330,7 +345,7 @@ if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
 	if [ "$once" -eq 0 ] && [ -t 0 ]; then
 		# Interactive: the cluster stays up until the user is done with it.
 		say "the nodes are up: ip netns exec $ns ssh $ssh_opts root@${CL_NODE_IP[0]}"
-		say "                 ip netns exec $ns $gw status --state-dir $dir/state/ghostwatch"
+		say "                 ip netns exec $ns $gw status --state-dir $watch"
 		read -r -p "cluster: press Enter to power the nodes off (Ctrl-C tears everything down at once) " _
 	fi
 	say "powering the nodes off (systemd, then ghostinit's shutdown)"

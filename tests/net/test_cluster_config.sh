@@ -241,7 +241,7 @@ bad range-master 6 "dhcp-range contains the master" 's/^dhcp-range .*/dhcp-range
 bad no-kernel 7 "no such file" 's/^kernel .*/kernel boot\/nothing/'
 bad relative-root 9 "not an absolute path" 's/^root .*/root srv\/root/'
 bad dotdot-root 9 "contains '..'" "s|^root .*|root $t/../etc|"
-bad missing-root 15 "'root' is missing" '/^root/d'
+bad missing-interface 15 "'interface' is missing" '/^interface/d'
 bad bad-version 17 "nfs-version '5'" '$a nfs-version 5'
 bad bad-boot 17 "boot 'grub' is not ipxe or pxelinux" '$a boot grub'
 bad bad-overlay 17 "overlay 'disk'" '$a overlay disk'

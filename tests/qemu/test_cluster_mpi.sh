@@ -24,7 +24,7 @@ check "up.sh --once --root debian with 2 workers exits 0 ($((SECONDS - start)) s
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# \1/p' "$out/up.log"
 check "the shared root is a Debian root with systemd, sshd and the MPI program" bash -c \
 	"[ -x $out/debian-root/lib/systemd/systemd ] && [ -x $out/debian-root/usr/sbin/sshd ] && [ -x $out/debian-root/usr/local/bin/mpi_ring ] && [ ! -s $out/debian-root/etc/machine-id ]"
-check "the export is read-only for the nodes" grep -q "Access_Type = RO;" "$d/gen/ganesha.conf"
+check "the export is read-only for the nodes" grep -q "Access_Type = RO;" "$d/var/lib/ghostboot/generated/ganesha.conf"
 for n in 1 2; do
 	log=$d/w$n.console ip=10.67.0.1$n
 	check "w$n: PXE-booted through iPXE with its BOOTIF" bash -c "grep -aq 'ghostboot: cluster demo, 52:54:00:67:62:0$n is $ip' $log && grep -aq 'BOOTIF=01-52-54-00-67-62-0$n' $log"

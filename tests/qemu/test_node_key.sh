@@ -43,14 +43,14 @@ check "ghostwatch ran with per-node keys and accepted the worker's reports" bash
 	"grep -q 'per-node keys' '$d/ghostwatch.log' && grep -qE '^$mac +w1 ' '$d/ghostwatch.status'"
 check "ghostwatch --cluster: the worker listed, on protocol v2, confirmed (its heartbeat daemon's reports applied)" python3 -c "
 import json, subprocess
-j = json.loads(subprocess.check_output(['build/ghostwatch', 'status', '--json', '--state-dir', '$d/state/ghostwatch']))
+j = json.loads(subprocess.check_output(['build/ghostwatch', 'status', '--json', '--state-dir', '$d/var/lib/ghostboot/watch']))
 n = [x for x in j['nodes'] if x['node'] == '$mac']
 assert n and n[0]['listed'] and n[0]['protocol'] == 2 and n[0]['ip'] == '10.67.0.11', n
 assert {'switch-root', 'heartbeat'} <= set(n[0]['stages_ms']), n"
 check "ghostinit reported without a key warning" bash -c \
 	"! grep -aE '^ghostinit: .*(reports to the master are off|report key not kept|ghost.key)' '$log' | grep -aq ."
 check "dnsmasq served the archive from the worker's own folder (tftp-unique-root=ip), as the dnsmasq user (0400)" bash -c \
-	"grep -q 'sent $d/gen/tftp/10.67.0.11/keys/${mac//:/-}.img to 10.67.0.11' '$d/dnsmasq.log' &&
-	 [ \"\$(stat -c '%a %U' '$d/gen/tftp/10.67.0.11/keys/${mac//:/-}.img')\" = '400 dnsmasq' ] &&
-	 [ ! -e '$d/gen/tftp/keys/${mac//:/-}.img' ]"
+	"grep -q 'sent $d/srv/ghostboot/tftp/10.67.0.11/keys/${mac//:/-}.img to 10.67.0.11' '$d/dnsmasq.log' &&
+	 [ \"\$(stat -c '%a %U' '$d/srv/ghostboot/tftp/10.67.0.11/keys/${mac//:/-}.img')\" = '400 dnsmasq' ] &&
+	 [ ! -e '$d/srv/ghostboot/tftp/keys/${mac//:/-}.img' ]"
 tap_done

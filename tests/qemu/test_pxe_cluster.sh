@@ -27,8 +27,8 @@ check "UEFI: up.sh --once exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# UEFI \1/p' "$out/up-uefi.log"
 check "UEFI: iPXE chose base + the virtio part" grep -aq "ghostboot: NIC 1af4:1000: initramfs base + virtio drivers" "$log"
 check "UEFI: the EFI stub loaded the initrd= files" grep -aq "EFI stub: Loaded initrd from command line option" "$log"
-parts_kib=$(( ($(stat -c %s "$u/gen/tftp/base.img") + $(stat -c %s "$u/gen/tftp/nic-virtio.img") +
-	$(stat -c %s "$u/gen/tftp/keys/52-54-00-67-62-01.img" 2>/dev/null || echo 0)) / 1024 ))
+parts_kib=$(( ($(stat -c %s "$u/srv/ghostboot/tftp/base.img") + $(stat -c %s "$u/srv/ghostboot/tftp/nic-virtio.img") +
+	$(stat -c %s "$u/srv/ghostboot/tftp/keys/52-54-00-67-62-01.img" 2>/dev/null || echo 0)) / 1024 ))
 # The stub places each file on its own pages: a few KiB more than the three files (the node's
 # key archive, base, virtio).
 check "UEFI: the kernel got its key, base + virtio ($parts_kib KiB), not the whole image" bash -c \
@@ -45,8 +45,8 @@ timeout 420 netboot/cluster/up.sh --once --root busybox --workers 2 --timeout 30
 rc=$?
 check "up.sh --once with 2 workers exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# \1/p' "$out/up.log"
-cmdline=$(cat "$d/gen/cmdline" 2>/dev/null)
-check "the command line comes from the cluster file" grep -q "ghost.overlay=tmpfs .*ghost.master=10.67.0.1:7468 ghost.heartbeat=5 panic=5" "$d/gen/cmdline"
+cmdline=$(cat "$d/var/lib/ghostboot/generated/cmdline" 2>/dev/null)
+check "the command line comes from the cluster file" grep -q "ghost.overlay=tmpfs .*ghost.master=10.67.0.1:7468 ghost.heartbeat=5 panic=5" "$d/var/lib/ghostboot/generated/cmdline"
 for n in 1 2; do
 	log=$d/w$n.console mac=52:54:00:67:62:0$n ip=10.67.0.1$n
 	if [ "$n" = 1 ]; then pci=1af4:1000 part=virtio; else pci=8086:10d3 part=e1000e; fi
@@ -67,11 +67,11 @@ for n in 1 2; do
 	# From its own folder, tftp/<its address>/ (its key archive, links to the shared files:
 	# dnsmasq's tftp-unique-root=ip, docs/cluster-file.md).
 	check "w$n: dnsmasq served it: DHCPACK and the TFTP files, from its own folder" bash -c \
-		"grep -q 'DHCPACK(br0) $ip $mac w$n' $d/dnsmasq.log && grep -q 'sent $d/gen/tftp/$ip/vmlinuz to $ip' $d/dnsmasq.log &&
-		 grep -q 'sent $d/gen/tftp/$ip/base.img to $ip' $d/dnsmasq.log &&
-		 grep -q 'sent $d/gen/tftp/$ip/nic-$part.img to $ip' $d/dnsmasq.log &&
-		 grep -q 'sent $d/gen/tftp/$ip/keys/${mac//:/-}.img to $ip' $d/dnsmasq.log &&
-		 ! grep -q 'sent $d/gen/tftp/$ip/initramfs.img to $ip' $d/dnsmasq.log"
+		"grep -q 'DHCPACK(br0) $ip $mac w$n' $d/dnsmasq.log && grep -q 'sent $d/srv/ghostboot/tftp/$ip/vmlinuz to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/srv/ghostboot/tftp/$ip/base.img to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/srv/ghostboot/tftp/$ip/nic-$part.img to $ip' $d/dnsmasq.log &&
+		 grep -q 'sent $d/srv/ghostboot/tftp/$ip/keys/${mac//:/-}.img to $ip' $d/dnsmasq.log &&
+		 ! grep -q 'sent $d/srv/ghostboot/tftp/$ip/initramfs.img to $ip' $d/dnsmasq.log"
 	check "w$n: ghostwatch lists it up at $ip" grep -qE "^$mac +w$n +$ip +up " "$d/ghostwatch.status"
 done
 ns=$(sed -n 's/^cluster: master: namespace \([^,]*\),.*/\1/p' "$out/up.log")
@@ -87,7 +87,7 @@ check "pxelinux + NFSv3: up.sh --once exits 0 ($((SECONDS - start)) s)" [ "$rc" 
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# pxelinux \1/p' "$out/up-pxelinux.log"
 check "pxelinux: the iPXE ROM loaded pxelinux.0" bash -c "grep -aq 'iPXE initialising devices' $log && grep -aq 'PXELINUX 6' $log"
 check "pxelinux: kernel command line = the cluster's + BOOTIF from IPAPPEND 2" bash -c \
-	"grep -aF 'Command line: BOOT_IMAGE=vmlinuz $(cat "$p/gen/cmdline" 2>/dev/null) ' $log | grep -q 'BOOTIF=01-52-54-00-67-62-01'"
+	"grep -aF 'Command line: BOOT_IMAGE=vmlinuz $(cat "$p/var/lib/ghostboot/generated/cmdline" 2>/dev/null) ' $log | grep -q 'BOOTIF=01-52-54-00-67-62-01'"
 check "pxelinux: fixed address, NFSv3 root with Ganesha's ports, init reached" bash -c \
 	"grep -aq 'ghostinit: enp0s2: lease 10.67.0.11/24 from 10.67.0.1' $log && grep -aq 'ghostinit: root: NFSv3 10.67.0.1:$p/root' $log &&
 	 grep -aq 'WORKER-INIT-REACHED pid=1' $log"
