@@ -73,8 +73,9 @@ suite_fuzz() { # jobs
 }
 
 # Script suites run TEST_JOBS tests side by side (QEMU under TCG keeps one core busy per
-# guest and the tests mostly wait for it; the build and net suites run one at a time: they
-# measure or load the host themselves).
+# guest and the tests mostly wait for it; the build tests check sizes and files, not time, and
+# only read what make check's test-build made); the net suite runs one at a time: its tests
+# measure or load the host themselves.
 # Tests marked "# heavy:" (a line of their own, saying why) start first, so that the pool
 # does not end with one long test running alone.
 ordered_tests() { # suite
@@ -108,25 +109,30 @@ pool_collect() {
 	pool_logs=() pool_running=0
 }
 
-suite_scripts() { # suite jobs
+suite_scripts() { # suite jobs [keep]: with keep, leaves the pool running (the next suite joins it)
 	local t
 	for t in $(ordered_tests "$1"); do
 		[ -x "$t" ] || continue
 		pool_run "$2" "$1" "$(basename "$t" .sh)" 1200 "$t"
 	done
-	pool_collect
+	[ -n "${3:-}" ] || pool_collect
 }
 
 [ $# -gt 0 ] || set -- build unit fuzz net qemu faults
 for suite in "$@"; do
+	[ "$suite" = qemu ] || [ "$suite" = faults ] || pool_collect # the others run on a quiet machine
 	case $suite in
 	unit) suite_unit ;;
 	fuzz) suite_fuzz "${TEST_JOBS:-$(nproc)}" ;;
-	build | net) suite_scripts "$suite" 1 ;;
-	qemu | faults) suite_scripts "$suite" "${TEST_JOBS:-$(nproc)}" ;;
+	build) suite_scripts build "${TEST_JOBS:-$(nproc)}" ;;
+	net) suite_scripts net 1 ;;
+	# The QEMU suites share one pool: the faults' guests start while the last QEMU tests
+	# still run, instead of after the pool has drained to one guest.
+	qemu | faults) suite_scripts "$suite" "${TEST_JOBS:-$(nproc)}" keep ;;
 	*) echo "run.sh: unknown suite $suite" >&2; failed=$((failed + 1)) ;;
 	esac
 done
+pool_collect
 for f in "${failures[@]}"; do echo "log of a failure: $f"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

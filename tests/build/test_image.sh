@@ -1,4 +1,5 @@
 #!/bin/bash
+# heavy: packs the images again (make size, determinism), 70-100 s: the longest of the build suite
 # The build itself: size budgets, a deterministic image, the module load list resolved at build
 # time (dependencies before users, softdeps honoured, no duplicates), builder options, and a
 # `make deps` that is silent when everything is there.
