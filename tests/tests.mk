@@ -34,8 +34,10 @@ test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(HOST)/ghostinit $(BUILD)/initramfs-c
 
 # SUITES=unit make check, or SUITES="unit qemu", runs a subset.
 SUITES ?= build unit fuzz net qemu faults
+# The build is one job a core (every rule names what it reads; 99 s instead of 122 s on a
+# fresh clone of 2 cores with the kernel's objects cached).
 check: deps
-	@$(MAKE) --no-print-directory test-build
+	@$(MAKE) --no-print-directory -j$$(nproc) test-build
 	@FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/run.sh $(SUITES)
 
 fuzz: deps
