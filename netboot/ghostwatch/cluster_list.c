@@ -149,6 +149,20 @@ void cluster_mark(const struct cluster_list *l, struct nodes *t)
 		nodes_at(t, i)->unlisted = l && !cluster_find(l, nodes_at(t, i)->mac);
 }
 
+int cluster_add_absent(const struct cluster_list *l, struct nodes *t)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		if (nodes_find(t, l->nodes[i].mac))
+			continue;
+		struct node *n = nodes_get(t, l->nodes[i].mac);
+		if (!n)
+			return -ENOSPC;
+		n->absent = 1;
+		n->src_ip = l->nodes[i].ip;
+	}
+	return 0;
+}
+
 void cluster_free(struct cluster_list *l)
 {
 	free(l->nodes);

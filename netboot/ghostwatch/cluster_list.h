@@ -37,6 +37,9 @@ int cluster_save(const char *path, const struct cluster_list *l);
 void cluster_free(struct cluster_list *l);
 /* Sets each node's unlisted flag: not in l (l NULL: every node listed). */
 void cluster_mark(const struct cluster_list *l, struct nodes *t);
+/* Adds each node of l that t does not have, marked absent (never heard from), with its listed
+ * address. 0, or -ENOSPC when t is full. */
+int cluster_add_absent(const struct cluster_list *l, struct nodes *t);
 /* The copy serve keeps in its state directory for status and hostfile. */
 #define CLUSTER_STATE_NAME "cluster"
 /* The listed node of mac, or NULL. */

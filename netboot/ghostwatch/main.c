@@ -182,10 +182,12 @@ static void on_interrupt(int sig)
 
 /* The state serve keeps, marked with the cluster list it left beside it (nodes not in it are
  * never in the hostfile), narrowed to filter's nodes when there is one. */
-/* The state serve keeps, its nodes marked from its cluster list; with filter, only the nodes
- * it names. With keep_list, the whole state and the list (*kept: whether there is one; the
- * caller frees it) instead. NULL after saying why. */
-static struct nodes *load_state_with(const struct hostlist *filter, struct cluster_list *keep_list, int *kept)
+/* The state serve keeps, its nodes marked from its cluster list (with_absent: and the listed
+ * nodes never heard from, as absent); with filter, only the nodes it names. With keep_list,
+ * the whole state and the list (*kept: whether there is one; the caller frees it) instead.
+ * NULL after saying why. */
+static struct nodes *load_state_with(const struct hostlist *filter, int with_absent, struct cluster_list *keep_list,
+				     int *kept)
 {
 	/* As many as any serve --max-nodes allows: the state was bounded when it was written. */
 	struct nodes *t = nodes_new(MAX_NODES_LIMIT);
@@ -206,6 +208,8 @@ static struct nodes *load_state_with(const struct hostlist *filter, struct clust
 	int listed = !cluster_load(path, &l, &line);
 	if (listed)
 		cluster_mark(&l, t);
+	if (listed && with_absent && cluster_add_absent(&l, t))
+		fprintf(stderr, "ghostwatch: the node table is full: some listed nodes not shown\n");
 	if (keep_list) {
 		*keep_list = l;
 		*kept = listed;
@@ -225,7 +229,7 @@ static struct nodes *load_state_with(const struct hostlist *filter, struct clust
 
 static struct nodes *load_state(const struct hostlist *filter)
 {
-	return load_state_with(filter, NULL, NULL);
+	return load_state_with(filter, 0, NULL, NULL);
 }
 
 static int run_status(const char **args, unsigned n)
@@ -243,7 +247,7 @@ static int run_status(const char **args, unsigned n)
 		printf("\033[?25l"); /* hide the cursor while redrawing */
 	}
 	do {
-		struct nodes *t = load_state(n ? &filter : NULL);
+		struct nodes *t = load_state_with(n ? &filter : NULL, 1, NULL, NULL);
 		if (!t) {
 			rc = CLI_EXIT_FAIL;
 			break;
@@ -305,7 +309,7 @@ static int run_wait(const char **args, unsigned n)
 	for (;;) {
 		struct cluster_list l;
 		int listed = 0;
-		struct nodes *t = load_state_with(NULL, &l, &listed);
+		struct nodes *t = load_state_with(NULL, 1, &l, &listed);
 		outcome = t ? wait_check(t, listed ? &l : NULL, &h, want, wall_ms(), &lim, &p) : -EIO;
 		if (listed)
 			cluster_free(&l);

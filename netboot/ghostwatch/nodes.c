@@ -19,7 +19,7 @@ struct nodes {
 };
 
 static const char *const state_names[NODE_STATE_COUNT] = {
-	"booting", "up", "shutting-down", "down", "failed", "lost",
+	"booting", "up", "shutting-down", "down", "failed", "lost", "absent",
 };
 
 const char *nodes_state_name(unsigned state)
@@ -237,6 +237,8 @@ void nodes_apply(struct node *n, const struct report_msg *m, int64_t now_ms, uin
 enum node_state nodes_state(const struct node *n, int64_t now_ms, const struct nodes_limits *lim)
 {
 	int64_t silent = now_ms - n->last_seen;
+	if (n->absent)
+		return NODE_ABSENT;
 	switch (n->last_stage) {
 	case REPORT_STAGE_FATAL:
 		return NODE_FAILED;

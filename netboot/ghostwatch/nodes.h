@@ -18,6 +18,7 @@ enum node_state {
 	NODE_DOWN,   /* reported its reset: switched off or rebooting */
 	NODE_FAILED, /* reported a fatal error */
 	NODE_LOST,   /* silent past its deadline */
+	NODE_ABSENT, /* in the cluster file, never heard from (status and wait show it) */
 	NODE_STATE_COUNT
 };
 
@@ -42,6 +43,7 @@ struct node {
 	uint8_t protocol;      /* report protocol of the current boot: 1 or 2 (0: an old state, 1) */
 	uint8_t nonce[REPORT_NONCE_LEN]; /* v2: the current boot's nonce, its reports echo it */
 	uint8_t unlisted;      /* not in serve --cluster's list (set on load and apply, not saved) */
+	uint8_t absent;        /* listed, never heard from: a placeholder added on load, not saved */
 	uint32_t guardian_restores; /* this boot: the boot-link guardian put the link back */
 	char guardian_text[REPORT_TEXT_MAX + 1]; /* its last report */
 };

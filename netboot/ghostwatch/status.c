@@ -66,7 +66,10 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 		counts[st]++;
 		mac_text(n->mac, mac);
 		status_node_ip(n, ip);
-		age_text(now_ms - since_ms(n), age, sizeof(age));
+		if (n->absent)
+			snprintf(age, sizeof(age), "-"); /* never heard from */
+		else
+			age_text(now_ms - since_ms(n), age, sizeof(age));
 		/* v1: no freshness proof (docs/protocol.md), shown so that the upgrade's end is seen. */
 		fprintf(out, "%-17s %-16.16s %-15.15s %-13s %-9s %u", mac,
 			n->inv.hostname[0] ? n->inv.hostname : "-", ip, nodes_state_name(st), age,

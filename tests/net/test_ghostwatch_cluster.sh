@@ -45,13 +45,14 @@ check "hostfile: w1 (from its listed address) and w3 (listed without one), nothi
 	test "$(cut -d' ' -f1 "$dir/hostfile" | tr '\n' ' ')" = "127.0.0.2 127.0.0.4 "
 check "w2's reports from 127.0.0.3, not its listed 127.0.0.99: refused as wrong_source ($(reject wrong_source))" \
 	test "$(reject wrong_source)" -ge 6
-check "status --json: nodes 4 and 5 shown, not listed; w2 nowhere; metrics count 2 unlisted" python3 -c "
+check "status --json: nodes 4 and 5 shown, not listed; w2 (never heard from its address) absent; metrics count 2 unlisted" python3 -c "
 import json, subprocess
 j = json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state-dir', '$dir/state']))
 n = {x['node']: x for x in j['nodes']}
-assert set(n) == {'02:67:00:00:00:%02x' % i for i in (1, 3, 4, 5)}, sorted(n)
-assert [n['02:67:00:00:00:%02x' % i]['listed'] for i in (1, 3, 4, 5)] == [True, True, False, False], n
-assert all(x['state'] == 'up' for x in n.values()), n"
+assert set(n) == {'02:67:00:00:00:%02x' % i for i in (1, 2, 3, 4, 5)}, sorted(n)
+assert [n['02:67:00:00:00:%02x' % i]['listed'] for i in (1, 2, 3, 4, 5)] == [True, True, True, False, False], n
+assert [n['02:67:00:00:00:%02x' % i]['state'] for i in (1, 2, 3, 4, 5)] == ['up', 'absent', 'up', 'up', 'up'], n
+assert n['02:67:00:00:00:02']['ip'] == '127.0.0.99', n"
 check "metrics: ghostwatch_nodes_unlisted 2" test "$(gw_metric "$dir" ghostwatch_nodes_unlisted)" = 2
 "$GW" status --once --state-dir "$dir/state" >"$dir/status.txt"
 sed 's/^/# /' "$dir/status.txt"
