@@ -137,6 +137,7 @@ gb_cluster_apply() {
 	gb_cluster_load "$file"
 	command -v dnsmasq >/dev/null || gb_die "dnsmasq is not installed: the generated configuration cannot be checked"
 	mkdir -p "$GB_VAR" "$GB_SRV" || gb_die "cannot create $GB_VAR and $GB_SRV"
+	gb_lock
 	tmp=$(mktemp -d "$GB_VAR/.apply.XXXXXX") || gb_die "cannot create a folder in $GB_VAR"
 	# shellcheck disable=SC2064 # tmp is fixed now
 	trap "rm -rf '$tmp'" EXIT

@@ -83,6 +83,7 @@ gb_image_build() {
 		done
 		[ "${#kvers[@]}" -gt 0 ] || gb_die "no kernel in $tree/lib/modules with its $tree/boot/vmlinuz-KVER"
 	fi
+	gb_lock
 	for k in "${kvers[@]}"; do gb_image_one "$tree" "$k" || fail=1; done
 	return "$fail"
 }
@@ -92,6 +93,7 @@ gb_image_remove() {
 	gb_nargs gb_usage_image_remove 1 1
 	local kver=${ARGS[0]}
 	gb_kver_ok "$kver" || gb_bad_usage gb_usage_image_remove "'$kver' is not a kernel release"
+	gb_lock
 	if [ ! -e "$GB_IMAGES/$kver" ]; then
 		gb_say "image $kver: none to remove"
 		return 0

@@ -118,6 +118,15 @@ gb_replace() {
 	return 0
 }
 
+# gb_lock: one command at a time changes the state (an admin's apply and a kernel hook's image
+# build may meet); waits at most 120 s for the other. The lock file is opened for appending, so
+# taking it changes no file.
+gb_lock() {
+	mkdir -p "$GB_VAR" || gb_die "cannot create $GB_VAR"
+	exec 9>>"$GB_VAR/.lock" || gb_die "cannot open $GB_VAR/.lock"
+	flock -w 120 9 || gb_die "another ghostboot command still holds $GB_VAR/.lock after 120 s"
+}
+
 # gb_json_str S: S as a JSON string.
 gb_json_str() {
 	local s=${1//\\/\\\\}

@@ -113,6 +113,22 @@ refused() {
 	[ $? = 1 ] && grep -q 'fails dnsmasq --test: nothing changed' "$t/fail.err" && same
 }
 check "a failing dnsmasq --test: exit 1, says nothing changed, and nothing did" refused
+# Two commands at once: the second waits for the first's lock (a kernel hook during an apply).
+locked() { # holds the lock 5 s: the apply started meanwhile must still be waiting, then finish
+	local pid waiting rc
+	exec 8>>"$R/var/lib/ghostboot/.lock"
+	flock 8
+	"$gb" --root "$R" cluster apply >"$t/locked.out" 2>&1 8>&- &
+	pid=$!
+	sleep 5
+	kill -0 "$pid" 2>/dev/null
+	waiting=$?
+	exec 8>&-
+	wait "$pid"
+	rc=$?
+	[ "$waiting" = 0 ] && [ "$rc" = 0 ]
+}
+check "apply waits for another command's lock, then runs" locked
 check "no temporary folder left beside the targets" bash -c "! find '$R' -name '.apply.*' -o -name '.tftp.*' | grep -q ."
 
 # --- images removed ----------------------------------------------------------------------
