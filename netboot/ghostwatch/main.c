@@ -356,6 +356,9 @@ static int run_hostlist(const char **args, unsigned n)
 	if (!strcmp(args[0], "compress"))
 		return hostlist_cmd_compress(stdout, stdin, args + 1, n - 1, opt.json);
 	fprintf(stderr, "ghostwatch hostlist: expand EXPR, or compress [NAME...]\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].cmd.name, "hostlist"))
+			cli_usage(stderr, &commands[i].cmd);
 	return CLI_EXIT_USAGE;
 }
 

@@ -60,11 +60,15 @@ check "ghostinit report with an unknown option: exit 2" refused 2 "$GI" report -
 check "ghostinit frobnicate (no such command): exit 2" refused 2 "$GI" frobnicate
 check "ghostwatch status w1 w2: exit 2" refused 2 "$GW" status w1 w2 --state-dir "$tmp"
 check "ghostwatch hostfile --rate 5 (serve's option): exit 2" refused 2 "$GW" hostfile --rate 5 --state-dir "$tmp"
-check "ghostwatch serve extra: exit 2" refused 2 "$GW" serve extra
+# Even a binary that wrongly accepts these must not touch this machine: serve in a network
+# namespace of its own with nothing in it, keygen's secret in the test's folder.
+check "ghostwatch serve extra: exit 2" refused 2 timeout 10 unshare -n "$GW" serve extra --insecure --state-dir "$tmp"
 check "ghostwatch timeline (no OUT.svg): exit 2" refused 2 "$GW" timeline --state-dir "$tmp"
-check "ghostwatch keygen --port 1: exit 2" refused 2 "$GW" keygen --port 1
-check "ghostwatch serve --port 70000: exit 2" refused 2 "$GW" serve --port 70000
-check "ghostwatch serve --port (no value): exit 2" refused 2 "$GW" serve --port
+check "ghostwatch keygen --port 1: exit 2" refused 2 "$GW" keygen --port 1 --master-key "$tmp/master.key"
+check "ghostwatch serve --port 70000: exit 2" refused 2 timeout 10 unshare -n "$GW" serve --insecure --state-dir "$tmp" --port 70000
+check "ghostwatch serve --port (no value): exit 2" refused 2 timeout 10 unshare -n "$GW" serve --insecure --state-dir "$tmp" --port
+check "ghostwatch hostlist expand (no EXPR): exit 2" refused 2 "$GW" hostlist expand
+check "ghostwatch hostlist expand 'w[3-1]': exit 2" bash -c "'$GW' hostlist expand 'w[3-1]' >/dev/null 2>&1; [ \$? = 2 ]"
 check "ghostwatch frobnicate: exit 2" refused 2 "$GW" frobnicate
 
 # cmdline --json: the same pairs as the text form, and the warnings.

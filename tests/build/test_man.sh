@@ -4,7 +4,7 @@
 #   ghostinit(8)        every parameter of agent/boot/cmdline.c's table, and no other;
 #   ghostboot-cluster(5) every key netboot/cluster/cluster.sh accepts, and no other;
 #   ghostwatch(8)       every subcommand of `ghostwatch --help` and every option of each
-#                       `ghostwatch COMMAND --help`.
+#                       `ghostwatch COMMAND --help`; ghostinit(8) every subcommand of its --help.
 # And each page renders without a warning (MANWIDTH=80 man --warnings -l). To show the checks
 # can fail, they also run on copies with a parameter or key added to the parser only, and a
 # parameter added to the page only.
@@ -79,6 +79,16 @@ check "ghostwatch(8): its $(echo $commands | wc -w) commands and every option of
 sed 's/^\*--once\*$/*--one-time*/' docs/man/ghostwatch.8.scd >"$tmp/ghostwatch.8.scd"
 check "... a page without --once: the check names status:--once" \
 	test "$(gw_lacks "$tmp/ghostwatch.8.scd")" = " status:--once"
+
+# ghostinit(8): each subcommand of `ghostinit --help` has its entry under COMMANDS.
+GI=${GHOSTINIT:-build/ghostinit}
+gi_commands=$("$GI" --help | sed 's/^usage://' | awk '$1 == "ghostinit" && $2 ~ /^[a-z-]+$/ && $3 != "PID" { print $2 }')
+gi_lacks=""
+for c in $gi_commands; do
+	page_terms "${GHOSTINIT_PAGE:-docs/man/ghostinit.8.scd}" COMMANDS | grep -qx "$c" || gi_lacks+=" $c"
+done
+[ -z "$gi_lacks" ] || echo "# ghostinit(8) lacks:$gi_lacks"
+check "ghostinit(8): the $(echo $gi_commands | wc -w) subcommands of ghostinit --help" test -n "$gi_commands" -a -z "$gi_lacks"
 
 # Each page renders without a warning.
 for scd in docs/man/*.scd; do
