@@ -5,8 +5,8 @@
 DEB_DIR     := $(BUILD)/deb
 DEB_VERSION := $(shell cat VERSION 2>/dev/null)
 DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
-DEB_SOURCES := $(shell find VERSION Makefile *.mk agent netboot initramfs debian docs deps -type f \
-	! -name '*.o' 2>/dev/null)
+DEB_SOURCES := $(shell find VERSION Makefile *.mk agent netboot initramfs docs deps -type f 2>/dev/null) \
+	$(shell git ls-files debian 2>/dev/null || find debian -maxdepth 1 -type f)
 
 .PHONY: deb
 deb: $(DEB_DIR)/.stamp
