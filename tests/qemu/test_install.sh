@@ -1,17 +1,19 @@
 #!/bin/bash
-# heavy: builds the Debian packages, installs them and a kernel package into a Debian root, then one systemd boot under TCG (~2 min)
+# heavy: builds the Debian packages, installs them and a kernel package into a Debian root, then one systemd boot under TCG (~4.5 min, QEMU ~220 s)
 # The packages as an admin installs them (docs/install.md): `make deb`; a Debian root with the
 # packages' dependencies ($DEBIAN_ROOT-install, cached); in a private copy, in a chroot on the
 # host: `dpkg -i` of ghostboot and ghostboot-image (the master secret made, the units enabled),
 # then Debian's kernel package (its postinst runs /etc/kernel/postinst.d: ghostboot's hook
 # builds the node image), then `dpkg --purge` of the kernel (the postrm.d hook removes it) and
 # the kernel again. Then the root boots in QEMU with systemd as PID 1 (ghostinit, NFS root),
-# and a unit after multi-user.target plays the admin: ghostwatch already running, `ghostboot
-# cluster apply` of a cluster on a dummy interface (its root a tmpfs: the guest's own root is
-# NFS, which knfsd does not re-export), both units active and enabled, `ghostwatch status`,
+# after `ghostboot cluster apply --no-reload` of a cluster on a dummy interface in the chroot:
+# that boot is the master's reboot. A unit after multi-user.target checks: ghostwatch,
+# ghostboot-dnsmasq and nfs-server running by themselves and enabled, the path units starting
+# both when a first apply writes their files (the workers' root is a tmpfs: the guest's own root
+# is NFS, which knfsd does not re-export), `ghostwatch status`,
 # the metrics, `dnsmasq --test` and `exportfs -v` of the generated files, `systemd-analyze
 # verify` of the installed units; `dpkg -r` (the kernel hooks, kept as conffiles, stay quiet),
-# `apt-get purge`. Back on the host: the root's files before the install and after the purge
+# `dpkg --purge`. Back on the host: the root's files before the install and after the purge
 # differ only by the kernel package, the test's own units, systemd's /var/lib/private (made for
 # any DynamicUser= service) and what the purge keeps on purpose (the admin's cluster file and
 # the workers' root folder).
@@ -157,6 +159,16 @@ i=0
 while [ $i -lt 90 ] && [ "$(systemctl is-active $units nfs-server | sort -u)" != active ]; do sleep 1; i=$((i + 1)); done
 say "ACTIVE $(systemctl is-active $units nfs-server | tr '\n' ' ')after ${i} s"
 say "ENABLED $(systemctl is-enabled $units ghostwatch.path ghostboot-dnsmasq.path | tr '\n' ' ')"
+# A first apply on a running master: the services start when their files appear (path units;
+# the CLI only reloads running ones). Files away, services stopped, files back.
+g=/var/lib/ghostboot/generated
+mv $g/nodes $g/nodes.off && mv $g/dnsmasq.conf $g/dnsmasq.conf.off
+systemctl stop ghostwatch ghostboot-dnsmasq
+s1=$(systemctl is-active ghostwatch ghostboot-dnsmasq | tr '\n' ,)
+mv $g/nodes.off $g/nodes && mv $g/dnsmasq.conf.off $g/dnsmasq.conf
+i=0
+while [ $i -lt 60 ] && [ "$(systemctl is-active ghostwatch ghostboot-dnsmasq | sort -u)" != active ]; do sleep 1; i=$((i + 1)); done
+say "PATH without-files=$s1 with-files=$(systemctl is-active ghostwatch ghostboot-dnsmasq | tr '\n' ,) after ${i} s"
 timeout 20 ghostwatch status --once --state-dir /var/lib/ghostboot/watch >/tmp/status.log 2>&1
 say "STATUS rc=$? $(tail -1 /tmp/status.log)"
 say "METRICS $(grep -c '^ghostwatch_' /run/ghostboot/metrics.prom 2>/dev/null)"
@@ -220,6 +232,8 @@ check "after the boot (the master's reboot): ghostwatch, ghostboot-dnsmasq and t
 	grep -aq "INSTALL-ACTIVE active active active after" "$log"
 check "... and enabled, with their path units (a reboot brings them back) ($(line ENABLED))" \
 	grep -aq "INSTALL-ENABLED enabled enabled enabled enabled" "$log"
+check "the path units start both services when a first apply writes their files ($(line PATH))" \
+	grep -aqE "INSTALL-PATH without-files=inactive,inactive, with-files=active,active," "$log"
 check "ghostwatch status answers ($(line STATUS))" grep -aqE "INSTALL-STATUS rc=0 .*nodes" "$log"
 check "ghostwatch writes its metrics ($(line METRICS))" grep -aqE "INSTALL-METRICS [1-9]" "$log"
 check "ghostwatch runs as a dynamic user, its state in /var/lib/ghostboot/watch ($(line WATCH-USER))" \
