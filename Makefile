@@ -43,6 +43,7 @@ help:
 	@echo "make storm      N simulated workers leasing and reporting at once (N=256), klibc ipconfig beside"
 	@echo "make faults     the fault matrix in QEMU: case, outcome, time to it"
 	@echo "make soak       SOAK_CYCLES power-offs of a worker writing unsynced data (default 100)"
+	@echo "make deb        the Debian packages ghostboot and ghostboot-image in build/deb/"
 	@echo "make kernel     a custom worker kernel from kernel-config/ (KERNEL_BASE=debian for a full one)"
 
 # --- dependencies --------------------------------------------------------------------------
@@ -74,6 +75,7 @@ include kernel-config/kernel.mk
 -include netboot/cluster.mk
 include docs/man/man.mk
 include install.mk
+include deb.mk
 include tests/tests.mk
 include tests/tools/tools.mk
 include tests/bench/bench.mk

@@ -70,6 +70,7 @@ gb_image_build() {
 	gb_opts gb_usage_image_build "--kernel-tree=" "$@"
 	gb_nargs gb_usage_image_build 0 1
 	local tree=${OPT_kernel_tree%/} kvers=() d fail=0 k
+	[ -n "$tree" ] || tree=/ # the default "/" without its slash: mkimage needs a folder
 	[ -d "$tree/" ] || gb_die "--kernel-tree $OPT_kernel_tree: no such folder"
 	if [ "${#ARGS[@]}" -eq 1 ]; then
 		gb_kver_ok "${ARGS[0]}" || gb_bad_usage gb_usage_image_build "'${ARGS[0]}' is not a kernel release"

@@ -355,10 +355,17 @@ struct persist *persist_open(const char *dir, struct nodes *t, int *err)
 		return NULL;
 	}
 	strcpy(p->dir, dir);
+	/* An existing folder is fine even when mkdir says EROFS, not EEXIST: NFS skips the lookup
+	 * of an exclusive create, and systemd's ProtectSystem=strict mounts the state directory's
+	 * parent read-only (ghostwatch.service on a master whose root is NFS). */
+	struct stat st;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		*err = -errno;
-		free(p);
-		return NULL;
+		int mkdir_err = errno;
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			*err = -mkdir_err;
+			free(p);
+			return NULL;
+		}
 	}
 	uint32_t first = 0, end = 0;
 	*err = load_once(dir, t, &first, &end);
