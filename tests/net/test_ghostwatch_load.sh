@@ -77,7 +77,7 @@ PY
 
 "$GW" status --once --state-dir "$dir/state" >"$dir/status.txt"
 check "status table: a header and one line per node" test "$(wc -l <"$dir/status.txt")" = $((N + 2))
-check "status table: the summary line" grep -q "^$N nodes: 0 booting, 240 up, 0 shutting-down, 50 down, 10 failed, 0 lost$" "$dir/status.txt"
+check "status table: the summary line" grep -q "^$N nodes: 0 booting, 240 up, 0 shutting-down, 50 down, 10 failed, 0 lost, 0 absent$" "$dir/status.txt"
 check "status table: last error with its errno text" grep -q "nfs mount timed out (Connection timed out)" "$dir/status.txt"
 
 # Live mode redraws in place in a terminal: run it under a pseudo-terminal for 2.5 s.
