@@ -74,8 +74,8 @@ suite_fuzz() { # jobs
 
 # Script suites run TEST_JOBS tests side by side (QEMU under TCG keeps one core busy per
 # guest and the tests mostly wait for it; the build tests check sizes and files, not time, and
-# only read what make check's test-build made); the net suite runs one at a time: its tests
-# measure or load the host themselves.
+# only read what make check's test-build made; each net test has its own namespace); a test
+# that measures the host says "# alone:" and runs by itself.
 # Tests marked "# heavy:" (a line of their own, saying why) start first, so that the pool
 # does not end with one long test running alone.
 ordered_tests() { # suite
@@ -109,12 +109,21 @@ pool_collect() {
 	pool_logs=() pool_running=0
 }
 
+# A test with a line "# alone: <why>" (it measures time or rates) runs after the others, with
+# nothing beside it.
 suite_scripts() { # suite jobs [keep]: with keep, leaves the pool running (the next suite joins it)
-	local t
+	local t alone
+	alone=$(grep -l '^# alone:' tests/"$1"/test_*.sh 2>/dev/null)
 	for t in $(ordered_tests "$1"); do
-		[ -x "$t" ] || continue
+		[ -x "$t" ] && ! grep -qxF "$t" <<<"$alone" || continue
 		pool_run "$2" "$1" "$(basename "$t" .sh)" 1200 "$t"
 	done
+	if [ -n "$alone" ]; then
+		pool_collect
+		for t in $alone; do
+			[ -x "$t" ] && pool_run 1 "$1" "$(basename "$t" .sh)" 1200 "$t"
+		done
+	fi
 	[ -n "${3:-}" ] || pool_collect
 }
 
@@ -125,7 +134,7 @@ for suite in "$@"; do
 	unit) suite_unit ;;
 	fuzz) suite_fuzz "${TEST_JOBS:-$(nproc)}" ;;
 	build) suite_scripts build "${TEST_JOBS:-$(nproc)}" ;;
-	net) suite_scripts net 1 ;;
+	net) suite_scripts net "${TEST_JOBS:-$(nproc)}" ;;
 	# The QEMU suites share one pool: the faults' guests start while the last QEMU tests
 	# still run, instead of after the pool has drained to one guest.
 	qemu | faults) suite_scripts "$suite" "${TEST_JOBS:-$(nproc)}" keep ;;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# alone: 64 clients at once within the DHCP timeout: nothing else may take the cores
 # 64 clients at once against one dnsmasq, each in its own namespace with a veth into one
 # bridge: every one gets a distinct lease, configured, within the default DHCP timeout.
 # The static build runs here (64 sanitizer processes would measure ASan, not us).

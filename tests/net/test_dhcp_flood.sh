@@ -1,4 +1,5 @@
 #!/bin/bash
+# alone: two senders flood as fast as they can: nothing else may take the cores
 # A DHCP flood end to end: two senders in the master's namespace send OFFERs for the client's
 # MAC under a foreign xid (past its packet filter, into its parser) as fast as they can, while
 # dnsmasq serves the same segment; the client shares one CPU with them at the lowest priority

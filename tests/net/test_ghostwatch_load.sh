@@ -1,4 +1,5 @@
 #!/bin/bash
+# alone: a load of simulated nodes against one ghostwatch: nothing else may take the cores
 # ghostwatch under a load of simulated nodes (real datagrams on loopback inside a namespace,
 # each node from its own 127.x address): every report acked and counted, the status table and
 # JSON, the hostfile of the nodes up, shutdown stages, lost nodes, the timeline SVG.

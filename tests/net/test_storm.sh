@@ -1,4 +1,5 @@
 #!/bin/bash
+# alone: 32 workers released at once, each bound by a deadline: nothing else may take the cores
 # A short boot storm (the long one is `make storm`): 32 simulated workers, ghostinit's network
 # stage and reporter each in its own namespace, released at once against one dnsmasq and one
 # ghostwatch: every node leased and seen by ghostwatch, none stuck, no report lost, at most

@@ -1,4 +1,5 @@
 #!/bin/bash
+# alone: a storm of 32 workers: nothing else may take the cores
 # Fault: ghostwatch killed with SIGKILL during a boot storm and restarted with the same state
 # directory. 32 simulated workers (net-up --report, ghost.heartbeat=1) are released at once;
 # once the first lease report is in ghostwatch, it is frozen and killed by PID 50 ms later,
