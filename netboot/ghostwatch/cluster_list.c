@@ -19,8 +19,7 @@ static int by_mac(const void *a, const void *b)
 	return memcmp(((const struct cluster_node *)a)->mac, ((const struct cluster_node *)b)->mac, REPORT_NODE_LEN);
 }
 
-/* aa:bb:cc:dd:ee:ff, either case. */
-static int parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN])
+int cluster_parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN])
 {
 	if (strlen(s) != 17)
 		return -EINVAL;
@@ -50,7 +49,7 @@ static int parse_line(char *s, struct cluster_node *n)
 	memset(n, 0, sizeof(*n));
 	struct in_addr a;
 	if (count != 3 || strlen(field[0]) > CLUSTER_NAME_MAX || !hostname_valid(field[0]) ||
-	    parse_mac(field[1], n->mac) ||
+	    cluster_parse_mac(field[1], n->mac) ||
 	    (strcmp(field[2], "-") && (inet_pton(AF_INET, field[2], &a) != 1 || !a.s_addr)))
 		return -EINVAL;
 	strcpy(n->name, field[0]);

@@ -30,6 +30,9 @@ struct cluster_list {
  * (a line that is not "name mac ip|-", a name that is not an RFC 1123 label, a MAC twice) with
  * *line its number, or -E2BIG past cap. */
 int cluster_parse(const char *text, size_t len, struct cluster_node *out, size_t cap, unsigned *line);
+/* A MAC as the list (and ghostwatch's arguments) write it: aa:bb:cc:dd:ee:ff, either case.
+ * 0 or -EINVAL. */
+int cluster_parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN]);
 /* Reads and parses path into l (allocated; cluster_free). 0 or -errno, *line as above. */
 int cluster_load(const char *path, struct cluster_list *l, unsigned *line);
 /* Writes l to path (path.tmp, renamed) in the same format. 0 or -errno. */

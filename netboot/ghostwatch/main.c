@@ -424,25 +424,12 @@ static int run_keygen(const char **args, unsigned n)
 	return CLI_EXIT_OK;
 }
 
-static int parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN])
-{
-	if (strlen(s) != 3 * REPORT_NODE_LEN - 1)
-		return -EINVAL;
-	for (int i = 0; i < REPORT_NODE_LEN; i++) {
-		int b = hex_byte(s + 3 * i);
-		if (b < 0 || s[3 * i + 2] != (i + 1 < REPORT_NODE_LEN ? ':' : '\0'))
-			return -EINVAL;
-		mac[i] = (uint8_t)b;
-	}
-	return 0;
-}
-
 /* Prints a node's key for the tools that deliver it (netboot/cluster/generate.sh). */
 static int run_node_key(const char **args, unsigned n)
 {
 	(void)n;
 	uint8_t secret[REPORT_KEY_MAX], mac[REPORT_NODE_LEN], key[NODE_KEY_LEN];
-	if (parse_mac(args[0], mac)) {
+	if (cluster_parse_mac(args[0], mac)) {
 		fprintf(stderr, "ghostwatch node-key: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)\n", args[0]);
 		return CLI_EXIT_USAGE;
 	}
@@ -484,13 +471,13 @@ static int run_wake(const char **args, unsigned n)
 	}
 	uint8_t mac[REPORT_NODE_LEN];
 	for (unsigned i = 0; i < n; i++)
-		if (parse_mac(args[i], mac)) {
+		if (cluster_parse_mac(args[i], mac)) {
 			fprintf(stderr, "ghostwatch wake: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)\n", args[i]);
 			return CLI_EXIT_USAGE;
 		}
 	int failed = 0;
 	for (unsigned i = 0; i < n; i++) {
-		parse_mac(args[i], mac);
+		cluster_parse_mac(args[i], mac);
 		int err = wake_send(mac, to.s_addr, (uint16_t)opt.wake_port, opt.interface);
 		if (err) {
 			fprintf(stderr, "ghostwatch wake: %s: cannot send to %s:%lu%s%s: %s\n", args[i], opt.broadcast,
