@@ -206,7 +206,7 @@ for i in "${!CL_NODE_NAME[@]}"; do
 		fw=(-drive "if=pflash,format=raw,readonly=on,file=$OVMF/OVMF_CODE_4M.fd"
 			-drive "if=pflash,format=raw,file=$dir/${CL_NODE_NAME[$i]}.vars.fd")
 	fi
-	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
+	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=512 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
 		-nographic -no-reboot -serial mon:stdio \
 		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
 		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" "${fw[@]}" \

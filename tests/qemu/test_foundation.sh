@@ -59,7 +59,7 @@ echo "# fault: a module file missing from the image | $outcome | $(awk -F'[][]' 
 log=$logs/foundation-rdshell.console
 fifo=$(mktemp -u)
 mkfifo "$fifo"
-ip netns exec "$QEMU_NETNS" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 \
+ip netns exec "$QEMU_NETNS" qemu-system-x86_64 -machine q35 -cpu max -accel "$QEMU_TCG" \
 	-m "$QEMU_MEM" -nographic -no-reboot -serial mon:stdio -nic none -kernel "$QEMU_KERNEL" \
 	-initrd "$QEMU_INITRD" -append "console=ttyS0 rd.shell panic=-1" <"$fifo" >"$log" 2>&1 &
 QEMU_PID=$!

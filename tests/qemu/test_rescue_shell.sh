@@ -23,7 +23,7 @@ export_path=$(realpath "$export_dir")
 log=$logs/rescue-shell.console
 fifo=$(mktemp -u)
 mkfifo "$fifo"
-ip netns exec "$QEMU_NETNS" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 \
+ip netns exec "$QEMU_NETNS" qemu-system-x86_64 -machine q35 -cpu max -accel "$QEMU_TCG" \
 	-m "$QEMU_MEM" -nographic -no-reboot -serial mon:stdio -nic user,model=virtio-net-pci \
 	-kernel "$QEMU_KERNEL" -initrd "$QEMU_INITRD" -append "console=ttyS0 no_timer_check rd.shell panic=-1" \
 	<"$fifo" >"$log" 2>&1 &

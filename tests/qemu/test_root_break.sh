@@ -16,7 +16,7 @@ check "initramfs with virtio_blk and ext4" worker_initramfs "$QEMU_INITRD" --add
 log=$logs/root-break.console
 fifo=$(mktemp -u)
 mkfifo "$fifo"
-ip netns exec "$QEMU_NETNS" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=16 \
+ip netns exec "$QEMU_NETNS" qemu-system-x86_64 -machine q35 -cpu max -accel "$QEMU_TCG" \
 	-m "$QEMU_MEM" -nographic -no-reboot -serial mon:stdio -nic none -kernel "$QEMU_KERNEL" \
 	-initrd "$QEMU_INITRD" -drive "file=$img,if=virtio,format=raw" \
 	-append "console=ttyS0 root=LABEL=brk-root rw rd.break=pre-mount rd.break=mount rd.break=pre-pivot panic=-1" \
