@@ -24,6 +24,7 @@
 #include "mode.h"
 #include "node_filter.h"
 #include "node_key.h"
+#include "node_metrics.h"
 #include "nodes.h"
 #include "persist.h"
 #include "lib/hex.h"
@@ -46,6 +47,8 @@
 static struct {
 	const char *state_dir, *key_path, *master_path, *cluster_path, *metrics_path, *bind_ip;
 	const char *broadcast, *interface;
+	const char *http;
+	unsigned long http_max_nodes;
 	unsigned long wake_port, memory_percent, nb, overlay_mib, timeout;
 	const char *wait_state;
 	int hpcc;
@@ -56,7 +59,7 @@ static struct {
 	.burst = DEFAULT_BURST, .max_nodes = DEFAULT_MAX_NODES, .lost_after = DEFAULT_LOST_AFTER_S,
 	.interval = 1, .broadcast = "255.255.255.255", .wake_port = WAKE_DEFAULT_PORT,
 	.memory_percent = (unsigned long)(HPL_DEFAULT_FRACTION * 100), .nb = HPL_DEFAULT_NB,
-	.wait_state = "up", .timeout = 600,
+	.wait_state = "up", .timeout = 600, .http_max_nodes = NODE_METRICS_DEFAULT_CAP,
 };
 
 #define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
@@ -80,6 +83,8 @@ static const struct cli_option o_max_nodes = NUMBER("--max-nodes", "N", 1, MAX_N
 static const struct cli_option o_lost_after = NUMBER("--lost-after", "S", 1, 86400 * 365, "silent that long: lost (default " STR(DEFAULT_LOST_AFTER_S) "; ghost.heartbeat= nodes: 3 beats)", lost_after);
 static const struct cli_option o_require_v2 = FLAG("--require-v2", "refuse protocol v1 reports (every node upgraded)", require_v2);
 static const struct cli_option o_cluster = TEXT("--cluster", "NODES", "the cluster's node list (generate.sh's OUTDIR/nodes)", cluster_path);
+static const struct cli_option o_http = TEXT("--http", "IP:PORT", "serve /metrics (Prometheus) and the status page / there (default: no web port)", http);
+static const struct cli_option o_http_max_nodes = NUMBER("--http-max-nodes", "N", 1, MAX_NODES_LIMIT, "per-node series for at most N nodes, the rest counted (default " STR(NODE_METRICS_DEFAULT_CAP) ")", http_max_nodes);
 static const struct cli_option o_verbose = { .name = "--verbose", .alias = "-v", .kind = CLI_FLAG,
 					     .help = "one line per accepted report", .flag = &opt.verbose };
 static const struct cli_option o_json = FLAG("--json", "JSON instead of text", json);
@@ -88,7 +93,7 @@ static const struct cli_option o_interval = NUMBER("--interval", "S", 1, 3600, "
 
 static const struct cli_option *const serve_opts[] = { &o_port, &o_bind, &o_state_dir, &o_state, &o_master_key,
 	&o_key, &o_insecure, &o_metrics, &o_rate, &o_burst, &o_max_nodes, &o_lost_after, &o_require_v2, &o_cluster,
-	&o_verbose, NULL };
+	&o_http, &o_http_max_nodes, &o_verbose, NULL };
 static const struct cli_option *const status_opts[] = { &o_state_dir, &o_state, &o_json, &o_once, &o_interval,
 	&o_lost_after, NULL };
 static const struct cli_option *const hostfile_opts[] = { &o_state_dir, &o_state, &o_json, &o_lost_after, NULL };
@@ -512,7 +517,8 @@ static int run_serve(const char **args, unsigned n)
 		.state_dir = opt.state_dir, .metrics_path = opt.metrics_path, .port = (uint16_t)opt.port,
 		.bind_ip = opt.bind_ip, .insecure = opt.insecure, .require_v2 = opt.require_v2,
 		.rate = (uint32_t)opt.rate, .burst = (uint32_t)opt.burst, .max_nodes = (uint32_t)opt.max_nodes,
-		.limits = limits(), .verbose = opt.verbose,
+		.limits = limits(), .verbose = opt.verbose, .http = opt.http,
+		.http_max_nodes = (uint32_t)opt.http_max_nodes,
 	};
 	if (opt.cluster_path) {
 		unsigned line;

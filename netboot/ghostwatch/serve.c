@@ -20,10 +20,12 @@
 #include <unistd.h>
 
 #include "gw_hmac.h"
+#include "http_server.h"
 #include "metrics.h"
 #include "mode.h"
 #include "persist.h"
 #include "validate.h"
+#include "web.h"
 
 #define BATCH 64
 #define CONTROL_SIZE CMSG_SPACE(sizeof(struct in_pktinfo))
@@ -152,6 +154,7 @@ int serve_run(const struct serve_options *o)
 	struct ratelimit *rate = o->rate ? ratelimit_new(o->rate, o->burst) : NULL;
 	struct batch *b = calloc(1, sizeof(*b));
 	struct persist *p = NULL;
+	struct http_server *http = NULL;
 	int fd = -1;
 	if (!nodes || !hmac || !nonce || (o->rate && !rate) || !b) {
 		fprintf(stderr, "ghostwatch: out of memory, no HMAC-SHA256 in libcrypto or no random bytes\n");
@@ -186,6 +189,23 @@ int serve_run(const struct serve_options *o)
 		fprintf(stderr, "ghostwatch: cannot listen on UDP port %u: %s\n", o->port, strerror(-fd));
 		goto out;
 	}
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
+			      .nonce_ctx = nonce, .rate = rate, .nodes = nodes, .require_v2 = o->require_v2,
+			      .cluster = o->cluster };
+	struct metrics_counters mc = { .v = &v, .insecure = keyless };
+	struct web web = { .nodes = nodes, .cluster = o->cluster, .mc = &mc, .lim = &o->limits,
+			   .max_nodes = o->http_max_nodes, .insecure = keyless };
+	if (o->http) {
+		http = http_server_open(o->http, web_handle, &web, &err);
+		if (!http) {
+			fprintf(stderr, "ghostwatch: cannot listen on HTTP %s: %s\n", o->http,
+				err == -EINVAL ? "not IPv4:PORT" : strerror(-err));
+			goto out;
+		}
+		web.server = http;
+		fprintf(stderr, "ghostwatch: HTTP on %s: /metrics (Prometheus), / (status page)\n", o->http);
+		fflush(stderr);
+	}
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -205,10 +225,6 @@ int serve_run(const struct serve_options *o)
 		o->bind_ip ? o->bind_ip : "0.0.0.0", o->port, o->state_dir, nodes_count(nodes));
 	fflush(stderr);
 
-	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nonce_mac = gw_hmac_compute,
-			      .nonce_ctx = nonce, .rate = rate, .nodes = nodes, .require_v2 = o->require_v2,
-			      .cluster = o->cluster };
-	struct metrics_counters mc = { .v = &v, .insecure = keyless };
 	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
 	status = 0;
 	while (!stopping) {
@@ -227,8 +243,20 @@ int serve_run(const struct serve_options *o)
 				fprintf(stderr, "ghostwatch: snapshot failed: %s\n", strerror(-err));
 			next_compact = now + COMPACT_EVERY_MS;
 		}
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		if (poll(&pfd, 1, METRICS_EVERY_MS) <= 0)
+		/* The UDP socket first, then the web port's sockets (a scrape waits at most one
+		 * batch of reports, and reports never wait for a slow client: nothing blocks). */
+		struct pollfd pfd[1 + HTTP_SERVER_FDS] = { { .fd = fd, .events = POLLIN } };
+		int npfd = 1, timeout = METRICS_EVERY_MS;
+		if (http) {
+			npfd += http_server_pollfds(http, pfd + 1);
+			int t = http_server_timeout_ms(http, now);
+			if (t >= 0 && t < timeout)
+				timeout = t;
+		}
+		int ready = poll(pfd, (nfds_t)npfd, timeout);
+		if (http)
+			http_server_step(http, pfd + 1, ready > 0 ? npfd - 1 : 0, mono_ms());
+		if (ready <= 0 || !(pfd[0].revents & POLLIN))
 			continue;
 		batch_arm(b);
 		int n = recvmmsg(fd, b->msgs, BATCH, MSG_DONTWAIT, NULL);
@@ -296,6 +324,7 @@ int serve_run(const struct serve_options *o)
 	(void)metrics_write(metrics_path, nodes, &mc, wall_ms(), &o->limits);
 	fprintf(stderr, "ghostwatch: stopped, %u nodes saved\n", nodes_count(nodes));
 out:
+	http_server_close(http);
 	if (fd >= 0)
 		close(fd);
 	persist_close(p);

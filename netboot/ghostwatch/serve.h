@@ -25,6 +25,8 @@ struct serve_options {
 	uint32_t burst;
 	uint32_t max_nodes;
 	struct nodes_limits limits;
+	const char *http;         /* --http IPv4:PORT: /metrics and the status page; NULL: none */
+	uint32_t http_max_nodes;  /* per-node series for at most that many nodes */
 	int verbose;              /* one line per accepted report */
 };
 
