@@ -165,6 +165,12 @@ gb_cluster_apply() {
 		gb_count $? || continue
 		case $f in dnsmasq.conf) dns=1 ;; nodes) nodes=1 ;; esac
 	done
+	# The monitoring files (netboot/cluster/prometheus.sh): a new web port restarts ghostwatch.
+	for f in ghostwatch.env prometheus/ghostboot-scrape.yml prometheus/ghostboot-rules.yml prometheus/nodes.json; do
+		gb_replace "$tmp/gen/$f" "$GB_GEN/$f"
+		gb_count $? || continue
+		[ "$f" != ghostwatch.env ] || nodes=1
+	done
 	gb_replace "$tmp/gen/exports" "$GB_EXPORTS"
 	! gb_count $? || exp=1
 	gb_replace "$tmp/hosts" "$GB_HOSTS"

@@ -4,7 +4,7 @@
 # On success these are set (paths made absolute, relative ones taken from the file's folder):
 #   CL_FILE CL_NAME CL_SUBNET CL_PREFIX CL_NETMASK CL_MASTER CL_RANGE_START CL_RANGE_END
 #   CL_LEASE CL_KERNEL CL_INITRAMFS CL_ROOT CL_NFS_VERSION CL_NFS_OPTIONS CL_BOOT CL_OVERLAY
-#   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_KEY CL_MASTER_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE
+#   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_METRICS_PORT CL_KEY CL_MASTER_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE
 #   CL_RA_PREFIX
 #   CL_NODE_NAME[] CL_NODE_MAC[] CL_NODE_IP[] (IP empty: the node takes one from dhcp-range)
 # kernel, initramfs and root may be left out: cl_defaults says what they become.
@@ -88,7 +88,7 @@ cluster_load() {
 	dir=$(cd "$(dirname "$file")" && pwd)
 	CL_NAME=cluster CL_SUBNET= CL_PREFIX= CL_NETMASK= CL_MASTER= CL_RANGE_START= CL_RANGE_END=
 	CL_LEASE=infinite CL_KERNEL= CL_INITRAMFS= CL_ROOT= CL_NFS_VERSION=4.2 CL_NFS_OPTIONS= CL_BOOT=ipxe
-	CL_OVERLAY=tmpfs CL_RESET=pci CL_HEARTBEAT= CL_REPORT_PORT=7468 CL_KEY= CL_MASTER_KEY= CL_CMDLINE= CL_CONSOLE=
+	CL_OVERLAY=tmpfs CL_RESET=pci CL_HEARTBEAT= CL_REPORT_PORT=7468 CL_METRICS_PORT= CL_KEY= CL_MASTER_KEY= CL_CMDLINE= CL_CONSOLE=
 	CL_INTERFACE= CL_RA_PREFIX=fd00:6762::
 	CL_NODE_NAME=() CL_NODE_MAC=() CL_NODE_IP=()
 	local -a node_lines=()
@@ -199,6 +199,9 @@ cluster_load() {
 		report-port)
 			[[ $rest =~ ^[1-9][0-9]{0,4}$ ]] && [ "$rest" -le 65535 ] || { cl_err "report-port '$rest' is not 1..65535"; return 1; }
 			CL_REPORT_PORT=$rest ;;
+		metrics-port)
+			[[ $rest =~ ^[1-9][0-9]{0,4}$ ]] && [ "$rest" -le 65535 ] || { cl_err "metrics-port '$rest' is not 1..65535"; return 1; }
+			CL_METRICS_PORT=$rest ;;
 		key)
 			local k=$rest
 			[ "${k#/}" != "$k" ] || k=$dir/$k

@@ -3,7 +3,8 @@
 # (docs/cluster-file.md): dnsmasq.conf (DHCP with fixed addresses, TFTP, PXE for BIOS and UEFI,
 # IPv6 RAs), the TFTP root (kernel, initramfs, boot.ipxe, iPXE/pxelinux loaders; with master-key,
 # one key archive per node under keys/), exports (kernel nfsd), ganesha.conf (NFS-Ganesha),
-# cmdline (the nodes' kernel command line) and nodes.
+# cmdline (the nodes' kernel command line), nodes, and the monitoring files (prometheus.sh:
+# ghostwatch.env, prometheus/).
 # --state DIR: where dnsmasq keeps its leases and Ganesha its recovery data (default OUTDIR/state).
 # --tftp-root DIR: the TFTP root dnsmasq.conf names (default OUTDIR/tftp, where it is written):
 # `ghostboot cluster apply` generates beside its targets and then moves OUTDIR/tftp to DIR.
@@ -11,6 +12,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/cluster.sh"
 . "$here/../ganesha-conf.sh"
+. "$here/prometheus.sh"
 
 usage() { echo "usage: $0 CLUSTER_FILE OUTDIR [--state DIR] [--tftp-root DIR]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
@@ -289,4 +291,5 @@ protocols=4
 		echo "${CL_NODE_NAME[$i]} ${CL_NODE_MAC[$i]} ${CL_NODE_IP[$i]:--}"
 	done
 } >"$out/nodes"
+prometheus_files "$out" || exit 1
 echo "generate: $CL_NAME: ${#CL_NODE_NAME[@]} nodes, boot $CL_BOOT, NFSv$CL_NFS_VERSION $CL_MASTER:$CL_ROOT -> $out"

@@ -58,6 +58,9 @@ check "exports fragment: the worker root, read-only for the subnet" \
 check "/etc/hosts: the admin's lines kept, the nodes' names in the ghostboot block" bash -c \
 	"head -2 '$R/etc/hosts' | diff - <(printf '127.0.0.1\tlocalhost\n10.1.1.1\tkeepme\n') >/dev/null &&
 	 sed -n '/^# ghostboot begin/,/^# ghostboot end/p' '$R/etc/hosts' | grep -P '^10\.70\.0\.1[123]\tn0[123]$' | wc -l | grep -qx 3"
+check "the monitoring files: ghostwatch.env (no metrics-port: no web port) and prometheus/" bash -c \
+	"grep -qx GHOSTWATCH_HTTP= '$gen/ghostwatch.env' && [ -s '$gen/prometheus/ghostboot-scrape.yml' ] &&
+	 [ -s '$gen/prometheus/ghostboot-rules.yml' ] && grep -q '\"node\": \"n01\"' '$gen/prometheus/nodes.json'"
 check "cmdline explain: the applied cluster's line through ghostinit's parser" bash -c \
 	"'$gb' --root '$R' cmdline explain >'$t/explain' && grep -qx 'ghost.master=10.70.0.1:7468' '$t/explain' &&
 	 grep -qx 'root=nfs4:10.70.0.1:$R/srv/ghostboot/root:vers=4.2' '$t/explain' && grep -qx 'ghost.heartbeat=10' '$t/explain'"
