@@ -31,6 +31,8 @@ static const unsigned page_stages[] = {
 };
 #define NPAGE_STAGES (sizeof(page_stages) / sizeof(page_stages[0]))
 
+/* The state colours are none of the timeline's, so that a screenshot's pixels tell them apart
+ * (tests/net/test_status_page.sh counts them). */
 static void head(FILE *out)
 {
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -39,8 +41,8 @@ static void head(FILE *out)
 		     "table{border-collapse:collapse;font-size:14px}\n"
 		     "th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}\n"
 		     "th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-		     "tr.up td.st{background:#b3de69}tr.booting td.st,tr.shutting-down td.st{background:#ffffb3}\n"
-		     "tr.failed td.st,tr.lost td.st{background:#fb8072}tr.down td.st,tr.absent td.st{background:#d9d9d9}\n"
+		     "tr.up td.st{background:#7fd17f}tr.booting td.st,tr.shutting-down td.st{background:#ffffb3}\n"
+		     "tr.failed td.st,tr.lost td.st{background:#f26d6d}tr.down td.st,tr.absent td.st{background:#d9d9d9}\n"
 		     ".insecure{background:#fb8072;padding:4px}\nimg{margin-top:1em;max-width:100%%}\n"
 		     "</style></head><body>\n<h1>ghostboot nodes</h1>\n", PAGE_REFRESH_S);
 }
@@ -56,7 +58,7 @@ static void row(FILE *out, const struct node *n, const struct cluster_list *l, i
 	page_escape(out, node_filter_name(n, l)[0] ? node_filter_name(n, l) : "-");
 	fprintf(out, "</td><td>%02x:%02x:%02x:%02x:%02x:%02x</td><td>", m[0], m[1], m[2], m[3], m[4], m[5]);
 	page_escape(out, n->inv.hostname[0] ? n->inv.hostname : "-");
-	fprintf(out, "</td><td>%s</td><td class=\"st\">%s</td><td class=\"n\">", ip, state);
+	fprintf(out, "</td><td>%s</td><td class=\"st\">%s</td><td class=\"n\">", n->src_ip ? ip : "-", state);
 	if (n->absent)
 		fputs("-", out);
 	else

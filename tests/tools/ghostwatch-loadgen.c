@@ -33,6 +33,7 @@ struct opts {
 	unsigned nstages;
 	const char *bad, *state;
 	const char *hostname; /* NULL: simNNNNN; else sent as given, whatever it holds */
+	const char *text;     /* the fatal report's error text; NULL: "nfs mount timed out" */
 };
 
 static struct gw_hmac *hmac;
@@ -110,7 +111,7 @@ static void build(const struct opts *o, unsigned i, int stage, uint32_t seq, str
 	m->time_ms = 400u * (unsigned)(stage + 1) + (i * 37u) % 400;
 	if (stage == REPORT_STAGE_FATAL) {
 		m->error = ETIMEDOUT;
-		strcpy(m->text, "nfs mount timed out");
+		snprintf(m->text, sizeof(m->text), "%s", o->text ? o->text : "nfs mount timed out");
 	}
 	if (stage == REPORT_STAGE_LEASE || stage == REPORT_STAGE_SWITCH_ROOT) {
 		m->flags = REPORT_FLAG_INVENTORY;
@@ -444,7 +445,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: ghostwatch-loadgen --target IP:PORT [--key FILE | --master-key FILE] [--nodes N] [--first I]\n"
 		"          [--stages s1,s2,...] [--boot B] [--seq-start S] [--heartbeat S] [--fatal-every K]\n"
-		"          [--pace-us US] [--hostname TEXT] [--protocol 1|2]\n"
+		"          [--pace-us US] [--hostname TEXT] [--text ERROR] [--protocol 1|2]\n"
 		"       ghostwatch-loadgen --target IP:PORT --bad KIND --count C [--first I]\n"
 		"          [--pace-us US]\n"
 		"          KIND: truncated cut oversized bad-version bad-magic bad-hmac random replay flood\n"
@@ -524,6 +525,8 @@ int main(int argc, char **argv)
 				return usage();
 		} else if (!strcmp(a, "--hostname")) {
 			o.hostname = v;
+		} else if (!strcmp(a, "--text")) {
+			o.text = v;
 		} else if (!strcmp(a, "--state")) {
 			o.state = v;
 		} else if (!strcmp(a, "--stages")) {
