@@ -62,6 +62,11 @@ struct http_server *http_server_open(const char *addr_port, http_handler h, void
 		s->conns[i].fd = -1;
 	int one = 1;
 	s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* FREEBIND: the unit binds the cluster network's address, which may come up after
+	 * ghostwatch starts at boot; the port answers once the address exists, instead of serve
+	 * failing (and systemd's start limit giving up on it). */
+	if (s->fd >= 0)
+		(void)setsockopt(s->fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
 	if (s->fd < 0 || setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s->fd, 64) < 0) {
 		*err = -errno;

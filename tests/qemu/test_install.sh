@@ -114,6 +114,7 @@ subnet 10.99.0.0/24
 master 10.99.0.1
 root /srv/ghostboot/root
 master-key /etc/ghostboot/master.key
+metrics-port 9468
 node n1 52:54:00:99:00:01 10.99.0.11
 node n2 52:54:00:99:00:02 10.99.0.12
 CL
@@ -172,6 +173,9 @@ say "PATH without-files=$s1 with-files=$(systemctl is-active ghostwatch ghostboo
 timeout 20 ghostwatch status --once --state-dir /var/lib/ghostboot/watch >/tmp/status.log 2>&1
 say "STATUS rc=$? $(tail -1 /tmp/status.log)"
 say "METRICS $(grep -c '^ghostwatch_' /run/ghostboot/metrics.prom 2>/dev/null)"
+# metrics-port: the web port on the cluster address only (ghostwatch.env), from the sandbox.
+say "WEB $(timeout 10 bash -c 'exec 3<>/dev/tcp/10.99.0.1/9468 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && grep -c "^ghostwatch_node_state{" <&3' 2>&1 | tail -1)"
+say "WEB-LO $(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9468 && echo open' 2>/dev/null || echo refused)"
 journalctl -b -o cat -u ghostwatch -u ghostboot-dnsmasq | tail -20 | sed 's/^/INSTALL-JOURNAL /'
 pid=$(systemctl show -p MainPID --value ghostwatch)
 say "WATCH-USER uid=$(stat -c %u /proc/$pid 2>/dev/null) state=$(ls /var/lib/ghostboot/watch | tr '\n' ',')"
@@ -236,6 +240,9 @@ check "the path units start both services when a first apply writes their files 
 	grep -aqE "INSTALL-PATH without-files=inactive,inactive, with-files=active,active," "$log"
 check "ghostwatch status answers ($(line STATUS))" grep -aqE "INSTALL-STATUS rc=0 .*nodes" "$log"
 check "ghostwatch writes its metrics ($(line METRICS))" grep -aqE "INSTALL-METRICS [1-9]" "$log"
+check "metrics-port 9468: ghostwatch serves /metrics on 10.99.0.1:9468, n1 and n2 absent, 7 states each ($(line WEB))" \
+	grep -aqx "INSTALL-WEB 14" <(tr -d '\r' <"$log")
+check "... and on the cluster address only: 127.0.0.1:9468 refused ($(line WEB-LO))" grep -aq "INSTALL-WEB-LO refused" "$log"
 check "ghostwatch runs as a dynamic user, its state in /var/lib/ghostboot/watch ($(line WATCH-USER))" \
 	grep -aqE "INSTALL-WATCH-USER uid=6[1-5][0-9]{3} state=.+" "$log" # systemd's dynamic range
 check "the generated dnsmasq.conf passes dnsmasq --test ($(line DNSMASQ-TEST))" \
