@@ -112,48 +112,40 @@ static const char *reason(int status)
 	}
 }
 
-/* The whole answer in c->out: status line, headers, body (none for HEAD, but its length). */
+/* The whole answer in c->out, made with one allocation: status line, headers, body (none for
+ * HEAD, but its length). */
 static void answer(struct http_server *s, struct conn *c, int parsed, const struct http_request *r)
 {
-	char *body = NULL;
-	size_t body_len = 0;
-	const char *type = "text/plain; charset=utf-8";
+	const char *body, *type = "text/plain; charset=utf-8";
+	size_t body_len;
 	int status;
-	FILE *f = open_memstream(&body, &body_len);
-	if (!f) {
-		status = 500;
-	} else if (parsed) {
+	if (parsed) {
 		status = http_request_status(parsed);
-		fprintf(f, "%s\n", reason(status));
+		body = reason(status);
+		body_len = strlen(body);
 		s->counters.bad++;
 	} else {
-		status = s->handler(s->ctx, r, f, &type);
+		status = s->handler(s->ctx, r, &body, &body_len, &type);
 	}
-	if (f && fclose(f))
-		status = 500;
 	if (status == 500)
 		body_len = 0;
-	int head = !parsed && r->method == HTTP_HEAD;
-	char *out = NULL;
-	size_t out_len = 0;
-	FILE *o = open_memstream(&out, &out_len);
-	if (o) {
-		fprintf(o, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-			   "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s"
-			   "Connection: close\r\n\r\n", status, reason(status), type, body_len,
-			status == 405 ? "Allow: GET, HEAD\r\n" : "");
-		if (!head && body_len)
-			fwrite(body, 1, body_len, o);
-		if (fclose(o)) {
-			free(out);
-			out = NULL;
-		}
-	}
-	free(body);
-	s->counters.requests++;
-	c->out = out;
-	c->out_len = out ? out_len : 0;
+	char head[512];
+	int n = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+			 "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n%s"
+			 "Connection: close\r\n\r\n", status, reason(status), type, body_len,
+			 status == 405 ? "Allow: GET, HEAD\r\n" : "");
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return; /* c->out stays NULL: closed */
+	size_t send_len = !parsed && r->method == HTTP_HEAD ? 0 : body_len;
+	c->out = malloc((size_t)n + send_len);
+	if (!c->out)
+		return;
+	memcpy(c->out, head, (size_t)n);
+	if (send_len)
+		memcpy(c->out + n, body, send_len);
+	c->out_len = (size_t)n + send_len;
 	c->out_off = 0;
+	s->counters.requests++;
 }
 
 static void accept_all(struct http_server *s, uint64_t now_ms)
@@ -177,6 +169,8 @@ static void accept_all(struct http_server *s, uint64_t now_ms)
 	}
 }
 
+static void conn_write(struct conn *c);
+
 static void conn_read(struct http_server *s, struct conn *c)
 {
 	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, 0);
@@ -194,6 +188,8 @@ static void conn_read(struct http_server *s, struct conn *c)
 	answer(s, c, err, &r);
 	if (!c->out)
 		conn_close(c);
+	else
+		conn_write(c); /* most answers fit the socket's buffer: no poll round */
 }
 
 static void conn_write(struct conn *c)

@@ -23,9 +23,10 @@ struct http_counters {
 	uint64_t bad;       /* refused requests (4xx/5xx from the parser) */
 };
 
-/* Writes the body of path's answer to body; returns the status (200, 404) and sets *type
- * (the Content-Type). */
-typedef int (*http_handler)(void *ctx, const struct http_request *r, FILE *body, const char **type);
+/* The answer to r: returns the status (200, 404, 500) and points *body (*len bytes, the
+ * handler's memory, valid until its next call) and *type (the Content-Type) at it. */
+typedef int (*http_handler)(void *ctx, const struct http_request *r, const char **body, size_t *len,
+			    const char **type);
 
 struct http_server;
 

@@ -155,6 +155,7 @@ int serve_run(const struct serve_options *o)
 	struct batch *b = calloc(1, sizeof(*b));
 	struct persist *p = NULL;
 	struct http_server *http = NULL;
+	struct web web = { 0 }; /* freed at out: */
 	int fd = -1;
 	if (!nodes || !hmac || !nonce || (o->rate && !rate) || !b) {
 		fprintf(stderr, "ghostwatch: out of memory, no HMAC-SHA256 in libcrypto or no random bytes\n");
@@ -193,8 +194,8 @@ int serve_run(const struct serve_options *o)
 			      .nonce_ctx = nonce, .rate = rate, .nodes = nodes, .require_v2 = o->require_v2,
 			      .cluster = o->cluster };
 	struct metrics_counters mc = { .v = &v, .insecure = keyless };
-	struct web web = { .nodes = nodes, .cluster = o->cluster, .mc = &mc, .lim = &o->limits,
-			   .max_nodes = o->http_max_nodes, .insecure = keyless };
+	web = (struct web){ .nodes = nodes, .cluster = o->cluster, .mc = &mc, .lim = &o->limits,
+			    .max_nodes = o->http_max_nodes, .insecure = keyless };
 	if (o->http) {
 		http = http_server_open(o->http, web_handle, &web, &err);
 		if (!http) {
@@ -325,6 +326,7 @@ int serve_run(const struct serve_options *o)
 	fprintf(stderr, "ghostwatch: stopped, %u nodes saved\n", nodes_count(nodes));
 out:
 	http_server_close(http);
+	web_free(&web);
 	if (fd >= 0)
 		close(fd);
 	persist_close(p);

@@ -1,6 +1,7 @@
 /* The routes of serve's web port. */
 #include "web.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -29,27 +30,69 @@ static void http_counters(FILE *out, const struct http_counters *c)
 		(unsigned long long)c->timed_out, (unsigned long long)c->bad);
 }
 
-int web_handle(void *ctx, const struct http_request *r, FILE *body, const char **type)
+/* Writes route's answer for now into out; returns its status. */
+static int make(struct web *w, int route, int64_t now, FILE *out, const char **type)
 {
-	struct web *w = ctx;
-	int64_t now = wall_ms();
-	if (!strcmp(r->path, "/metrics")) {
+	switch (route) {
+	case 0:
 		*type = "text/plain; version=0.0.4; charset=utf-8";
-		metrics_print(body, w->nodes, w->mc, now, w->lim);
+		metrics_print(out, w->nodes, w->mc, now, w->lim);
 		if (w->server)
-			http_counters(body, http_server_counters(w->server));
-		return node_metrics_print(body, w->nodes, w->cluster, now, w->lim, w->max_nodes) ? 500 : 200;
-	}
-	if (!strcmp(r->path, "/")) {
+			http_counters(out, http_server_counters(w->server));
+		return node_metrics_print(out, w->nodes, w->cluster, now, w->lim, w->max_nodes) ? 500 : 200;
+	case 1:
 		*type = "text/html; charset=utf-8";
-		page_print(body, w->nodes, w->cluster, now, w->lim, w->insecure);
+		page_print(out, w->nodes, w->cluster, now, w->lim, w->insecure);
 		return 200;
-	}
-	if (!strcmp(r->path, "/timeline.svg")) {
+	default:
 		*type = "image/svg+xml";
-		timeline_print(body, w->nodes);
+		timeline_print(out, w->nodes);
 		return 200;
 	}
-	fputs("Not Found: /metrics, / (the status page), /timeline.svg\n", body);
-	return 404;
+}
+
+static const char *const routes[WEB_ROUTES] = { "/metrics", "/", "/timeline.svg" };
+
+int web_handle(void *ctx, const struct http_request *r, const char **body, size_t *len, const char **type)
+{
+	static const char not_found[] = "Not Found: /metrics, / (the status page), /timeline.svg\n";
+	struct web *w = ctx;
+	int route = 0;
+	while (route < WEB_ROUTES && strcmp(r->path, routes[route]))
+		route++;
+	if (route == WEB_ROUTES) {
+		*body = not_found;
+		*len = sizeof(not_found) - 1;
+		return 404;
+	}
+	struct web_answer *a = &w->answers[route];
+	int64_t now = wall_ms();
+	if (!a->made_ms || now - a->made_ms >= WEB_CACHE_MS || now < a->made_ms) {
+		char *data = NULL;
+		size_t size = 0;
+		FILE *f = open_memstream(&data, &size);
+		if (!f)
+			return 500;
+		a->status = make(w, route, now, f, &a->type);
+		if (fclose(f)) {
+			free(data);
+			return 500;
+		}
+		free(a->data);
+		a->data = data;
+		a->len = size;
+		a->made_ms = now;
+	}
+	*type = a->type;
+	*body = a->data;
+	*len = a->len;
+	return a->status;
+}
+
+void web_free(struct web *w)
+{
+	for (int i = 0; i < WEB_ROUTES; i++) {
+		free(w->answers[i].data);
+		w->answers[i] = (struct web_answer){ 0 };
+	}
 }
