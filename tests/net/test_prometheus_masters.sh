@@ -1,4 +1,5 @@
 #!/bin/bash
+# heavy: a real Prometheus and two ghostwatch in three namespaces (~35 s)
 # Many masters, one view (issue 21 item 5): two masters, each a namespace of its own with its
 # own ghostwatch (ASan/UBSan build), its node list and its nodes (simulated: the loadgen sends
 # their real signed reports from 127.0.0.x), each serving /metrics on its cluster-side address;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# heavy: two headless Chromium launches (~7 s of both cores each; ~30 s in all)
 # The status page of ghostwatch serve --http (issue 21 item 6), in a real browser: Debian's
 # Chromium, headless, in the test's namespace, loads http://127.0.0.1:9468/ twice (each launch
 # takes the screenshot and dumps the DOM after the page ran). First launch: the screenshot
