@@ -18,6 +18,8 @@
 #include "hostfile.h"
 #include "hostlist.h"
 #include "hostlist_cmd.h"
+#include "power_cmd.h"
+#include "power_list.h"
 #include "wake.h"
 #include "hpl_cmd.h"
 #include "wait.h"
@@ -48,6 +50,9 @@ static struct {
 	const char *broadcast, *interface;
 	unsigned long wake_port, memory_percent, nb, overlay_mib, timeout;
 	const char *wait_state;
+	const char *power_list, *credentials, *ssh_config;
+	unsigned long power_timeout;
+	int hard;
 	int hpcc;
 	unsigned long port, rate, burst, max_nodes, lost_after, interval;
 	int json, once, verbose, insecure, require_v2;
@@ -56,7 +61,7 @@ static struct {
 	.burst = DEFAULT_BURST, .max_nodes = DEFAULT_MAX_NODES, .lost_after = DEFAULT_LOST_AFTER_S,
 	.interval = 1, .broadcast = "255.255.255.255", .wake_port = WAKE_DEFAULT_PORT,
 	.memory_percent = (unsigned long)(HPL_DEFAULT_FRACTION * 100), .nb = HPL_DEFAULT_NB,
-	.wait_state = "up", .timeout = 600,
+	.wait_state = "up", .timeout = 600, .power_timeout = POWER_DEFAULT_TIMEOUT_S,
 };
 
 #define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
@@ -110,6 +115,13 @@ static const struct cli_option o_wait_state = TEXT("--state", "up|down", "the st
 static const struct cli_option o_timeout = NUMBER("--timeout", "S", 1, 86400 * 7, "give up after S seconds (default 600)", timeout);
 static const struct cli_option *const wait_opts[] = { &o_state_dir, &o_wait_state, &o_timeout, &o_lost_after, NULL };
 static const struct cli_option *const wake_opts[] = { &o_broadcast, &o_interface, &o_wake_port, NULL };
+static const struct cli_option o_power_list = TEXT("--power-list", "FILE", "each node's backend (default " POWER_LIST_DEFAULT ")", power_list);
+static const struct cli_option o_credentials = TEXT("--credentials", "FILE", "IPMI user and password, mode 600 (default " POWER_CREDENTIALS_DEFAULT ")", credentials);
+static const struct cli_option o_ssh_config = TEXT("--ssh-config", "FILE", "ssh's configuration for off and reboot (ssh -F; default ssh's own)", ssh_config);
+static const struct cli_option o_power_timeout = NUMBER("--timeout", "S", 1, 3600, "off: until the BMC says off, then hard off; cycle: until down (default " STR(POWER_DEFAULT_TIMEOUT_S) ")", power_timeout);
+static const struct cli_option o_hard = FLAG("--hard", "ipmi nodes: off, reboot, cycle through the BMC at once, no ssh", hard);
+static const struct cli_option *const power_opts[] = { &o_power_list, &o_credentials, &o_ssh_config, &o_power_timeout,
+	&o_hard, &o_state_dir, &o_lost_after, &o_json, NULL };
 
 static int run_serve(const char **args, unsigned n);
 static int run_status(const char **args, unsigned n);
@@ -121,6 +133,7 @@ static int run_hostlist(const char **args, unsigned n);
 static int run_wake(const char **args, unsigned n);
 static int run_hpl_dat(const char **args, unsigned n);
 static int run_wait(const char **args, unsigned n);
+static int run_power(const char **args, unsigned n);
 
 static const struct {
 	struct cli_command cmd;
@@ -143,6 +156,9 @@ static const struct {
 	    "their memory,\nP x Q from their cores (docs/hpl.md).", hpl_opts }, run_hpl_dat },
 	{ { "wait", "NODES", 1, 1, "Until every node of NODES is up (--state down: down). Exit 0 then; 1 at the "
 	    "timeout,\nnaming the laggards; 3 when one fails, with its error.", wait_opts }, run_wait },
+	{ { "power", "on|off|cycle|reboot|status NODES", 2, 2, "Each node by its backend in the power list: on by "
+	    "Wake-on-LAN or IPMI;\noff and reboot through its own init over ssh (ipmi nodes: the BMC if that fails);\n"
+	    "status from the BMC, else ghostwatch. Exit 1 naming the nodes that failed.", power_opts }, run_power },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -333,6 +349,17 @@ static int run_wait(const char **args, unsigned n)
 	} else
 		rc = CLI_EXIT_FAIL; /* the state could not be read: said already */
 	return rc;
+}
+
+static int run_power(const char **args, unsigned n)
+{
+	(void)n;
+	struct power_cmd_options o = {
+		.list_path = opt.power_list, .credentials_path = opt.credentials, .ssh_config = opt.ssh_config,
+		.state_dir = opt.state_dir, .timeout_s = (unsigned)opt.power_timeout, .hard = opt.hard,
+		.json = opt.json, .lim = limits(),
+	};
+	return power_cmd_run(args[0], args[1], &o);
 }
 
 static int run_hpl_dat(const char **args, unsigned n)
