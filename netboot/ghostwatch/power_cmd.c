@@ -204,8 +204,10 @@ static int step(const struct ctx *c, const struct power_node *pn, enum power_op 
 		int err = wake_send(pn->mac, to, WAKE_DEFAULT_PORT, pn->interface[0] ? pn->interface : NULL);
 		if (err)
 			append(r, "magic packet to %s: %s", addr, strerror(-err));
+		else if (pn->interface[0])
+			append(r, "magic packet sent to %s out of %s", addr, pn->interface);
 		else
-			append(r, "magic packet sent to %s%s", addr, pn->interface[0] ? "" : "");
+			append(r, "magic packet sent to %s%s", addr, "");
 		return !err;
 	}
 	case OP_IPMI_STATUS:
