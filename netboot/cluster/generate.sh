@@ -61,14 +61,16 @@ cp "$CL_KERNEL" "$tftp/vmlinuz" && cp "$CL_INITRAMFS" "$tftp/initramfs.img" &&
 # Wake-on-LAN nodes arm their NIC at power-off (ghost.wol=g), or the magic packet finds it
 # deaf. Every node wol (the default, and the nodes from the dhcp-range are): on the shared
 # command line; else only theirs, by MAC in boot.ipxe (gbwol) and pxelinux's per-node files.
-wol_all=1
+wol_all=1 wol_any=0
+[ -z "$CL_RANGE_START" ] || wol_any=1
 for i in "${!CL_NODE_NAME[@]}"; do
-	[ "${CL_NODE_POWER[$i]}" = wol ] || wol_all=0
+	if [ "${CL_NODE_POWER[$i]}" = wol ]; then wol_any=1; else wol_all=0; fi
 done
 if [ "$wol_all" = 1 ]; then
 	cmdline=$(cluster_cmdline ghost.wol=g) ipxe_cmdline=$cmdline
 else
 	cmdline=$(cluster_cmdline) ipxe_cmdline=$(cluster_cmdline "\${gbwol}")
+	[ "$wol_any" = 1 ] || ipxe_cmdline=$cmdline # every node has a BMC
 fi
 echo "$cmdline" >"$out/cmdline"
 
@@ -143,7 +145,7 @@ parts=$CL_INITRAMFS.nic
 		echo "isset \${gbkey} && echo ghostboot: per-node key loaded || echo ghostboot: no key for \${netX/mac}: its reports cannot be signed"
 		gbkey="\${gbkey} "
 	fi
-	if [ "$wol_all" = 0 ]; then
+	if [ "$wol_all" = 0 ] && [ "$wol_any" = 1 ]; then
 		# Nodes without a BMC (and any from the dhcp-range) are woken by LAN: arm their NIC.
 		echo "set gbwol ghost.wol=g"
 		for i in "${!CL_NODE_NAME[@]}"; do
@@ -189,7 +191,7 @@ $serial
 LABEL ghostboot
   KERNEL vmlinuz
   INITRD initramfs.img
-  APPEND $([ "$wol_all" = 1 ] && echo "$cmdline" || cluster_cmdline ghost.wol=g)
+  APPEND $([ "$wol_all" = 1 ] || [ "$wol_any" = 0 ] && echo "$cmdline" || cluster_cmdline ghost.wol=g)
   IPAPPEND 2
 EOF
 	# Per-node keys: each node's own config (pxelinux tries 01-<mac> first) adds its archive.

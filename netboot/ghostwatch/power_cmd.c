@@ -27,6 +27,7 @@ struct ctx {
 	const struct power_cmd_options *o;
 	enum power_action action;
 	const char *user, *password; /* NULL without ipmi nodes */
+	int cipher_suite;            /* -1: ipmitool's choice */
 };
 
 /* One node's outcome, as its child writes it to the parent: ok, and a line of text. */
@@ -107,8 +108,9 @@ static int node_host(const struct ctx *c, const struct power_node *pn, char host
 static int ipmi(const struct ctx *c, const struct power_node *pn, enum power_op op, struct outcome *r, int *on)
 {
 	const char *argv[POWER_ARGV_MAX];
+	char cs[4];
 	struct power_run_result res;
-	power_ipmi_argv(op, pn->bmc, c->user, argv);
+	power_ipmi_argv(op, pn->bmc, c->user, c->cipher_suite, cs, argv);
 	int err = power_run(argv, "IPMI_PASSWORD", c->password, power_run_now_ms() + POWER_COMMAND_S * 1000, &res);
 	if (err) {
 		append(r, "ipmitool: %s%s", strerror(-err), err == -ENOENT ? " (install ipmitool)" : "");
@@ -255,7 +257,7 @@ static void run_node(const struct ctx *c, const struct power_node *pn, struct ou
 }
 
 /* Loads the IPMI credentials: a private regular file (whoever reads it powers the cluster). */
-static int load_credentials(const char *path, char *user, char *password)
+static int load_credentials(const char *path, char *user, char *password, int *cs)
 {
 	char text[1024];
 	unsigned line;
@@ -275,11 +277,12 @@ static int load_credentials(const char *path, char *user, char *password)
 	ssize_t len = read(fd, text, sizeof(text));
 	close(fd);
 	int err = len < 0 || (size_t)len == sizeof(text) ? -EINVAL
-			: power_credentials_parse(text, (size_t)len, user, password, &line);
+			: power_credentials_parse(text, (size_t)len, user, password, cs, &line);
 	memset(text, 0, sizeof(text));
 	if (err) {
 		fprintf(stderr, "ghostwatch power: %s%s%.0u: not \"user NAME\" and \"password SECRET\" (each once; "
-				"IPMI allows 16 and 20 characters)\n", path, line ? ":" : "", line);
+				"IPMI allows 16 and 20 characters), and optionally \"cipher-suite 0-17\"\n", path,
+			line ? ":" : "", line);
 		return -1;
 	}
 	return 0;
@@ -434,7 +437,8 @@ int power_cmd_run(const char *action, const char *nodes, const struct power_cmd_
 	}
 	static char user[POWER_USER_MAX + 1], password[POWER_PASSWORD_MAX + 1];
 	if (!rc && ipmi_nodes) {
-		if (load_credentials(o->credentials_path ? o->credentials_path : POWER_CREDENTIALS_DEFAULT, user, password))
+		if (load_credentials(o->credentials_path ? o->credentials_path : POWER_CREDENTIALS_DEFAULT, user, password,
+				     &c.cipher_suite))
 			rc = 1;
 		c.user = user, c.password = password;
 	}

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define S(op_, ok_, fail_) ((struct power_step){ .op = (op_), .on_ok = (ok_), .on_fail = (fail_) })
@@ -87,17 +88,27 @@ int power_plan(enum power_action a, enum power_backend b, int hard, struct power
 	}
 }
 
-int power_ipmi_argv(enum power_op op, const char *bmc, const char *user, const char *argv[POWER_ARGV_MAX])
+int power_ipmi_argv(enum power_op op, const char *bmc, const char *user, int cs, char cs_text[4],
+		    const char *argv[POWER_ARGV_MAX])
 {
 	const char *what = op == OP_IPMI_ON ? "on" : op == OP_IPMI_OFF ? "off" : op == OP_IPMI_RESET ? "reset"
 			 : op == OP_IPMI_STATUS || op == OP_WAIT_BMC_OFF ? "status" : NULL;
 	if (!what)
 		return -EINVAL;
-	/* -N 1 -R 3: a BMC that does not answer fails in seconds, not after ipmitool's default
+	/* -N 1 -R 2: a BMC that does not answer fails in about 6 s, not after ipmitool's default
 	 * retries; -E: the password from IPMI_PASSWORD, set in the child's environment only. */
-	const char *v[] = { "ipmitool", "-I", "lanplus", "-H", bmc, "-U", user, "-E", "-N", "1", "-R", "3",
-			    "chassis", "power", what, NULL };
+	const char *v[] = { "ipmitool", "-I", "lanplus", "-H", bmc, "-U", user, "-E", "-N", "1", "-R", "2", NULL };
+	unsigned n = sizeof(v) / sizeof(v[0]) - 1;
 	memcpy(argv, v, sizeof(v));
+	if (cs >= 0 && cs <= 99) {
+		snprintf(cs_text, 4, "%d", cs);
+		argv[n++] = "-C";
+		argv[n++] = cs_text;
+	}
+	argv[n++] = "chassis";
+	argv[n++] = "power";
+	argv[n++] = what;
+	argv[n] = NULL;
 	return 0;
 }
 
@@ -148,10 +159,12 @@ static int credential(const char *value, size_t n, char *dst, size_t cap, int *s
 	return 0;
 }
 
-int power_credentials_parse(const char *text, size_t len, char *user, char *password, unsigned *line)
+int power_credentials_parse(const char *text, size_t len, char *user, char *password, int *cs, unsigned *line)
 {
-	int have_user = 0, have_password = 0;
+	int have_user = 0, have_password = 0, have_cs = 0;
+	char digits[3];
 	*line = 0;
+	*cs = -1;
 	while (len) {
 		const char *nl = memchr(text, '\n', len);
 		size_t n = nl ? (size_t)(nl - text) : len;
@@ -173,7 +186,13 @@ int power_credentials_parse(const char *text, size_t len, char *user, char *pass
 			r = credential(s + 5, (size_t)(end - s - 5), user, POWER_USER_MAX + 1, &have_user);
 		else if ((size_t)(end - s) > 9 && !memcmp(s, "password ", 9))
 			r = credential(s + 9, (size_t)(end - s - 9), password, POWER_PASSWORD_MAX + 1, &have_password);
-		else
+		else if ((size_t)(end - s) > 13 && !memcmp(s, "cipher-suite ", 13)) {
+			r = credential(s + 13, (size_t)(end - s - 13), digits, sizeof(digits), &have_cs);
+			if (!r && (strspn(digits, "0123456789") != strlen(digits) || atoi(digits) > 17))
+				r = -EINVAL;
+			if (!r)
+				*cs = atoi(digits);
+		} else
 			r = -EINVAL;
 		if (r)
 			return r;

@@ -54,11 +54,13 @@ int power_action_parse(const char *s);
 const char *power_action_name(enum power_action a);
 const char *power_op_name(enum power_op op);
 
-/* argv of ipmitool for op (one of OP_IPMI_*) against bmc as user: lanplus, the password read
- * from the environment (-E: IPMI_PASSWORD), never an argument, where ps would show it. argv
- * points into buf. 0, -EINVAL (not an ipmitool op), -ENOSPC (argv or buf too small). */
+/* argv of ipmitool for op (one of OP_IPMI_* or OP_WAIT_BMC_OFF) against bmc as user: lanplus,
+ * the password read from the environment (-E: IPMI_PASSWORD), never an argument, where ps
+ * would show it; cipher suite cs (-C) when cs >= 0, else ipmitool's choice. cs_text: room for
+ * its digits. 0, or -EINVAL (not an ipmitool op). */
 #define POWER_ARGV_MAX 24
-int power_ipmi_argv(enum power_op op, const char *bmc, const char *user, const char *argv[POWER_ARGV_MAX]);
+int power_ipmi_argv(enum power_op op, const char *bmc, const char *user, int cs, char cs_text[4],
+		    const char *argv[POWER_ARGV_MAX]);
 /* argv of ssh asking root@host's init to power off (OP_SSH_POWEROFF) or reboot: batch mode (a
  * password prompt would hang), connect timeout, ssh_config when given (-F). systemctl where
  * the root has it, else the init's own poweroff/reboot (BusyBox, sysvinit). 0 or -EINVAL. */
@@ -68,11 +70,13 @@ int power_ssh_argv(enum power_op op, const char *host, const char *ssh_config, u
 const char *power_ssh_command(enum power_op op);
 
 /* The IPMI credentials file: "user NAME" and "password SECRET" lines ('#' comments), each
- * once. user and password NUL-terminated into the buffers (user: POWER_USER_MAX + 1, password:
- * POWER_PASSWORD_MAX + 1). 0 or -EINVAL with *line. */
+ * once, and optionally "cipher-suite N" (0-17: a BMC that does not list its suites makes
+ * ipmitool wait seconds before it falls back). user and password NUL-terminated into the
+ * buffers (user: POWER_USER_MAX + 1, password: POWER_PASSWORD_MAX + 1), *cs the suite or -1.
+ * 0 or -EINVAL with *line. */
 #define POWER_USER_MAX 16     /* IPMI 2.0 user names */
 #define POWER_PASSWORD_MAX 20 /* IPMI 2.0 passwords */
-int power_credentials_parse(const char *text, size_t len, char *user, char *password, unsigned *line);
+int power_credentials_parse(const char *text, size_t len, char *user, char *password, int *cs, unsigned *line);
 /* "Chassis Power is on" → 1, "... off" → 0, anything else -EINVAL. */
 int power_ipmi_status_parse(const char *out);
 

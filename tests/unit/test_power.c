@@ -135,19 +135,21 @@ static void test_ipmi_argv(void **state)
 {
 	(void)state;
 	const char *argv[POWER_ARGV_MAX];
-	char line[512], user[POWER_USER_MAX + 1], password[POWER_PASSWORD_MAX + 1];
+	char line[512], user[POWER_USER_MAX + 1], password[POWER_PASSWORD_MAX + 1], cs_text[4];
 	unsigned l;
+	int cs;
 	const char *cred = "# the cluster's BMCs\nuser admin\npassword s3cret pass#word\n";
-	assert_int_equal(power_credentials_parse(cred, strlen(cred), user, password, &l), 0);
+	assert_int_equal(power_credentials_parse(cred, strlen(cred), user, password, &cs, &l), 0);
 	assert_string_equal(user, "admin");
 	assert_string_equal(password, "s3cret pass#word");
+	assert_int_equal(cs, -1);
 	static const enum power_op ops[] = { OP_IPMI_ON, OP_IPMI_OFF, OP_IPMI_RESET, OP_IPMI_STATUS, OP_WAIT_BMC_OFF };
 	static const char *const words[] = { "on", "off", "reset", "status", "status" };
 	for (size_t i = 0; i < 5; i++) {
-		assert_int_equal(power_ipmi_argv(ops[i], "10.70.1.3", user, argv), 0);
+		assert_int_equal(power_ipmi_argv(ops[i], "10.70.1.3", user, cs, cs_text, argv), 0);
 		join(argv, line, sizeof(line));
 		char want[256];
-		snprintf(want, sizeof(want), "ipmitool -I lanplus -H 10.70.1.3 -U admin -E -N 1 -R 3 chassis power %s",
+		snprintf(want, sizeof(want), "ipmitool -I lanplus -H 10.70.1.3 -U admin -E -N 1 -R 2 chassis power %s",
 			 words[i]);
 		assert_string_equal(line, want);
 		/* The password is read from the environment, never an argument (ps shows argv). */
@@ -157,8 +159,15 @@ static void test_ipmi_argv(void **state)
 			assert_string_not_equal(argv[k], "-f");
 		}
 	}
-	assert_int_equal(power_ipmi_argv(OP_WOL, "10.70.1.3", user, argv), -EINVAL);
-	assert_int_equal(power_ipmi_argv(OP_SSH_POWEROFF, "10.70.1.3", user, argv), -EINVAL);
+	assert_int_equal(power_ipmi_argv(OP_WOL, "10.70.1.3", user, cs, cs_text, argv), -EINVAL);
+	assert_int_equal(power_ipmi_argv(OP_SSH_POWEROFF, "10.70.1.3", user, cs, cs_text, argv), -EINVAL);
+	/* A cipher suite from the file: -C before the command. */
+	cred = "user admin\npassword s3cret\ncipher-suite 3\n";
+	assert_int_equal(power_credentials_parse(cred, strlen(cred), user, password, &cs, &l), 0);
+	assert_int_equal(cs, 3);
+	assert_int_equal(power_ipmi_argv(OP_IPMI_ON, "bmc1", user, cs, cs_text, argv), 0);
+	join(argv, line, sizeof(line));
+	assert_string_equal(line, "ipmitool -I lanplus -H bmc1 -U admin -E -N 1 -R 2 -C 3 chassis power on");
 }
 
 static void test_ssh_argv(void **state)
@@ -197,10 +206,14 @@ static void test_credentials_bad(void **state)
 		"user 12345678901234567\npassword x\n",           /* past IPMI's 16 */
 		"user admin\npass x\n",
 		"user admin\npassword \n",
+		"user admin\npassword x\ncipher-suite 18\n",
+		"user admin\npassword x\ncipher-suite 3x\n",
+		"user admin\npassword x\ncipher-suite 3\ncipher-suite 3\n",
 	};
+	int cs;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(power_credentials_parse(bad[i], strlen(bad[i]), user, password, &l), -EINVAL);
-	assert_int_equal(power_credentials_parse("user a\nfoo\n", 11, user, password, &l), -EINVAL);
+		assert_int_equal(power_credentials_parse(bad[i], strlen(bad[i]), user, password, &cs, &l), -EINVAL);
+	assert_int_equal(power_credentials_parse("user a\nfoo\n", 11, user, password, &cs, &l), -EINVAL);
 	assert_int_equal(l, 2);
 }
 
