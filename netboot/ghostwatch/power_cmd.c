@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +51,16 @@ static void sleep_ms(long ms)
 		;
 }
 
-static void append(struct outcome *r, const char *fmt, const char *a, const char *b)
+/* One more part of the node's line ("; " between parts). */
+__attribute__((format(printf, 2, 3))) static void append(struct outcome *r, const char *fmt, ...)
 {
+	va_list ap;
 	size_t used = strlen(r->text);
 	snprintf(r->text + used, sizeof(r->text) - used, "%s", used ? "; " : "");
 	used = strlen(r->text);
-	snprintf(r->text + used, sizeof(r->text) - used, fmt, a, b);
+	va_start(ap, fmt);
+	vsnprintf(r->text + used, sizeof(r->text) - used, fmt, ap);
+	va_end(ap);
 }
 
 /* The last non-empty line of a command's output (ipmitool and ssh put the reason there). */
@@ -113,15 +118,16 @@ static int ipmi(const struct ctx *c, const struct power_node *pn, enum power_op 
 	power_ipmi_argv(op, pn->bmc, c->user, c->cipher_suite, cs, argv);
 	int err = power_run(argv, "IPMI_PASSWORD", c->password, power_run_now_ms() + POWER_COMMAND_S * 1000, &res);
 	if (err) {
-		append(r, "ipmitool: %s%s", strerror(-err), err == -ENOENT ? " (install ipmitool)" : "");
+		append(r, "ipmitool: %s", strerror(-err));
 		return 0;
 	}
 	if (res.timed_out) {
-		append(r, "ipmitool: BMC %s did not answer within %s s", pn->bmc, "30");
+		append(r, "ipmitool: BMC %s did not answer within %d s", pn->bmc, POWER_COMMAND_S);
 		return 0;
 	}
 	if (res.status) {
-		append(r, "ipmitool: BMC %s: %s", pn->bmc, last_line(res.output));
+		append(r, "ipmitool: BMC %s: %s%s", pn->bmc, last_line(res.output),
+		       res.status == 127 ? " (is ipmitool installed?)" : "");
 		return 0;
 	}
 	if (op == OP_IPMI_STATUS || op == OP_WAIT_BMC_OFF) {
@@ -141,14 +147,13 @@ static int ssh(const struct ctx *c, const struct power_node *pn, enum power_op o
 	const char *argv[POWER_ARGV_MAX];
 	struct power_run_result res;
 	if (node_host(c, pn, host)) {
-		append(r, "ssh: no address known (none in the power list, and ghostwatch %s)",
-		       "never heard from the node", "");
+		append(r, "ssh: no address known (none in the power list, and ghostwatch never heard from the node)");
 		return 0;
 	}
 	power_ssh_argv(op, host, c->o->ssh_config, POWER_CONNECT_S, buf, sizeof(buf), argv);
 	int err = power_run(argv, NULL, NULL, power_run_now_ms() + POWER_COMMAND_S * 1000, &res);
 	if (err) {
-		append(r, "ssh: %s%s", strerror(-err), "");
+		append(r, "ssh: %s", strerror(-err));
 		return 0;
 	}
 	/* The marker: the node's shell ran the command; the connection may then drop with it. */
@@ -157,9 +162,10 @@ static int ssh(const struct ctx *c, const struct power_node *pn, enum power_op o
 		return 1;
 	}
 	if (res.timed_out)
-		append(r, "ssh %s: no answer within %s s", host, "30");
+		append(r, "ssh %s: no answer within %d s", host, POWER_COMMAND_S);
 	else
-		append(r, "ssh %s: %s", host, last_line(res.output));
+		append(r, "ssh %s: %s%s", host, last_line(res.output),
+		       res.status == 127 ? " (is openssh-client installed?)" : "");
 	return 0;
 }
 
@@ -168,7 +174,6 @@ static int wait_off(const struct ctx *c, const struct power_node *pn, enum power
 {
 	int64_t start = power_run_now_ms(), deadline = start + (int64_t)c->o->timeout_s * 1000;
 	struct outcome scratch = { 0 };
-	char secs[24];
 	for (;;) {
 		int on = 1;
 		enum node_state s = NODE_STATE_COUNT;
@@ -180,17 +185,14 @@ static int wait_off(const struct ctx *c, const struct power_node *pn, enum power
 			break;
 		}
 		if (power_run_now_ms() >= deadline) {
-			snprintf(secs, sizeof(secs), "%u", c->o->timeout_s);
-			append(r, op == OP_WAIT_BMC_OFF ? "not off after %s s%s" : "not down in ghostwatch after %s s%s",
-			       secs, scratch.text[0] ? " (last answer: " : "");
-			if (scratch.text[0])
-				append(r, "%s)%s", scratch.text, "");
+			append(r, "%s after %u s%s%s%s", op == OP_WAIT_BMC_OFF ? "not off" : "not down in ghostwatch",
+			       c->o->timeout_s, scratch.text[0] ? " (" : "", scratch.text, scratch.text[0] ? ")" : "");
 			return 0;
 		}
 		sleep_ms(1000);
 	}
-	snprintf(secs, sizeof(secs), "%.1f", (double)(power_run_now_ms() - start) / 1000.0);
-	append(r, op == OP_WAIT_BMC_OFF ? "BMC says off after %s s%s" : "down after %s s%s", secs, "");
+	append(r, "%s after %.1f s", op == OP_WAIT_BMC_OFF ? "BMC says off" : "down",
+	       (double)(power_run_now_ms() - start) / 1000.0);
 	return 1;
 }
 
@@ -209,7 +211,7 @@ static int step(const struct ctx *c, const struct power_node *pn, enum power_op 
 		else if (pn->interface[0])
 			append(r, "magic packet sent to %s out of %s", addr, pn->interface);
 		else
-			append(r, "magic packet sent to %s%s", addr, "");
+			append(r, "magic packet sent to %s", addr);
 		return !err;
 	}
 	case OP_IPMI_STATUS:
@@ -222,7 +224,7 @@ static int step(const struct ctx *c, const struct power_node *pn, enum power_op 
 	case OP_IPMI_RESET:
 		ok = ipmi(c, pn, op, r, &on);
 		if (ok)
-			append(r, "%s%s", power_op_name(op), "");
+			append(r, "%s", power_op_name(op));
 		return ok;
 	case OP_SSH_POWEROFF:
 	case OP_SSH_REBOOT:

@@ -154,6 +154,24 @@ check "... asked its init over ssh first (refused: no sshd in this root), then t
 check "... QEMU is gone (the machine is off)" bash -c "for i in \$(seq 150); do kill -0 $vm 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
 check "power status n1: off" status_is off
 
+# cycle --hard: the BMC's off (already off), off confirmed, on: the machine starts again.
+rm -f "$WORKER_DIR/vm.pid"
+power cycle n1 --hard >"$out" 2>&1
+rc=$?
+sed 's/^/# /' "$out"
+check "power cycle n1 --hard: exit 0, off then on through the BMC" bash -c \
+	"[ $rc -eq 0 ] && grep -qE '^n1: cycle: chassis power off; BMC says off after [0-9.]+ s; chassis power on\$' '$out'"
+check "... the machine started again" bash -c "for i in \$(seq 50); do [ -s '$WORKER_DIR/vm.pid' ] && exit 0; sleep 0.1; done; exit 1"
+vm=$(cat "$WORKER_DIR/vm.pid" 2>/dev/null)
+[ -n "$vm" ] && track_pid "$vm"
+check "power status n1: on" status_is on
+power off n1 --hard >"$out" 2>&1
+rc=$?
+sed 's/^/# /' "$out"
+check "power off n1 --hard: exit 0, the BMC at once (no ssh)" bash -c \
+	"[ $rc -eq 0 ] && grep -qE '^n1: off: chassis power off; BMC says off after [0-9.]+ s\$' '$out'"
+check "... QEMU is gone" bash -c "for i in \$(seq 150); do kill -0 $vm 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
+
 t0=$(now_cs)
 power on n2 >"$out" 2>&1
 rc=$?
