@@ -343,9 +343,15 @@ static void run_all(const struct ctx *c, const struct power_node **pick, size_t 
 		while (next < n && running < POWER_CMD_PARALLEL) {
 			int p[2];
 			size_t i = next++;
-			if (pipe(p) < 0 || (pid[i] = fork()) < 0) {
+			if (pipe(p) < 0) {
+				snprintf(res[i].text, sizeof(res[i].text), "cannot start: %s", strerror(errno));
+				continue;
+			}
+			if ((pid[i] = fork()) < 0) {
 				snprintf(res[i].text, sizeof(res[i].text), "cannot start: %s", strerror(errno));
 				pid[i] = 0;
+				close(p[0]);
+				close(p[1]);
 				continue;
 			}
 			if (pid[i] == 0) {
