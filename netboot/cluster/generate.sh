@@ -181,6 +181,9 @@ if [ "$CL_BOOT" = pxelinux ]; then
 	if [[ $CL_CONSOLE =~ ^ttyS([0-9]+)(,([0-9]+))? ]]; then
 		serial="SERIAL ${BASH_REMATCH[1]} ${BASH_REMATCH[3]:-115200}"
 	fi
+	# Mixed wol and ipmi nodes: the default arms Wake-on-LAN, the ipmi nodes' own files below do not.
+	pxe_cmdline=$cmdline
+	if [ "$wol_all" = 0 ] && [ "$wol_any" = 1 ]; then pxe_cmdline=$(cluster_cmdline ghost.wol=g); fi
 	# IPAPPEND 2 adds BOOTIF=01-<mac of the booting NIC>.
 	cat >"$tftp/pxelinux.cfg/default" <<EOF
 # $header
@@ -191,7 +194,7 @@ $serial
 LABEL ghostboot
   KERNEL vmlinuz
   INITRD initramfs.img
-  APPEND $([ "$wol_all" = 1 ] || [ "$wol_any" = 0 ] && echo "$cmdline" || cluster_cmdline ghost.wol=g)
+  APPEND $pxe_cmdline
   IPAPPEND 2
 EOF
 	# Per-node keys: each node's own config (pxelinux tries 01-<mac> first) adds its archive.
