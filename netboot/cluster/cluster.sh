@@ -48,14 +48,16 @@ cl_hex_key() {
 }
 
 # cl_hostlist EXPR: the names of a host list (w[1-3],w7), one a line, as ghostwatch reads them
-# (its parser: one syntax everywhere); fails, saying why on stderr, on a bad list.
+# (its parser: one syntax everywhere; GHOSTWATCH or the admin command's GB_GHOSTWATCH, else the
+# tree's build, else PATH); fails, printing why, on a bad list.
 cl_hostlist() {
-	local gw=${GHOSTWATCH:-} top
+	local gw=${GHOSTWATCH:-${GB_GHOSTWATCH:-}} top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	if [ -z "$gw" ]; then
 		if [ -x "$top/build/ghostwatch" ]; then gw=$top/build/ghostwatch
 		else gw=$(command -v ghostwatch) || { echo "ghostwatch is needed to read host lists (make, or GHOSTWATCH=path)"; return 1; }; fi
 	fi
+	command -v "$gw" >/dev/null || { echo "ghostwatch ($gw) is needed to read host lists"; return 1; }
 	local out
 	out=$("$gw" hostlist expand "$1" 2>&1) || { out=${out%%$'\n'*}; echo "${out#ghostwatch: }"; return 1; }
 	echo "$out"
