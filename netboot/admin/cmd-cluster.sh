@@ -25,7 +25,7 @@ gb_usage_cluster_apply() {
 	cat <<'EOF'
 usage: ghostboot cluster apply [--no-reload] [FILE]
 Writes what the cluster file (default /etc/ghostboot/cluster) describes, each file only when
-its content changes: /var/lib/ghostboot/generated/ (dnsmasq.conf, nodes, cmdline,
+its content changes: /var/lib/ghostboot/generated/ (dnsmasq.conf, nodes, power, cmdline,
 ganesha.conf), the TFTP root /srv/ghostboot/tftp, /etc/exports.d/ghostboot.exports and the
 nodes' names in /etc/hosts (between "# ghostboot begin" and "# ghostboot end"). The new
 dnsmasq.conf must pass dnsmasq --test first. Then exportfs -ra and
@@ -160,7 +160,7 @@ gb_cluster_apply() {
 	gb_say "cluster $CL_NAME from $file:"
 	gb_tftp_install "$tmp/gen/tftp"
 	gb_count $?
-	for f in dnsmasq.conf nodes cmdline ganesha.conf cluster-file; do
+	for f in dnsmasq.conf nodes power cmdline ganesha.conf cluster-file; do
 		gb_replace "$tmp/gen/$f" "$GB_GEN/$f"
 		gb_count $? || continue
 		case $f in dnsmasq.conf) dns=1 ;; nodes) nodes=1 ;; esac

@@ -7,6 +7,7 @@
 #   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_METRICS_PORT CL_KEY CL_MASTER_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE
 #   CL_RA_PREFIX
 #   CL_NODE_NAME[] CL_NODE_MAC[] CL_NODE_IP[] (IP empty: the node takes one from dhcp-range)
+#   CL_NODE_POWER[] ("wol", or "ipmi BMC": the power key; wol by default)
 # kernel, initramfs and root may be left out: cl_defaults says what they become.
 # shellcheck shell=bash disable=SC2034 # the CL_* are read by the scripts that source this file
 
@@ -44,6 +45,76 @@ cl_hex_key() {
 	hex=${hex#"${hex%%[![:space:]]*}"}
 	hex=${hex%"${hex##*[![:space:]]}"}
 	[[ $hex =~ ^[0-9a-fA-F]{32,128}$ ]] && [ $((${#hex} % 2)) -eq 0 ]
+}
+
+# cl_hostlist EXPR: the names of a host list (w[1-3],w7), one a line, as ghostwatch reads them
+# (its parser: one syntax everywhere; GHOSTWATCH or the admin command's GB_GHOSTWATCH, else the
+# tree's build, else PATH); fails, printing why, on a bad list.
+cl_hostlist() {
+	local gw=${GHOSTWATCH:-${GB_GHOSTWATCH:-}} top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	if [ -z "$gw" ]; then
+		if [ -x "$top/build/ghostwatch" ]; then gw=$top/build/ghostwatch
+		else gw=$(command -v ghostwatch) || { echo "ghostwatch is needed to read host lists (make, or GHOSTWATCH=path)"; return 1; }; fi
+	fi
+	command -v "$gw" >/dev/null || { echo "ghostwatch ($gw) is needed to read host lists"; return 1; }
+	local out
+	out=$("$gw" hostlist expand "$1" 2>&1) || { out=${out%%$'\n'*}; echo "${out#ghostwatch: }"; return 1; }
+	echo "$out"
+}
+
+# cl_power: the power lines (pw_line[] pw_nodes[] pw_rest[]) onto CL_NODE_POWER[], each checked:
+# the nodes exist, each gets one backend, an ipmi line has as many BMCs as nodes (a host list
+# too: n[01-04] ipmi 10.70.1.[1-4]), each an IPv4 address or a host name.
+cl_power() {
+	local -A index=() given=()
+	local i k names bmcs backend args extra name
+	for i in "${!CL_NODE_NAME[@]}"; do
+		index[${CL_NODE_NAME[$i]}]=$i
+		CL_NODE_POWER[i]=wol
+	done
+	for k in "${!pw_line[@]}"; do
+		cl_line=${pw_line[$k]}
+		read -r backend args extra <<<"${pw_rest[$k]}"
+		if ! names=$(cl_hostlist "${pw_nodes[$k]}"); then
+			cl_err "power: nodes '${pw_nodes[$k]}': $names"
+			return 1
+		fi
+		mapfile -t names <<<"$names"
+		if [ "$backend" = wol ]; then
+			[ -z "$args" ] || { cl_err "power: wol takes no value, got '$args'"; return 1; }
+		elif [ "$backend" = ipmi ]; then
+			if [ -z "$args" ] || [ -n "$extra" ]; then
+				cl_err "power: ipmi needs the nodes' BMCs: power NODES ipmi BMCS (one address or name a node)"
+				return 1
+			fi
+			if ! bmcs=$(cl_hostlist "$args"); then
+				cl_err "power: BMCs '$args': $bmcs"
+				return 1
+			fi
+			mapfile -t bmcs <<<"$bmcs"
+			if [ "${#bmcs[@]}" -ne "${#names[@]}" ]; then
+				cl_err "power: ${#names[@]} node(s) but ${#bmcs[@]} BMC(s) in '$args'"
+				return 1
+			fi
+			for i in "${!bmcs[@]}"; do
+				if [[ ${bmcs[$i]} =~ ^[0-9.]+$ ]] && ! cl_ip2int "${bmcs[$i]}" >/dev/null; then
+					cl_err "power: BMC '${bmcs[$i]}' is not an IPv4 address"
+					return 1
+				fi
+			done
+		else
+			cl_err "power: backend '$backend' is not wol or ipmi"
+			return 1
+		fi
+		for i in "${!names[@]}"; do
+			name=${names[$i]}
+			[ -n "${index[$name]:-}" ] || { cl_err "power: '$name' is not a node of this file"; return 1; }
+			[ -z "${given[$name]:-}" ] || { cl_err "power: node $name already has a backend (line ${given[$name]})"; return 1; }
+			given[$name]=$cl_line
+			if [ "$backend" = ipmi ]; then CL_NODE_POWER[${index[$name]}]="ipmi ${bmcs[$i]}"; else CL_NODE_POWER[${index[$name]}]=wol; fi
+		done
+	done
 }
 
 # cl_newest_image DIR: the newest image `ghostboot image build` made in DIR (DIR/<kver>/ with
@@ -90,8 +161,8 @@ cluster_load() {
 	CL_LEASE=infinite CL_KERNEL= CL_INITRAMFS= CL_ROOT= CL_NFS_VERSION=4.2 CL_NFS_OPTIONS= CL_BOOT=ipxe
 	CL_OVERLAY=tmpfs CL_RESET=pci CL_HEARTBEAT= CL_REPORT_PORT=7468 CL_METRICS_PORT= CL_KEY= CL_MASTER_KEY= CL_CMDLINE= CL_CONSOLE=
 	CL_INTERFACE= CL_RA_PREFIX=fd00:6762::
-	CL_NODE_NAME=() CL_NODE_MAC=() CL_NODE_IP=()
-	local -a node_lines=()
+	CL_NODE_NAME=() CL_NODE_MAC=() CL_NODE_IP=() CL_NODE_POWER=()
+	local -a node_lines=() pw_line=() pw_nodes=() pw_rest=()
 	cl_line=0
 	while IFS= read -r raw || [ -n "$raw" ]; do
 		cl_line=$((cl_line + 1))
@@ -104,7 +175,7 @@ cluster_load() {
 			cl_err "unprintable character"
 			return 1
 		fi
-		if [ "$key" != node ]; then
+		if [ "$key" != node ] && [ "$key" != power ]; then
 			if [ -n "${seen[$key]:-}" ]; then
 				cl_err "'$key' given twice (first on line ${seen[$key]})"
 				return 1
@@ -117,7 +188,7 @@ cluster_load() {
 		fi
 		# Single-word keys: a second word is a mistake, not something to ignore.
 		case $key in
-		node | dhcp-range | cmdline) ;;
+		node | dhcp-range | cmdline | power) ;;
 		*)
 			if [[ $rest == *" "* ]]; then
 				cl_err "'$key' takes one value, got '$rest'"
@@ -260,6 +331,12 @@ cluster_load() {
 			fi
 			names[$nm]=$cl_line macs[$mac]=$cl_line
 			CL_NODE_NAME+=("$nm") CL_NODE_MAC+=("$mac") CL_NODE_IP+=("$ip") node_lines+=("$cl_line") ;;
+		power)
+			# Checked once every node is known (cl_power): a power line may come first.
+			local pn prest
+			read -r pn prest <<<"$rest"
+			[ -n "$prest" ] || { cl_err "power needs: power NODES wol|ipmi [BMCS]"; return 1; }
+			pw_line+=("$cl_line") pw_nodes+=("$pn") pw_rest+=("$prest") ;;
 		*)
 			cl_err "unknown key '$key'"
 			return 1 ;;
@@ -295,6 +372,7 @@ cluster_load() {
 			return 1
 		fi
 	done
+	cl_power || return 1
 	if [ -n "$CL_KEY" ] && [ -n "$CL_MASTER_KEY" ]; then
 		cl_line=${seen[master-key]}
 		cl_err "'key' and 'master-key': give one (per-node keys need no cluster key)"
@@ -323,8 +401,10 @@ cluster_nfs_root() {
 	fi
 }
 
-# cluster_cmdline: the kernel command line every node boots with, without BOOTIF (the boot
-# loader adds it: iPXE from the NIC it booted from, pxelinux with IPAPPEND 2).
+# cluster_cmdline [EXTRA]: the kernel command line every node boots with, without BOOTIF (the
+# boot loader adds it: iPXE from the NIC it booted from, pxelinux with IPAPPEND 2). EXTRA (the
+# generator's ghost.wol=g) comes before the file's cmdline, so that the admin's word is last
+# and wins.
 cluster_cmdline() {
 	local c="" key
 	[ -z "$CL_CONSOLE" ] || c="console=$CL_CONSOLE "
@@ -336,6 +416,7 @@ cluster_cmdline() {
 		key=$(tr -d ' \t\r\n' <"$CL_KEY")
 		c+=" ghost.key=$key"
 	fi
+	[ -z "${1:-}" ] || c+=" $1"
 	[ -z "$CL_CMDLINE" ] || c+=" $CL_CMDLINE"
 	echo "$c"
 }

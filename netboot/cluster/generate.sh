@@ -3,8 +3,8 @@
 # (docs/cluster-file.md): dnsmasq.conf (DHCP with fixed addresses, TFTP, PXE for BIOS and UEFI,
 # IPv6 RAs), the TFTP root (kernel, initramfs, boot.ipxe, iPXE/pxelinux loaders; with master-key,
 # one key archive per node under keys/), exports (kernel nfsd), ganesha.conf (NFS-Ganesha),
-# cmdline (the nodes' kernel command line), nodes, and the monitoring files (prometheus.sh:
-# ghostwatch.env, prometheus/).
+# cmdline (the nodes' kernel command line), nodes, power (each node's power backend, for
+# ghostwatch power), and the monitoring files (prometheus.sh: ghostwatch.env, prometheus/).
 # --state DIR: where dnsmasq keeps its leases and Ganesha its recovery data (default OUTDIR/state).
 # --tftp-root DIR: the TFTP root dnsmasq.conf names (default OUTDIR/tftp, where it is written):
 # `ghostboot cluster apply` generates beside its targets and then moves OUTDIR/tftp to DIR.
@@ -59,7 +59,20 @@ mkdir -p "$tftp" || exit 1
 cp "$CL_KERNEL" "$tftp/vmlinuz" && cp "$CL_INITRAMFS" "$tftp/initramfs.img" &&
 	cp "$IPXE_BIOS" "$tftp/undionly.kpxe" && cp "$IPXE_EFI" "$tftp/ipxe.efi" || exit 1
 
-cmdline=$(cluster_cmdline)
+# Wake-on-LAN nodes arm their NIC at power-off (ghost.wol=g), or the magic packet finds it
+# deaf. Every node wol (the default, and the nodes from the dhcp-range are): on the shared
+# command line; else only theirs, by MAC in boot.ipxe (gbwol) and pxelinux's per-node files.
+wol_all=1 wol_any=0
+[ -z "$CL_RANGE_START" ] || wol_any=1
+for i in "${!CL_NODE_NAME[@]}"; do
+	if [ "${CL_NODE_POWER[$i]}" = wol ]; then wol_any=1; else wol_all=0; fi
+done
+if [ "$wol_all" = 1 ]; then
+	cmdline=$(cluster_cmdline ghost.wol=g) ipxe_cmdline=$cmdline
+else
+	cmdline=$(cluster_cmdline) ipxe_cmdline=$(cluster_cmdline "\${gbwol}")
+	[ "$wol_any" = 1 ] || ipxe_cmdline=$cmdline # every node has a BMC
+fi
 echo "$cmdline" >"$out/cmdline"
 
 # Per-node keys: keys/<mac with dashes>.img, a cpio (newc) archive of one file,
@@ -133,18 +146,25 @@ parts=$CL_INITRAMFS.nic
 		echo "isset \${gbkey} && echo ghostboot: per-node key loaded || echo ghostboot: no key for \${netX/mac}: its reports cannot be signed"
 		gbkey="\${gbkey} "
 	fi
+	if [ "$wol_all" = 0 ] && [ "$wol_any" = 1 ]; then
+		# Nodes without a BMC (and any from the dhcp-range) are woken by LAN: arm their NIC.
+		echo "set gbwol ghost.wol=g"
+		for i in "${!CL_NODE_NAME[@]}"; do
+			[ "${CL_NODE_POWER[$i]}" = wol ] || echo "iseq \${netX/mac} ${CL_NODE_MAC[$i]} && clear gbwol ||"
+		done
+	fi
 	if [ -f "$parts/pci.map" ]; then
 		ipxe_nic_choice "$parts/pci.map"
 		echo "isset \${gbnic} || goto whole_image"
 		echo "echo ghostboot: NIC \${gbpci}: initramfs base + \${gbnic} drivers"
-		echo "kernel vmlinuz ${gbkey}initrd=base.img initrd=nic-\${gbnic}.img $cmdline BOOTIF=01-\${netX/mac:hexhyp}"
+		echo "kernel vmlinuz ${gbkey}initrd=base.img initrd=nic-\${gbnic}.img $ipxe_cmdline BOOTIF=01-\${netX/mac:hexhyp}"
 		echo "initrd base.img"
 		echo "initrd nic-\${gbnic}.img"
 		echo "boot"
 		echo ":whole_image"
 		echo "echo ghostboot: NIC \${gbpci}: not in the image's NIC parts, the whole image"
 	fi
-	echo "kernel vmlinuz ${gbkey}initrd=initramfs.img $cmdline BOOTIF=01-\${netX/mac:hexhyp}"
+	echo "kernel vmlinuz ${gbkey}initrd=initramfs.img $ipxe_cmdline BOOTIF=01-\${netX/mac:hexhyp}"
 	echo "initrd initramfs.img"
 	echo "boot"
 } >"$tftp/boot.ipxe"
@@ -162,6 +182,9 @@ if [ "$CL_BOOT" = pxelinux ]; then
 	if [[ $CL_CONSOLE =~ ^ttyS([0-9]+)(,([0-9]+))? ]]; then
 		serial="SERIAL ${BASH_REMATCH[1]} ${BASH_REMATCH[3]:-115200}"
 	fi
+	# Mixed wol and ipmi nodes: the default arms Wake-on-LAN, the ipmi nodes' own files below do not.
+	pxe_cmdline=$cmdline
+	if [ "$wol_all" = 0 ] && [ "$wol_any" = 1 ]; then pxe_cmdline=$(cluster_cmdline ghost.wol=g); fi
 	# IPAPPEND 2 adds BOOTIF=01-<mac of the booting NIC>.
 	cat >"$tftp/pxelinux.cfg/default" <<EOF
 # $header
@@ -172,7 +195,7 @@ $serial
 LABEL ghostboot
   KERNEL vmlinuz
   INITRD initramfs.img
-  APPEND $cmdline
+  APPEND $pxe_cmdline
   IPAPPEND 2
 EOF
 	# Per-node keys: each node's own config (pxelinux tries 01-<mac> first) adds its archive.
@@ -183,6 +206,13 @@ EOF
 				>"$tftp/pxelinux.cfg/01-$m" || exit 1
 		done
 	fi
+	# Nodes with a BMC: their own file, without ghost.wol=g.
+	for i in "${!CL_NODE_NAME[@]}"; do
+		[ "${CL_NODE_POWER[$i]}" != wol ] || continue
+		f=$tftp/pxelinux.cfg/01-${CL_NODE_MAC[$i]//:/-}
+		[ -f "$f" ] || cp "$tftp/pxelinux.cfg/default" "$f" || exit 1
+		sed -i '/^  APPEND /{s/ ghost\.wol=g$//; s/ ghost\.wol=g / /}' "$f" || exit 1
+	done
 fi
 
 # Each key archive served only to its node's address (dnsmasq's tftp-unique-root=ip): a client
@@ -291,5 +321,17 @@ protocols=4
 		echo "${CL_NODE_NAME[$i]} ${CL_NODE_MAC[$i]} ${CL_NODE_IP[$i]:--}"
 	done
 } >"$out/nodes"
+# ghostwatch power: each node's backend; a wol node's packet leaves by the cluster interface
+# to the subnet's broadcast address.
+bcast=$(cl_int2ip $(($(cl_ip2int "$CL_SUBNET") | (0xffffffff >> CL_PREFIX))))
+{
+	echo "# $header"
+	echo "# name mac ip backend: wol BROADCAST INTERFACE | ipmi BMC (ghostwatch power)"
+	for i in "${!CL_NODE_NAME[@]}"; do
+		p=${CL_NODE_POWER[$i]}
+		[ "$p" != wol ] || p="wol $bcast $CL_INTERFACE"
+		echo "${CL_NODE_NAME[$i]} ${CL_NODE_MAC[$i]} ${CL_NODE_IP[$i]:--} $p"
+	done
+} >"$out/power"
 prometheus_files "$out" || exit 1
 echo "generate: $CL_NAME: ${#CL_NODE_NAME[@]} nodes, boot $CL_BOOT, NFSv$CL_NFS_VERSION $CL_MASTER:$CL_ROOT -> $out"

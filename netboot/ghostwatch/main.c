@@ -18,6 +18,8 @@
 #include "hostfile.h"
 #include "hostlist.h"
 #include "hostlist_cmd.h"
+#include "power_cmd.h"
+#include "power_list.h"
 #include "wake.h"
 #include "forget_cmd.h"
 #include "hpl_cmd.h"
@@ -52,6 +54,9 @@ static struct {
 	unsigned long http_max_nodes;
 	unsigned long wake_port, memory_percent, nb, overlay_mib, timeout, forget_timeout;
 	const char *wait_state, *status_state;
+	const char *power_list, *credentials, *ssh_config;
+	unsigned long power_timeout;
+	int hard;
 	int hpcc;
 	unsigned long port, rate, burst, max_nodes, lost_after, interval;
 	int json, once, verbose, insecure, require_v2;
@@ -61,6 +66,7 @@ static struct {
 	.interval = 1, .broadcast = "255.255.255.255", .wake_port = WAKE_DEFAULT_PORT,
 	.memory_percent = (unsigned long)(HPL_DEFAULT_FRACTION * 100), .nb = HPL_DEFAULT_NB,
 	.wait_state = "up", .timeout = 600, .forget_timeout = 10, .http_max_nodes = NODE_METRICS_DEFAULT_CAP,
+	.power_timeout = POWER_DEFAULT_TIMEOUT_S,
 };
 
 #define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
@@ -122,6 +128,13 @@ static const struct cli_option *const wait_opts[] = { &o_state_dir, &o_wait_stat
 static const struct cli_option *const wake_opts[] = { &o_broadcast, &o_interface, &o_wake_port, NULL };
 static const struct cli_option o_forget_timeout = NUMBER("--timeout", "S", 1, 3600, "wait that long for serve's answer (default 10)", forget_timeout);
 static const struct cli_option *const forget_opts[] = { &o_state_dir, &o_forget_timeout, NULL };
+static const struct cli_option o_power_list = TEXT("--power-list", "FILE", "each node's backend (default " POWER_LIST_DEFAULT ")", power_list);
+static const struct cli_option o_credentials = TEXT("--credentials", "FILE", "IPMI user and password, mode 600 (default " POWER_CREDENTIALS_DEFAULT ")", credentials);
+static const struct cli_option o_ssh_config = TEXT("--ssh-config", "FILE", "ssh's configuration for off and reboot (ssh -F; default ssh's own)", ssh_config);
+static const struct cli_option o_power_timeout = NUMBER("--timeout", "S", 1, 3600, "off: until the BMC says off, then hard off; cycle: until down (default " STR(POWER_DEFAULT_TIMEOUT_S) ")", power_timeout);
+static const struct cli_option o_hard = FLAG("--hard", "ipmi nodes: off, reboot, cycle through the BMC at once, no ssh", hard);
+static const struct cli_option *const power_opts[] = { &o_power_list, &o_credentials, &o_ssh_config, &o_power_timeout,
+	&o_hard, &o_state_dir, &o_lost_after, &o_json, NULL };
 
 static int run_serve(const char **args, unsigned n);
 static int run_status(const char **args, unsigned n);
@@ -134,6 +147,7 @@ static int run_wake(const char **args, unsigned n);
 static int run_hpl_dat(const char **args, unsigned n);
 static int run_wait(const char **args, unsigned n);
 static int run_forget(const char **args, unsigned n);
+static int run_power(const char **args, unsigned n);
 
 static const struct {
 	struct cli_command cmd;
@@ -159,6 +173,9 @@ static const struct {
 	{ { "forget", "NODES|MAC...", 1, 64, "Drop nodes from serve's state (a machine gone, a NIC replaced); serve "
 	    "must be running.\nA listed node comes back as absent, any node that reports again as new.", forget_opts },
 	  run_forget },
+	{ { "power", "on|off|cycle|reboot|status NODES", 2, 2, "Each node by its backend in the power list: on by "
+	    "Wake-on-LAN or IPMI;\noff and reboot through its own init over ssh (ipmi nodes: the BMC if that fails);\n"
+	    "status from the BMC, else ghostwatch. Exit 1 naming the nodes that failed.", power_opts }, run_power },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -389,6 +406,17 @@ static int run_forget(const char **args, unsigned n)
 	int rc = forget_cmd(stdout, stderr, t, opt.state_dir, args, n, (int)opt.forget_timeout * 1000);
 	nodes_free(t);
 	return rc;
+}
+
+static int run_power(const char **args, unsigned n)
+{
+	(void)n;
+	struct power_cmd_options o = {
+		.list_path = opt.power_list, .credentials_path = opt.credentials, .ssh_config = opt.ssh_config,
+		.state_dir = opt.state_dir, .timeout_s = (unsigned)opt.power_timeout, .hard = opt.hard,
+		.json = opt.json, .lim = limits(),
+	};
+	return power_cmd_run(args[0], args[1], &o);
 }
 
 static int run_hpl_dat(const char **args, unsigned n)

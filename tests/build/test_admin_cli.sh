@@ -79,9 +79,9 @@ same() { snap >"$t/after"; echo "$before" >"$t/before"; diff "$t/before" "$t/aft
 check "... and changes no file (names, modes, sizes, mtimes, contents)" same
 # A new node: what depends on the node list changes, the exports do not.
 echo 'node        n04 52:54:00:70:00:04 10.70.0.14' >>"$R/etc/ghostboot/cluster"
-check "apply after adding a node: dnsmasq.conf, nodes, TFTP root and hosts updated, exports unchanged" bash -c \
+check "apply after adding a node: dnsmasq.conf, nodes, power, TFTP root and hosts updated, exports unchanged" bash -c \
 	"'$gb' --root '$R' cluster apply >'$t/apply4.out' 2>&1 && grep -q 'updated   $gen/dnsmasq.conf' '$t/apply4.out' &&
-	 grep -q 'updated   $gen/nodes' '$t/apply4.out' && grep -q 'updated   $tftp/' '$t/apply4.out' && grep -q 'updated   $R/etc/hosts' '$t/apply4.out' &&
+	 grep -q 'updated   $gen/nodes' '$t/apply4.out' && grep -q 'updated   $gen/power' '$t/apply4.out' && grep -q 'updated   $tftp/' '$t/apply4.out' && grep -q 'updated   $R/etc/hosts' '$t/apply4.out' &&
 	 grep -q 'unchanged $R/etc/exports.d/ghostboot.exports' '$t/apply4.out' && grep -qP '^10\.70\.0\.14\tn04$' '$R/etc/hosts'"
 
 # --- bad files and a failing check change nothing ----------------------------------------

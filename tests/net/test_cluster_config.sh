@@ -59,7 +59,7 @@ check "RA lines (iPXE does not stall)" bash -c "grep -qx enable-ra $out/dnsmasq.
 check "TFTP root holds the kernel, image, script and loaders" \
 	bash -c "cd $out/tftp && cmp vmlinuz $t/boot/vmlinuz && cmp initramfs.img $t/boot/initramfs.img && [ -s undionly.kpxe ] && [ -s ipxe.efi ] && head -1 boot.ipxe | grep -qx '#!ipxe'"
 key=$(cat "$t/key")
-want="console=ttyS0,115200 root=nfs4:10.68.0.1:$t/root:vers=4.2 ro ghost.overlay=tmpfs ghost.reset=pci ghost.master=10.68.0.1:7468 ghost.heartbeat=10 ghost.key=$key panic=5 quiet"
+want="console=ttyS0,115200 root=nfs4:10.68.0.1:$t/root:vers=4.2 ro ghost.overlay=tmpfs ghost.reset=pci ghost.master=10.68.0.1:7468 ghost.heartbeat=10 ghost.key=$key ghost.wol=g panic=5 quiet"
 check "the nodes' command line from the cluster file" grep -qxF "$want" "$out/cmdline"
 check "boot.ipxe boots it with BOOTIF of the booting NIC" \
 	grep -qxF "kernel vmlinuz initrd=initramfs.img $want BOOTIF=01-\${netX/mac:hexhyp}" "$out/tftp/boot.ipxe"
@@ -71,6 +71,26 @@ check "ghostinit's parser takes the command line, warning only that every user c
 check "ghostinit reads BOOTIF, root, overlay, master, key from it" bash -c \
 	"build/ghostinit cmdline '$bootif' | grep -qx bootif=52:54:00:68:00:01 && build/ghostinit cmdline '$bootif' | grep -qx 'ghost.master=10.68.0.1:7468' &&
 	 build/ghostinit cmdline '$bootif' | grep -qx 'ghost.overlay=tmpfs' && build/ghostinit cmdline '$bootif' | grep -qx 'root_access=ro'"
+check "every node woken by LAN (no power line): ghost.wol=g on the command line, before the file's cmdline" \
+	bash -c "grep -q ' ghost.wol=g panic=5 quiet\$' '$out/cmdline' && build/ghostinit cmdline '$bootif' 2>/dev/null | grep -qx 'ghost.wol=g'"
+check "the power list: each node wol, to the subnet's broadcast out of the cluster interface" bash -c \
+	"grep -qx 'n1 52:54:00:68:00:01 10.68.0.11 wol 10.68.0.255 br0' '$out/power' &&
+	 grep -qx 'n3 52:54:00:68:00:03 - wol 10.68.0.255 br0' '$out/power' && [ \$(grep -vc '^#' '$out/power') = 3 ]"
+check "ghostwatch power reads it (status of n[1-3])" bash -c \
+	"build/ghostwatch power status 'n[1-3]' --power-list '$out/power' --state-dir '$t/no-state' | grep -c 'wol   absent' | grep -qx 3"
+# A node with a BMC: the power key; only the others arm Wake-on-LAN.
+good | sed '$a power n2 ipmi 10.70.1.2' >"$t/ipmi.cluster"
+io=$t/out-ipmi
+check "power n2 ipmi 10.70.1.2: generates" quiet $gen "$t/ipmi.cluster" "$io"
+check "... the power list says ipmi and its BMC for n2, wol for the others" bash -c \
+	"grep -qx 'n2 52:54:00:68:00:02 10.68.0.12 ipmi 10.70.1.2' '$io/power' && grep -qx 'n1 52:54:00:68:00:01 10.68.0.11 wol 10.68.0.255 br0' '$io/power'"
+check "... the shared command line no longer arms every NIC" bash -c "! grep -q ghost.wol '$io/cmdline'"
+check "... boot.ipxe arms it for all but n2's MAC, before the file's cmdline" bash -c \
+	"grep -qx 'set gbwol ghost.wol=g' '$io/tftp/boot.ipxe' && grep -qxF 'iseq \${netX/mac} 52:54:00:68:00:02 && clear gbwol ||' '$io/tftp/boot.ipxe' &&
+	 [ \$(grep -c 'clear gbwol' '$io/tftp/boot.ipxe') = 1 ] && grep -qF ' \${gbwol} panic=5 quiet BOOTIF=' '$io/tftp/boot.ipxe'"
+check "... the BMC as a host list: power n[1-2] ipmi 10.70.1.[1-2] pairs them in order" bash -c \
+	"good() { sed '\$a power n[1-2] ipmi 10.70.1.[1-2]' '$t/good.cluster'; }; good >'$t/ipmi2.cluster' && $gen '$t/ipmi2.cluster' '$t/out-ipmi2' >/dev/null &&
+	 grep -q '^n1 .* ipmi 10.70.1.1\$' '$t/out-ipmi2/power' && grep -q '^n2 .* ipmi 10.70.1.2\$' '$t/out-ipmi2/power'"
 check "without NIC parts beside the image, boot.ipxe loads the whole image only" \
 	bash -c "! grep -q gbnic $out/tftp/boot.ipxe && [ ! -e $out/tftp/base.img ]"
 
@@ -206,12 +226,17 @@ check "a pxelinux + NFSv3 cluster file generates" quiet $gen "$t/boot/pxe.cluste
 check "dnsmasq --test accepts it" quiet dnsmasq --test -C "$out3/dnsmasq.conf"
 check "static leases only (no dhcp-range)" bash -c "grep -qx 'dhcp-range=10.68.0.0,static,255.255.255.0,infinite' $out3/dnsmasq.conf && [ \$(grep -c '^dhcp-range=10' $out3/dnsmasq.conf) -eq 1 ]"
 check "BIOS gets pxelinux.0, UEFI iPXE" bash -c "grep -qx 'dhcp-boot=tag:!efi64,pxelinux.0,,10.68.0.1' $out3/dnsmasq.conf && grep -qx 'dhcp-boot=tag:efi64,tag:!ipxe,ipxe.efi,,10.68.0.1' $out3/dnsmasq.conf"
-want3="console=ttyS0,115200 root=nfs:10.68.0.1:$t/root:vers=3,port=2049,mountport=20048 ro ghost.overlay=none ghost.reset=acpi ghost.master=10.68.0.1:7468 ghost.heartbeat=10 panic=5 quiet"
+want3="console=ttyS0,115200 root=nfs:10.68.0.1:$t/root:vers=3,port=2049,mountport=20048 ro ghost.overlay=none ghost.reset=acpi ghost.master=10.68.0.1:7468 ghost.heartbeat=10 ghost.wol=g panic=5 quiet"
 check "pxelinux.cfg/default: APPEND the command line, IPAPPEND 2, serial console" bash -c \
 	"grep -qxF '  APPEND $want3' $out3/tftp/pxelinux.cfg/default && grep -qx '  IPAPPEND 2' $out3/tftp/pxelinux.cfg/default &&
 	 grep -qx 'SERIAL 0 115200' $out3/tftp/pxelinux.cfg/default && [ -s $out3/tftp/pxelinux.0 ] && [ -s $out3/tftp/ldlinux.c32 ]"
 check "ghostinit's parser takes the v3 command line" quiet build/ghostinit cmdline "$want3 BOOTIF=01-52-54-00-68-00-01"
 check "ganesha.conf serves NFSv3 too" grep -q 'Protocols = 3, 4;' "$out3/ganesha.conf"
+sed '$a power n2 ipmi bmc-n2' "$t/boot/pxe.cluster" >"$t/boot/pxe-ipmi.cluster"
+check "pxelinux with an ipmi node: default arms Wake-on-LAN, n2's own file does not" bash -c \
+	"$gen '$t/boot/pxe-ipmi.cluster' '$t/out-pxe-ipmi' >/dev/null && grep -q '^  APPEND .* ghost.wol=g panic=5 quiet\$' '$t/out-pxe-ipmi/tftp/pxelinux.cfg/default' &&
+	 grep -q '^  APPEND .*ghost.heartbeat=10 panic=5 quiet\$' '$t/out-pxe-ipmi/tftp/pxelinux.cfg/01-52-54-00-68-00-02' &&
+	 [ ! -e '$t/out-pxe-ipmi/tftp/pxelinux.cfg/01-52-54-00-68-00-01' ]"
 
 # Malformed files: rejected, the message names the file and line.
 bad() { # NAME LINE MESSAGE-REGEX SED-EXPRESSION (applied to the good file)
@@ -251,6 +276,15 @@ bad upper-name 14 "node name 'N1' is not a host name" 's/^node n1/node N1/'
 bad node-short 14 "node needs: node <name> <mac>" 's/^node n1 .*/node n1/'
 bad ip-octet 14 "'10.68.0.300' is not an IPv4 address" 's/10.68.0.11$/10.68.0.300/'
 bad multicast 14 "multicast" 's/52:54:00:68:00:01/01:00:5e:00:00:01/'
+bad power-not-node 17 "power: 'n9' is not a node of this file" '$a power n[1,9] wol'
+bad power-twice 18 "power: node n2 already has a backend \\(line 17\\)" '$a power n[1-2] wol\npower n2 ipmi 10.70.1.2'
+bad power-backend 17 "power: backend 'ssh' is not wol or ipmi" '$a power n1 ssh'
+bad power-no-bmc 17 "power: ipmi needs the nodes' BMCs" '$a power n1 ipmi'
+bad power-count 17 "power: 2 node\\(s\\) but 1 BMC\\(s\\)" '$a power n[1-2] ipmi 10.70.1.1'
+bad power-bmc-ip 17 "power: BMC '10.70.1.300' is not an IPv4 address" '$a power n1 ipmi 10.70.1.300'
+bad power-list 17 "power: nodes 'n\\[1-': bad node list" '$a power n[1- wol'
+bad power-short 17 "power needs: power NODES wol\\|ipmi" '$a power n1'
+bad power-wol-arg 17 "power: wol takes no value" '$a power n1 wol br0'
 bad no-value 11 "'heartbeat' needs a value" 's/^heartbeat .*/heartbeat/'
 bad short-key 10 "does not hold 32 to 128 hex digits" "s|^key .*|key $t/boot/vmlinuz|"
 # The rule ghostinit and ghostwatch apply (report_wire_parse_key): space around the digits, never inside.

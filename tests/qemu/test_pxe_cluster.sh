@@ -46,7 +46,7 @@ rc=$?
 check "up.sh --once with 2 workers exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 sed -n 's/^cluster: \(w[0-9]: PXE-booted.*\)/# \1/p' "$out/up.log"
 cmdline=$(cat "$d/var/lib/ghostboot/generated/cmdline" 2>/dev/null)
-check "the command line comes from the cluster file" grep -q "ghost.overlay=tmpfs .*ghost.master=10.67.0.1:7468 ghost.heartbeat=5 panic=5" "$d/var/lib/ghostboot/generated/cmdline"
+check "the command line comes from the cluster file" grep -q "ghost.overlay=tmpfs .*ghost.master=10.67.0.1:7468 ghost.heartbeat=5 ghost.wol=g panic=5" "$d/var/lib/ghostboot/generated/cmdline"
 for n in 1 2; do
 	log=$d/w$n.console mac=52:54:00:67:62:0$n ip=10.67.0.1$n
 	if [ "$n" = 1 ]; then pci=1af4:1000 part=virtio; else pci=8086:10d3 part=e1000e; fi
