@@ -13,7 +13,10 @@
 # drains it); a node reported failed is DOWN with ghostwatch's reason within seconds (printed);
 # one gone silent (slurmd killed, heartbeats stopped) is lost -> DOWN, long before Slurm's own
 # SlurmdTimeout (30 s here, 300 by default: both measured); up again -> IDLE; an admin's own
-# DRAIN is left alone. Nothing outside the namespaces is addressed; only our PIDs are stopped.
+# DRAIN is left alone. Slurm's power-saving programs (netboot/slurm/slurm-resume, -suspend,
+# -resume-fail) with `ghostwatch power` stubbed (it records its call): argument handling, the
+# wait for ghostwatch's up and then for the new slurmd's registration, and their failures.
+# Nothing outside the namespaces is addressed; only our PIDs are stopped.
 # alone: it measures the seconds from a node's failure to Slurm's DOWN against a 15 s bound
 set -u
 cd "$(dirname "$0")/../.."
@@ -215,11 +218,64 @@ check "slurm-sync said why it left w1 alone" grep -q "w1: ghostwatch: failed: mo
 check "one scontrol a transition: w1 downed once, resumed once, w2 downed once" \
 	test "$(grep -c 'w1: DOWN' "$dir/sync.log") $(grep -c 'w1: up again' "$dir/sync.log") $(grep -c 'w2: DOWN' "$dir/sync.log")" = "1 1 1"
 sed 's/^/# sync: /' "$dir/sync.log"
+
 # The anchor, measured, not checked: Slurm by itself, on w3 (slurmd killed with w2's).
-left=$((60 - $(since "$t_kill" | cut -d. -f1)))
-if until_state w3 'down*|*' "$((left > 0 ? left : 1))" >/dev/null; then
+left=$((30 - $(since "$t_kill" | cut -d. -f1)))
+if until_state w3 'down*|Not responding' "$((left > 0 ? left : 1))" >/dev/null; then
 	echo "# Slurm alone (w3): DOWN after $(since "$t_kill") s with SlurmdTimeout=10; through ghostwatch (w2): $lost_s s"
 else
 	echo "# Slurm alone (w3): not DOWN $(since "$t_kill") s after its slurmd died (SlurmdTimeout=10, pings every 3 s); through ghostwatch (w2): $lost_s s"
 fi
+
+# --- Slurm's power-saving programs. ghostwatch power is a stub here (the power backends are
+# tested on their own): it records its call; the test plays the node's boot around it.
+cat >"$dir/power" <<'STUB'
+#!/bin/sh
+echo "$*" >>"$(dirname "$0")/power.log"
+[ ! -e "$(dirname "$0")/power.fail" ]
+STUB
+chmod 755 "$dir/power"
+prog() { # prog NAME [ENV=V...] ARGS...: one of netboot/slurm's programs, as slurmctld would run it
+	local name=$1
+	shift
+	in_master env GHOSTWATCH="$GW" GHOSTWATCH_POWER="$dir/power" GB_STATE_DIR="$dir/gw/state" \
+		"netboot/slurm/$name" "$@"
+}
+prog slurm-resume >/dev/null 2>&1
+rc1=$?
+prog slurm-resume 'w[1-' >/dev/null 2>&1
+check "slurm-resume without a node list, or a bad one: exit 2 ($rc1, $?), nothing powered" \
+	bash -c "[ '$rc1 $?' = '2 2' ] && [ ! -e '$dir/power.log' ]"
+until_power() { for _ in $(seq 100); do grep -qx "$1" "$dir/power.log" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+report w2 shutdown-begin unmounted reset >/dev/null 2>&1 # w2 powered off (Slurm's suspend)
+t=$(now)
+RESUME_WAIT=30 prog slurm-resume w2 >"$dir/resume-w2.log" 2>&1 &
+resume=$!
+until_power "on w2" && kill -KILL "${SLURMD[w2]}" && start_slurmd w2 && boot w2
+wait "$resume"
+rc=$?
+sed 's/^/# slurm-resume w2: /' "$dir/resume-w2.log"
+check "slurm-resume w2: power on, ghostwatch sees it up, its new slurmd registers: exit 0 ($rc) after $(since "$t") s" \
+	bash -c "[ $rc = 0 ] && grep -q 'w2: up and registered' '$dir/resume-w2.log'"
+RESUME_WAIT=4 prog slurm-resume w3 >"$dir/resume-w3.log" 2>&1
+rc=$?
+rc_and_state() { [ "$1" = "$2" ] && until_state "$3" "$4" "$5"; } # rc_and_state RC WANT W PATTERN S
+check "slurm-resume w3 (up in ghostwatch, its slurmd dead): exit 1 ($rc) after RESUME_WAIT, DOWN with the reason" \
+	rc_and_state "$rc" 1 w3 'down*|ghostwatch: resume: up, slurmd did not register in 4 s' 5
+report w3 shutdown-begin unmounted reset >/dev/null 2>&1
+RESUME_WAIT=30 prog slurm-resume w3 >"$dir/resume-w3.log" 2>&1 &
+resume=$!
+until_power "on w3" && report w3 --error 19 --text "link: no NIC driver for 8086:10d3" boot modules fatal >/dev/null 2>&1
+wait "$resume"
+rc=$?
+sed 's/^/# slurm-resume w3: /' "$dir/resume-w3.log"
+check "slurm-resume w3 whose boot fails: exit 1 ($rc) at once, with ghostwatch's error" \
+	bash -c "[ $rc = 1 ] && grep -q 'no NIC driver for 8086:10d3' '$dir/resume-w3.log'"
+prog slurm-suspend w2
+check "slurm-suspend w2: ghostwatch power off w2 ($?)" grep -qx "off w2" "$dir/power.log"
+touch "$dir/power.fail"
+prog slurm-suspend w2 2>/dev/null
+check "slurm-suspend when power off fails: exit 1 ($?)" test $? = 1
+prog slurm-resume-fail w2
+check "slurm-resume-fail w2: DOWN with the reason" until_state w2 'down*|ghostwatch: resume failed (ResumeTimeout)*' 5
 tap_done
