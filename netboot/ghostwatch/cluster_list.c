@@ -142,10 +142,19 @@ int cluster_save(const char *path, const struct cluster_list *l)
 	return rename(tmp, path) < 0 ? -errno : 0;
 }
 
+_Static_assert(sizeof(((struct node *)0)->listed_name) == CLUSTER_NAME_MAX + 1, "a listed name fits");
+
+void cluster_mark_node(const struct cluster_list *l, struct node *n)
+{
+	const struct cluster_node *c = cluster_find(l, n->mac);
+	n->unlisted = l && !c;
+	snprintf(n->listed_name, sizeof(n->listed_name), "%s", c ? c->name : "");
+}
+
 void cluster_mark(const struct cluster_list *l, struct nodes *t)
 {
 	for (uint32_t i = 0; i < nodes_count(t); i++)
-		nodes_at(t, i)->unlisted = l && !cluster_find(l, nodes_at(t, i)->mac);
+		cluster_mark_node(l, nodes_at(t, i));
 }
 
 int cluster_add_absent(const struct cluster_list *l, struct nodes *t)
@@ -158,6 +167,7 @@ int cluster_add_absent(const struct cluster_list *l, struct nodes *t)
 			return -ENOSPC;
 		n->absent = 1;
 		n->src_ip = l->nodes[i].ip;
+		snprintf(n->listed_name, sizeof(n->listed_name), "%s", l->nodes[i].name);
 	}
 	return 0;
 }

@@ -38,7 +38,9 @@ int cluster_load(const char *path, struct cluster_list *l, unsigned *line);
 /* Writes l to path (path.tmp, renamed) in the same format. 0 or -errno. */
 int cluster_save(const char *path, const struct cluster_list *l);
 void cluster_free(struct cluster_list *l);
-/* Sets each node's unlisted flag: not in l (l NULL: every node listed). */
+/* Sets the node's unlisted flag (not in l; l NULL: every node listed) and its listed_name. */
+void cluster_mark_node(const struct cluster_list *l, struct node *n);
+/* The same for each node of t. */
 void cluster_mark(const struct cluster_list *l, struct nodes *t);
 /* Adds each node of l that t does not have, marked absent (never heard from), with its listed
  * address. 0, or -ENOSPC when t is full. */

@@ -19,6 +19,7 @@
 #include "hostlist.h"
 #include "hostlist_cmd.h"
 #include "wake.h"
+#include "forget_cmd.h"
 #include "hpl_cmd.h"
 #include "wait.h"
 #include "mode.h"
@@ -47,8 +48,8 @@
 static struct {
 	const char *state_dir, *key_path, *master_path, *cluster_path, *metrics_path, *bind_ip;
 	const char *broadcast, *interface;
-	unsigned long wake_port, memory_percent, nb, overlay_mib, timeout;
-	const char *wait_state;
+	unsigned long wake_port, memory_percent, nb, overlay_mib, timeout, forget_timeout;
+	const char *wait_state, *status_state;
 	int hpcc;
 	unsigned long port, rate, burst, max_nodes, lost_after, interval;
 	int json, once, verbose, insecure, require_v2;
@@ -57,7 +58,7 @@ static struct {
 	.burst = DEFAULT_BURST, .max_nodes = DEFAULT_MAX_NODES, .lost_after = DEFAULT_LOST_AFTER_S,
 	.interval = 1, .broadcast = "255.255.255.255", .wake_port = WAKE_DEFAULT_PORT,
 	.memory_percent = (unsigned long)(HPL_DEFAULT_FRACTION * 100), .nb = HPL_DEFAULT_NB,
-	.wait_state = "up", .timeout = 600,
+	.wait_state = "up", .timeout = 600, .forget_timeout = 10,
 };
 
 #define TEXT(n, mv, h, field) { .name = n, .kind = CLI_TEXT, .metavar = mv, .help = h, .text = &opt.field }
@@ -90,7 +91,11 @@ static const struct cli_option o_interval = NUMBER("--interval", "S", 1, 3600, "
 static const struct cli_option *const serve_opts[] = { &o_port, &o_bind, &o_state_dir, &o_state, &o_master_key,
 	&o_key, &o_insecure, &o_metrics, &o_rate, &o_burst, &o_max_nodes, &o_lost_after, &o_require_v2, &o_cluster,
 	&o_verbose, NULL };
-static const struct cli_option *const status_opts[] = { &o_state_dir, &o_state, &o_json, &o_once, &o_interval,
+/* status's --state filters by node state, as wait's and every peer's (the old --state-dir
+ * spelling is refused here with a hint: run_status). */
+static const struct cli_option o_status_state = TEXT("--state", "STATES", "only nodes in these states, e.g. failed,lost "
+	"(booting up shutting-down down failed lost absent)", status_state);
+static const struct cli_option *const status_opts[] = { &o_state_dir, &o_status_state, &o_json, &o_once, &o_interval,
 	&o_lost_after, NULL };
 static const struct cli_option *const hostfile_opts[] = { &o_state_dir, &o_state, &o_json, &o_lost_after, NULL };
 static const struct cli_option *const timeline_opts[] = { &o_state_dir, &o_state, NULL };
@@ -112,6 +117,8 @@ static const struct cli_option o_timeout = NUMBER("--timeout", "S", 1, 86400 * 7
 static const struct cli_option *const wait_opts[] = { &o_state_dir, &o_wait_state, &o_timeout, &o_lost_after, NULL };
 static const struct cli_option *const wake_opts[] = { &o_broadcast, &o_interface, &o_wake_port, NULL };
 static const struct cli_option *const slurm_nodes_opts[] = { &o_state_dir, &o_json, NULL };
+static const struct cli_option o_forget_timeout = NUMBER("--timeout", "S", 1, 3600, "wait that long for serve's answer (default 10)", forget_timeout);
+static const struct cli_option *const forget_opts[] = { &o_state_dir, &o_forget_timeout, NULL };
 
 static int run_serve(const char **args, unsigned n);
 static int run_status(const char **args, unsigned n);
@@ -124,6 +131,7 @@ static int run_wake(const char **args, unsigned n);
 static int run_hpl_dat(const char **args, unsigned n);
 static int run_wait(const char **args, unsigned n);
 static int run_slurm_nodes(const char **args, unsigned n);
+static int run_forget(const char **args, unsigned n);
 
 static const struct {
 	struct cli_command cmd;
@@ -149,6 +157,9 @@ static const struct {
 	{ { "slurm-nodes", "[NODES]", 0, 1, "Slurm's NodeName= lines (address, CPUs, sockets, cores, threads, "
 	    "RealMemory: what\nslurmd -C prints on each node) for the nodes with an inventory.", slurm_nodes_opts },
 	  run_slurm_nodes },
+	{ { "forget", "NODES|MAC...", 1, 64, "Drop nodes from serve's state (a machine gone, a NIC replaced); serve "
+	    "must be running.\nA listed node comes back as absent, any node that reports again as new.", forget_opts },
+	  run_forget },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -238,10 +249,40 @@ static struct nodes *load_state(const struct hostlist *filter)
 	return load_state_with(filter, 0, NULL, NULL);
 }
 
+/* status --state STATES: the mask, or -1 after saying what is wrong. */
+static int status_states(unsigned *mask)
+{
+	const char *bad;
+	struct stat st;
+	*mask = ~0u;
+	if (!opt.status_state || !node_filter_parse_states(opt.status_state, mask, &bad))
+		return 0;
+	fprintf(stderr, "ghostwatch status: --state '%s': '%.*s' is not a state (booting, up, shutting-down, "
+			"down, failed, lost, absent; a comma between several)\n", opt.status_state,
+		(int)strcspn(bad, ","), bad);
+	if (!stat(opt.status_state, &st) && S_ISDIR(st.st_mode))
+		fprintf(stderr, "ghostwatch status: the state directory is --state-dir now\n");
+	return -1;
+}
+
+/* The state as status shows it: the nodes of the host list, in the states asked for. */
+static struct nodes *status_nodes(const struct hostlist *filter, unsigned mask, const struct nodes_limits *lim)
+{
+	struct nodes *t = load_state_with(filter, 1, NULL, NULL);
+	if (!t || mask == ~0u)
+		return t;
+	struct nodes *some = node_filter_states(t, mask, wall_ms(), lim);
+	nodes_free(t);
+	if (!some)
+		fprintf(stderr, "ghostwatch: out of memory\n");
+	return some;
+}
+
 static int run_status(const char **args, unsigned n)
 {
 	struct hostlist filter;
-	if (n && hostlist_cmd_parse(args[0], &filter))
+	unsigned mask;
+	if (status_states(&mask) || (n && hostlist_cmd_parse(args[0], &filter)))
 		return CLI_EXIT_USAGE;
 	/* Live in a terminal (redrawn in place every interval), once otherwise. */
 	int live = !opt.once && !opt.json && isatty(STDOUT_FILENO), rc = CLI_EXIT_OK;
@@ -253,7 +294,7 @@ static int run_status(const char **args, unsigned n)
 		printf("\033[?25l"); /* hide the cursor while redrawing */
 	}
 	do {
-		struct nodes *t = load_state_with(n ? &filter : NULL, 1, NULL, NULL);
+		struct nodes *t = status_nodes(n ? &filter : NULL, mask, &lim);
 		if (!t) {
 			rc = CLI_EXIT_FAIL;
 			break;
@@ -359,6 +400,16 @@ static int run_slurm_nodes(const char **args, unsigned n)
 		hostlist_free(&filter);
 	nodes_free(t);
 	return printed ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+}
+
+static int run_forget(const char **args, unsigned n)
+{
+	struct nodes *t = load_state_with(NULL, 1, NULL, NULL);
+	if (!t)
+		return CLI_EXIT_FAIL;
+	int rc = forget_cmd(stdout, stderr, t, opt.state_dir, args, n, (int)opt.forget_timeout * 1000);
+	nodes_free(t);
+	return rc;
 }
 
 static int run_hpl_dat(const char **args, unsigned n)

@@ -2,6 +2,7 @@
  * an open-addressing index on the MAC that doubles at 50 % load, the replay window. */
 #include "nodes.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,11 @@ static const char *const state_names[NODE_STATE_COUNT] = {
 const char *nodes_state_name(unsigned state)
 {
 	return state < NODE_STATE_COUNT ? state_names[state] : "?";
+}
+
+const char *nodes_name(const struct node *n)
+{
+	return n->listed_name[0] ? n->listed_name : n->inv.hostname;
 }
 
 static uint32_t mac_hash(const uint8_t *mac)
@@ -128,6 +134,22 @@ struct node *nodes_get(struct nodes *t, const uint8_t mac[REPORT_NODE_LEN])
 	memset(n->stage_ms, 0xff, sizeof(n->stage_ms));
 	*slot = ++t->count;
 	return n;
+}
+
+int nodes_remove(struct nodes *t, const uint8_t mac[REPORT_NODE_LEN])
+{
+	uint32_t r = *slot_of(t, mac);
+	if (!r)
+		return -ENOENT;
+	/* Rare (an admin's command): shift the rest down and rebuild the index, so that the
+	 * order status shows stays the order nodes were first seen. */
+	for (uint32_t i = r; i < t->count; i++)
+		*nodes_at(t, i - 1) = *nodes_at(t, i);
+	t->count--;
+	memset(t->index, 0, t->index_size * sizeof(*t->index));
+	for (uint32_t i = 0; i < t->count; i++)
+		*slot_of(t, nodes_at(t, i)->mac) = i + 1;
+	return 0;
 }
 
 enum report_reject nodes_replay_check(const struct node *n, uint64_t boot_id, uint32_t seq)

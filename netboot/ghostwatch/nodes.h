@@ -44,6 +44,7 @@ struct node {
 	uint8_t nonce[REPORT_NONCE_LEN]; /* v2: the current boot's nonce, its reports echo it */
 	uint8_t unlisted;      /* not in serve --cluster's list (set on load and apply, not saved) */
 	uint8_t absent;        /* listed, never heard from: a placeholder added on load, not saved */
+	char listed_name[64];  /* the cluster file's name for it, "" when unlisted (cluster_mark; not saved) */
 	uint32_t guardian_restores; /* this boot: the boot-link guardian put the link back */
 	char guardian_text[REPORT_TEXT_MAX + 1]; /* its last report */
 };
@@ -60,6 +61,9 @@ uint32_t nodes_count(const struct nodes *t);
 void nodes_clear(struct nodes *t); /* forgets every node, keeps the memory */
 struct node *nodes_at(struct nodes *t, uint32_t i); /* 0 <= i < count, insertion order */
 struct node *nodes_find(struct nodes *t, const uint8_t mac[REPORT_NODE_LEN]);
+/* Drops the node of mac (`ghostwatch forget`), keeping the others in their order. 0, or
+ * -ENOENT when there is none. */
+int nodes_remove(struct nodes *t, const uint8_t mac[REPORT_NODE_LEN]);
 /* Finds or adds; NULL when the table is full. */
 struct node *nodes_get(struct nodes *t, const uint8_t mac[REPORT_NODE_LEN]);
 
@@ -72,5 +76,7 @@ void nodes_apply(struct node *n, const struct report_msg *m, int64_t now_ms, uin
 /* What the node is doing now (derived, so serve, status and metrics always agree). */
 enum node_state nodes_state(const struct node *n, int64_t now_ms, const struct nodes_limits *lim);
 const char *nodes_state_name(unsigned state);
+/* The node's name: the cluster file's (listed_name), else the host name it reported; "" if none. */
+const char *nodes_name(const struct node *n);
 
 #endif

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "forget.h"
 #include "gw_hmac.h"
 #include "metrics.h"
 #include "mode.h"
@@ -134,6 +135,21 @@ static void batch_arm(struct batch *b)
 	}
 }
 
+/* forget_serve's save: the snapshot, so that the log cannot bring a forgotten node back. */
+struct forget_ctx {
+	struct persist *p;
+	struct nodes *nodes;
+};
+
+static int save_after_forget(void *ctx)
+{
+	struct forget_ctx *f = ctx;
+	int err = persist_compact(f->p, f->nodes);
+	if (err)
+		fprintf(stderr, "ghostwatch: snapshot after forget failed: %s\n", strerror(-err));
+	return err;
+}
+
 int serve_run(const struct serve_options *o)
 {
 	char metrics_path[PATH_MAX];
@@ -176,6 +192,11 @@ int serve_run(const struct serve_options *o)
 		fprintf(stderr, "ghostwatch: cannot write %s: %s\n", cluster_path, strerror(-err));
 		goto out;
 	}
+	err = forget_prepare(o->state_dir);
+	if (err) {
+		fprintf(stderr, "ghostwatch: cannot create %s/" FORGET_DIR ": %s\n", o->state_dir, strerror(-err));
+		goto out;
+	}
 	err = mode_mark(o->state_dir, keyless);
 	if (err) {
 		fprintf(stderr, "ghostwatch: cannot write %s/insecure: %s\n", o->state_dir, strerror(-err));
@@ -209,11 +230,16 @@ int serve_run(const struct serve_options *o)
 			      .nonce_ctx = nonce, .rate = rate, .nodes = nodes, .require_v2 = o->require_v2,
 			      .cluster = o->cluster };
 	struct metrics_counters mc = { .v = &v, .insecure = keyless };
+	struct forget_ctx forget = { .p = p, .nodes = nodes };
 	uint64_t next_metrics = 0, next_compact = mono_ms() + COMPACT_EVERY_MS;
 	status = 0;
 	while (!stopping) {
 		uint64_t now = mono_ms();
 		if (now >= next_metrics) {
+			int forgotten = forget_serve(o->state_dir, nodes, save_after_forget, &forget);
+			if (forgotten > 0)
+				fprintf(stderr, "ghostwatch: forgot %d node%s (ghostwatch forget)\n", forgotten,
+					forgotten == 1 ? "" : "s");
 			err = metrics_write(metrics_path, nodes, &mc, wall_ms(), &o->limits);
 			if (err && !next_metrics)
 				fprintf(stderr, "ghostwatch: cannot write %s: %s\n", metrics_path, strerror(-err));
@@ -254,7 +280,7 @@ int serve_run(const struct serve_options *o)
 				}
 				if (why == REPORT_OK) {
 					nodes_apply(node, &m, wall, src);
-					node->unlisted = o->cluster && !cluster_find(o->cluster, node->mac);
+					cluster_mark_node(o->cluster, node);
 				}
 				if (o->verbose) {
 					char ip[16];

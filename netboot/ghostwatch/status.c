@@ -1,5 +1,6 @@
-/* Status output. The table shows one node per line: id, hostname, IP, state and since when,
- * the time of each boot stage (s since the node's kernel started), last error, link speed. */
+/* Status output. The table shows one node per line: id, name (the cluster file's, else the
+ * reported host name), IP, state and since when, the time of each boot stage (s since the
+ * node's kernel started), last error, link speed. */
 #include "status.h"
 
 #include <arpa/inet.h>
@@ -55,7 +56,7 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 	if (insecure)
 		fprintf(out, "INSECURE: serve runs without a cluster key (--insecure): anyone on the "
 			     "network can forge these lines\n");
-	fprintf(out, "%-17s %-16s %-15s %-13s %-9s %s", "NODE", "HOSTNAME", "IP", "STATE", "SINCE", "V");
+	fprintf(out, "%-17s %-16s %-15s %-13s %-9s %s", "NODE", "NAME", "IP", "STATE", "SINCE", "V");
 	for (unsigned s = 0; s < NTABLE_STAGES; s++)
 		fprintf(out, " %6s", table_stage_heads[s]);
 	fprintf(out, " %-7s %5s %s\n", "LINK", "GUARD", "LAST ERROR");
@@ -72,7 +73,7 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 			age_text(now_ms - since_ms(n), age, sizeof(age));
 		/* v1: no freshness proof (docs/protocol.md), shown so that the upgrade's end is seen. */
 		fprintf(out, "%-17s %-16.16s %-15.15s %-13s %-9s %u", mac,
-			n->inv.hostname[0] ? n->inv.hostname : "-", ip, nodes_state_name(st), age,
+			nodes_name(n)[0] ? nodes_name(n) : "-", ip, nodes_state_name(st), age,
 			n->protocol == 2 ? 2u : 1u);
 		for (unsigned s = 0; s < NTABLE_STAGES; s++) {
 			uint32_t ms = n->stage_ms[table_stages[s]];
@@ -136,8 +137,10 @@ void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct 
 		char mac[18], ip[48];
 		mac_text(n->mac, mac);
 		status_node_ip(n, ip);
-		fprintf(out, "%s\n{\"node\":\"%s\",\"listed\":%s,\"hostname\":", i ? "," : "", mac,
+		fprintf(out, "%s\n{\"node\":\"%s\",\"listed\":%s,\"name\":", i ? "," : "", mac,
 			n->unlisted ? "false" : "true");
+		json_string(out, nodes_name(n));
+		fputs(",\"hostname\":", out);
 		json_string(out, n->inv.hostname);
 		fprintf(out, ",\"ip\":\"%s\",\"state\":\"%s\",\"stage\":\"%s\",\"since_ms\":%lld,"
 			     "\"last_seen_ms\":%lld,\"first_seen_ms\":%lld,\"boot_id\":\"%016llx\","

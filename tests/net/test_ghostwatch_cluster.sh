@@ -7,7 +7,8 @@
 # spoofed source cannot point that node's slots at another machine. A real ghostwatch (ASan/
 # UBSan build) with per-node keys; simulated nodes, each from its own 127.0.0.x source.
 # Then the command-line conventions on that state (issue 19 item 6): status NODES in the host
-# list syntax, options refused where they do not belong, --help, -V, --state renamed.
+# list syntax, options refused where they do not belong, --help, -V, --state renamed; and
+# what issue 20 item 1 adds: names in status, status --state STATES, forget NODES.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/tap.sh
@@ -109,15 +110,61 @@ check "hostfile --rate 5 (serve's option): refused, exit 2" \
 check "hostfile --json: the same hosts as the text hostfile" bash -c "
 	[ \"\$('$GW' hostfile --json --state-dir '$dir/state' | python3 -c 'import json, sys; print(\" \".join(\"%s slots=%d # %s\" % (h[\"address\"], h[\"slots\"], h[\"name\"]) for h in json.load(sys.stdin)[\"hosts\"]))')\" = \"\$(tr '\n' ' ' <'$dir/hostfile' | sed 's/ \$//')\" ]"
 helps=0
-for c in serve status hostfile timeline keygen node-key hostlist; do
+for c in serve status hostfile timeline keygen node-key hostlist forget; do
 	"$GW" "$c" --help >"$dir/help" 2>"$dir/help.err" && grep -q "^usage: ghostwatch $c " "$dir/help" && [ ! -s "$dir/help.err" ] && helps=$((helps + 1))
 done
-check "COMMAND --help: usage on stdout, exit 0, for each of the 7 subcommands ($helps)" test "$helps" = 7
+check "COMMAND --help: usage on stdout, exit 0, for each of the 8 subcommands ($helps)" test "$helps" = 8
 check "ghostwatch -V: 'ghostwatch $(cat VERSION)'" test "$("$GW" -V)" = "ghostwatch $(cat VERSION)"
-"$GW" status --once --state "$dir/state" >"$dir/old.out" 2>"$dir/old.err"
+"$GW" hostfile --state "$dir/state" >"$dir/old.out" 2>"$dir/old.err"
 rc=$?
-check "the old --state DIR still works (rc $rc), with a warning on stderr" \
-	bash -c "[ $rc = 0 ] && grep -q '^02:67' '$dir/old.out' && grep -qx 'ghostwatch: --state is deprecated, use --state-dir' '$dir/old.err'"
+check "the old --state DIR still works where it meant the directory (hostfile, rc $rc), with a warning" \
+	bash -c "[ $rc = 0 ] && grep -q '^127.0.0.2 ' '$dir/old.out' && grep -qx 'ghostwatch: --state is deprecated, use --state-dir' '$dir/old.err'"
+
+# Names (issue 20 item 1): the cluster file's, else the reported host name.
+"$GW" status --once --state-dir "$dir/state" >"$dir/status.txt"
+check "status table: a NAME column with w1, w2, w3 (the cluster file's) and sim00004 (reported)" bash -c "
+	[ \"\$(awk '\$1 ~ /^02:67/ { print \$2 }' '$dir/status.txt' | sort | tr '\n' ' ')\" = 'sim00004 sim00005 sim00006 w1 w2 w3 ' ]"
+check "status --json: \"name\" beside the reported \"hostname\"" python3 -c "
+import json, subprocess
+n = {x['node'][-2:]: x for x in json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state-dir', '$dir/state']))['nodes']}
+assert (n['01']['name'], n['01']['hostname'], n['04']['name']) == ('w1', 'sim00001', 'sim00004'), n['01']"
+
+# status --state STATES: a filter by state, as wait's --state.
+states() { "$GW" status --json --state-dir "$dir/state" "$@" | python3 -c 'import json, sys; print(" ".join(x["name"] + ":" + x["state"] for x in json.load(sys.stdin)["nodes"]))'; }
+check "status --state absent: w2 alone" test "$(states --state absent)" = "w2:absent"
+check "status --state failed,absent: sim00006 and w2" test "$(states --state failed,absent | tr ' ' '\n' | sort | tr '\n' ' ')" = "sim00006:failed w2:absent "
+check "status 'w[1-3]' --state up: w1 and w3" test "$(states 'w[1-3]' --state up)" = "w1:up w3:up"
+"$GW" status --state sideways --state-dir "$dir/state" >/dev/null 2>"$dir/e"
+rc=$?
+check "status --state sideways: exit 2, the states listed" bash -c "[ $rc = 2 ] && grep -q \"'sideways' is not a state (booting, up\" '$dir/e'"
+"$GW" status --state "$dir/state" >/dev/null 2>"$dir/e"
+rc=$?
+check "status --state DIR (the old spelling): exit 2 with the hint --state-dir" bash -c "[ $rc = 2 ] && grep -q 'the state directory is --state-dir now' '$dir/e'"
+
+# forget NODES|MAC (issue 20 item 1): serve drops them and saves; a restart keeps them gone.
+"$GW" forget 'w1,sim00005' 02:67:00:00:00:04 --state-dir "$dir/state" >"$dir/forget.out" 2>"$dir/forget.err"
+rc=$?
+sed 's/^/# /' "$dir/forget.out" "$dir/forget.err"
+check "forget 'w1,sim00005' 02:67:00:00:00:04: exit 0, three forgotten, w1 said to come back as absent" bash -c "
+	[ $rc = 0 ] && [ \$(grep -c '^forgot ' '$dir/forget.out') = 3 ] &&
+	grep -qx 'forgot w1 (02:67:00:00:00:01): listed in the cluster file, shown as absent until it reports' '$dir/forget.out'"
+check "status: sim00004 and sim00005 gone, w1 absent" test "$(states | tr ' ' '\n' | sort | tr '\n' ' ')" = "sim00006:failed w1:absent w2:absent w3:up "
+check "serve's log says so" grep -q "forgot 3 nodes (ghostwatch forget)" "$dir/serve.log"
+kill "$GW_PID"; wait "$GW_PID" 2>/dev/null
+check "serve restarts with the list" gw_start "$ns" "$dir" --master-key "$dir/master.key" --cluster "$dir/nodes"
+check "after the restart they are still gone (the snapshot, not the log)" \
+	test "$(states | tr ' ' '\n' | sort | tr '\n' ' ')" = "sim00006:failed w1:absent w2:absent w3:up "
+check "forget w2 (listed, never heard from): exit 0, nothing to forget" bash -c "
+	'$GW' forget w2 --state-dir '$dir/state' | grep -qx 'w2 (02:67:00:00:00:02): never heard from, nothing to forget (listed in the cluster file)'"
+"$GW" forget 'w3,nosuch' --state-dir "$dir/state" >/dev/null 2>"$dir/e"
+rc=$?
+check "forget 'w3,nosuch': exit 2, nosuch named, w3 not forgotten" \
+	bash -c "[ $rc = 2 ] && grep -q \"no node is named 'nosuch'\" '$dir/e' && [ \"\$('$GW' status w3 --json --state-dir '$dir/state' | grep -c '\"state\":\"up\"')\" = 1 ]"
+for i in 1 4 5; do boot "$i"; done
+check "the forgotten nodes report again: back, as new nodes (one boot each)" python3 -c "
+import json, subprocess
+n = {x['node'][-2:]: x for x in json.loads(subprocess.check_output(['$GW', 'status', '--json', '--state-dir', '$dir/state']))['nodes']}
+assert [(n[i]['state'], n[i]['boots']) for i in ('01', '04', '05')] == [('up', 1)] * 3, n"
 check "hostlist expand 'r[1-2]n[01-02],x': one name a line" \
 	test "$("$GW" hostlist expand 'r[1-2]n[01-02],x' | tr '\n' ' ')" = "r1n01 r1n02 r2n01 r2n02 x "
 check "hostlist compress (names on stdin): 'n[01-03],w[1-3,7]'" \
@@ -135,4 +182,9 @@ check "without it: w2 (127.0.0.3) and the unlisted nodes are in the hostfile" \
 check "... and nothing is marked unlisted (the list left the state directory)" \
 	bash -c "[ ! -e '$dir/state/cluster' ] && [ \$('$GW' status --json --state-dir '$dir/state' | grep -c '\"listed\":false') = 0 ]"
 check "ghostwatch still running, no sanitizer report" bash -c "kill -0 $GW_PID && ! grep -q 'Sanitizer' '$dir/serve.log' '$dir/serve.all.log'"
+kill "$GW_PID"; wait "$GW_PID" 2>/dev/null
+"$GW" forget sim00001 --timeout 1 --state-dir "$dir/state" >/dev/null 2>"$dir/e"
+rc=$?
+check "forget with no serve running: exit 1 after --timeout 1, said, the request withdrawn" bash -c "
+	[ $rc = 1 ] && grep -q 'serve did not answer within 1 s' '$dir/e' && [ -z \"\$(ls '$dir/state/forget.d')\" ]"
 tap_done
