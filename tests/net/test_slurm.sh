@@ -45,15 +45,25 @@ for i in 1 2 3; do
 done
 
 # in_ns NS HOST CMD...: CMD in NS with the test's munge socket at the default path, the host
-# name HOST (its own UTS namespace) and a private /run.
+# name HOST (its own UTS namespace) and a private /run. ip, unshare and bash each exec the
+# next, so with IN_NS_EXEC set (in a background subshell: bg) CMD keeps the subshell's PID.
 in_ns() {
 	local ns=$1 host=$2
 	shift 2
-	ip netns exec "$ns" unshare --mount --uts --propagation private bash -c '
+	${IN_NS_EXEC:+exec} ip netns exec "$ns" unshare --mount --uts --propagation private bash -c '
 		mount -t tmpfs gb-run /run && mkdir /run/munge && mount --bind "$1/munge" /run/munge &&
 		hostname "$2" && shift 2 && exec "$@"' in_ns "$dir" "$host" "$@"
 }
 in_master() { in_ns "$M" gbmaster env SLURM_CONF="$dir/slurm.conf" "$@"; }
+# bg VAR FUNC ARGS...: FUNC (in_ns, in_master) in the background; VAR gets the PID of the
+# program itself (tracked: stopped at exit), not of a shell around it.
+bg() {
+	local var=$1
+	shift
+	(IN_NS_EXEC=1 "$@") &
+	printf -v "$var" '%s' "$!"
+	track_pid "$!"
+}
 
 # --- munge: its own key, socket, pid file, log and seed in the test's folder
 mkdir -m 0755 "$dir/munge"
@@ -139,16 +149,15 @@ CONF
 # Named, not detected: a namespace's fresh /sys has no cgroup mounts, and nothing here uses
 # them (proctrack/linuxproc, task/none). Configless: slurmctld serves this file too.
 echo "CgroupPlugin=cgroup/v1" >"$dir/cgroup.conf"
-in_master slurmctld -D -i >"$dir/slurmctld.out" 2>&1 &
-track_pid $!
+bg ctld in_master slurmctld -D -i >"$dir/slurmctld.out" 2>&1
 ctld_up() { in_master scontrol ping 2>/dev/null | grep -q UP; }
 for _ in $(seq 100); do ctld_up && break; sleep 0.1; done
 check "slurmctld answers (scontrol ping)" ctld_up
 start_slurmd() { # start_slurmd W: slurmd in W's namespace, its configuration from slurmctld
 	mkdir -p "$dir/$1/spool"
-	in_ns "${NS[$1]}" "$1" slurmd -D --conf-server 10.66.0.1:16817 >"$dir/$1.slurmd.out" 2>&1 &
-	SLURMD[$1]=$!
-	track_pid "${SLURMD[$1]}"
+	local pid
+	bg pid in_ns "${NS[$1]}" "$1" slurmd -D --conf-server 10.66.0.1:16817 >"$dir/$1.slurmd.out" 2>&1
+	SLURMD[$1]=$pid
 }
 declare -A SLURMD
 for w in w1 w2 w3; do start_slurmd "$w"; done
@@ -163,8 +172,7 @@ check "configless: the slurmds run on the slurm.conf they fetched (conf-cache), 
 	cmp -s "$dir/spool/conf-cache/slurm.conf" "$dir/slurm.conf"
 
 # --- slurm-sync: ghostwatch's failed / lost -> DOWN with its reason; up again -> RESUME
-in_master env GHOSTWATCH="$GW" "$SYNC" --interval 1 --state-dir "$dir/gw/state" >"$dir/sync.log" 2>&1 &
-track_pid $!
+bg sync in_master env GHOSTWATCH="$GW" "$SYNC" --interval 1 --state-dir "$dir/gw/state" >"$dir/sync.log" 2>&1
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc | xargs printf '%.1f'; }
 # until_state W PATTERN SECONDS: waits until W's "STATE|REASON" matches PATTERN (a glob)
@@ -249,8 +257,7 @@ check "slurm-resume without a node list, or a bad one: exit 2 ($rc1, $?), nothin
 until_power() { for _ in $(seq 100); do grep -qx "$1" "$dir/power.log" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 report w2 shutdown-begin unmounted reset >/dev/null 2>&1 # w2 powered off (Slurm's suspend)
 t=$(now)
-RESUME_WAIT=30 prog slurm-resume w2 >"$dir/resume-w2.log" 2>&1 &
-resume=$!
+RESUME_WAIT=30 bg resume prog slurm-resume w2 >"$dir/resume-w2.log" 2>&1
 until_power "on w2" && kill -KILL "${SLURMD[w2]}" && start_slurmd w2 && boot w2
 wait "$resume"
 rc=$?
@@ -263,8 +270,7 @@ rc_and_state() { [ "$1" = "$2" ] && until_state "$3" "$4" "$5"; } # rc_and_state
 check "slurm-resume w3 (up in ghostwatch, its slurmd dead): exit 1 ($rc) after RESUME_WAIT, DOWN with the reason" \
 	rc_and_state "$rc" 1 w3 'down*|ghostwatch: resume: up, slurmd did not register in 4 s' 5
 report w3 shutdown-begin unmounted reset >/dev/null 2>&1
-RESUME_WAIT=30 prog slurm-resume w3 >"$dir/resume-w3.log" 2>&1 &
-resume=$!
+RESUME_WAIT=30 bg resume prog slurm-resume w3 >"$dir/resume-w3.log" 2>&1
 until_power "on w3" && report w3 --error 19 --text "link: no NIC driver for 8086:10d3" boot modules fatal >/dev/null 2>&1
 wait "$resume"
 rc=$?
