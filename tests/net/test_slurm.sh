@@ -12,7 +12,7 @@
 # inventory code the nodes run) and every slurmd registers against those lines (a mismatch
 # drains it); a node reported failed is DOWN with ghostwatch's reason within seconds (printed);
 # one gone silent (slurmd killed, heartbeats stopped) is lost -> DOWN, long before Slurm's own
-# SlurmdTimeout (30 s here, 300 by default: both measured); up again -> IDLE; an admin's own
+# SlurmdTimeout (10 s here, 300 by default: both measured); up again -> IDLE; an admin's own
 # DRAIN is left alone. Slurm's power-saving programs (netboot/slurm/slurm-resume, -suspend,
 # -resume-fail) with `ghostwatch power` stubbed (it records its call): argument handling, the
 # wait for ghostwatch's up and then for the new slurmd's registration, and their failures.
