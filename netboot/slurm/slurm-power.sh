@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by Slurm's power-saving programs (slurm-resume, slurm-suspend, slurm-resume-fail;
 # docs/operate.md, "Slurm"). Slurm runs them as its SlurmUser with one argument, a host list
 # in its syntax (w[1-3],w7), which ghostwatch takes as it is. Reading ghostwatch's state and
