@@ -20,9 +20,15 @@ dir=$(mktemp -d /tmp/gb-qreport.XXXXXX)
 trap 'netns_cleanup; rm -rf "$dir"' EXIT
 gw_key "$dir/key"
 
-check "image with the key and the guest script" initramfs/mkimage.sh --output "$dir/report.img" \
+# Slurm's own slurmd (deps/packages.txt) and the libraries it loads, at their paths: the guest
+# runs `slurmd -C` (no slurm.conf needed) for slurm-nodes' line to be held against.
+slurmd_files=()
+for f in /usr/sbin/slurmd $(ldd /usr/sbin/slurmd 2>/dev/null | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+	slurmd_files+=(--file "$(readlink -f "$f"):$f")
+done
+check "image with the key, the guest script and slurmd" initramfs/mkimage.sh --output "$dir/report.img" \
 	--agent build/ghostinit --file "$dir/key:/etc/ghostboot/key" \
-	--file tests/qemu/report-guest.sh:/report-guest.sh
+	--file tests/qemu/report-guest.sh:/report-guest.sh "${slurmd_files[@]}"
 check "ghostwatch serves in the namespace" gw_start "$QEMU_NETNS" "$dir" --key "$dir/key"
 
 log=$logs/report-afalg.console
@@ -65,6 +71,10 @@ line=$("$GW" slurm-nodes --state-dir "$dir/state" 2>&1)
 echo "# guest: $cpus CPUs, $packages packages, $cores cores, $mem MiB; slurm-nodes: $line"
 check "slurm-nodes: the guest's 2 x 2 topology and memory as slurmd -C would print them" test "$line" = \
 	"NodeName=qnode NodeAddr=127.0.0.1 CPUs=$cpus Boards=1 SocketsPerBoard=$packages CoresPerSocket=$((cores / packages)) ThreadsPerCore=$((cpus / cores)) RealMemory=$mem"
+slurmd_c=$(sed -n 's/.*GUEST: slurmd -C: \(NodeName=.*RealMemory=[0-9]*\).*/\1/p' "$log" | tr -d '\r')
+echo "# guest's slurmd -C: $slurmd_c"
+check "slurm-nodes equals the guest's own slurmd -C (Slurm 22.05, hwloc), NodeAddr aside" \
+	test -n "$slurmd_c" -a "$slurmd_c" = "$(echo "$line" | sed 's/ NodeAddr=[^ ]*//')"
 bad=$(gw_metric "$dir" 'ghostwatch_rejected_total{reason="bad_hmac"}')
 check "the wrong key's datagrams counted as bad_hmac ($bad)" test "$bad" -ge 1
 tap_done
