@@ -18,6 +18,8 @@ INSTALL_CLUSTER := netboot/cluster/cluster.sh netboot/cluster/generate.sh netboo
 	netboot/cluster/mkroot.sh \
 	netboot/cluster/debian-base.sh netboot/cluster/mpi_ring.c
 INSTALL_UNITS   := $(wildcard netboot/systemd/*.service)
+# Slurm's side (docs/operate.md): slurm-sync and the power-saving programs slurm.conf names.
+INSTALL_SLURM   := $(filter-out %.sh,$(wildcard netboot/slurm/slurm-*))
 INSTALL_HOOKS   := $(wildcard netboot/kernel-hooks/postinst.d/* netboot/kernel-hooks/postrm.d/*)
 # Man pages: docs/man/NAME.SECTION.scd, built into build/man/ by docs/man/man.mk's rule.
 INSTALL_MAN     := $(if $(wildcard docs/man/man.mk),$(patsubst docs/man/%.scd,$(BUILD)/man/%,$(wildcard docs/man/*.scd)))
@@ -35,6 +37,8 @@ install: all $(BUILD)/ghostwatch $(BUILD)/busybox/.key $(INSTALL_MAN)
 	install -m 0755 $(BUILD)/ghostinit $(DESTDIR)$(GB_LIBDIR)/ghostinit
 	install -m 0755 $(BUILD)/busybox/busybox $(DESTDIR)$(GB_LIBDIR)/busybox
 	install -m 0755 initramfs/mkimage.sh $(DESTDIR)$(GB_LIBDIR)/initramfs/
+	$(if $(INSTALL_SLURM),install -D -m 0755 -t $(DESTDIR)$(GB_LIBDIR)/slurm $(INSTALL_SLURM) && \
+		install -m 0644 netboot/slurm/slurm-power.sh $(DESTDIR)$(GB_LIBDIR)/slurm/)
 	install -m 0644 initramfs/modules.default initramfs/busybox-rescue.config $(DESTDIR)$(GB_LIBDIR)/initramfs/
 	install -D -m 0644 netboot/admin/cluster.example $(DESTDIR)$(EXAMPLEDIR)/cluster
 	$(if $(wildcard netboot/admin/ghostboot.bash-completion),install -D -m 0644 netboot/admin/ghostboot.bash-completion $(DESTDIR)$(COMPLETIONDIR)/ghostboot)

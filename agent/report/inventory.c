@@ -31,6 +31,18 @@ static long read_number(const char *ifname, const char *attr)
 	return v;
 }
 
+/* CPUs set in a sysfs CPU mask ("00000000,0000000f"): in buf, which is overwritten. */
+static unsigned mask_weight(const char *path, char *buf, size_t size)
+{
+	unsigned w = 0;
+	ssize_t n = small_file_read(path, buf, size);
+	for (ssize_t i = 0; i < n; i++) {
+		unsigned c = (unsigned char)buf[i];
+		w += (unsigned)__builtin_popcount(c >= 'a' ? c - 'a' + 10 : c >= '0' && c <= '9' ? c - '0' : 0);
+	}
+	return w;
+}
+
 static void copy_text(char *dst, const char *src)
 {
 	strncpy(dst, src, REPORT_TEXT_MAX);
@@ -71,9 +83,21 @@ int inventory_collect(const char *ifname, uint32_t ipv4, struct report_inventory
 			inv->cores = (uint16_t)(inv->cores * online / inv->threads);
 		inv->threads = (uint16_t)online;
 	}
+	/* Packages as hwloc (and so slurmd) counts them, assuming every package alike; the
+	 * cpuinfo buffer is done with. */
+	unsigned per_package = mask_weight("/sys/devices/system/cpu/cpu0/topology/core_siblings", cpu, sizeof(cpu));
+	if (per_package && inv->threads % per_package == 0)
+		inv->sockets = (uint16_t)(inv->threads / per_package);
 	struct sysinfo si;
-	if (sysinfo(&si) == 0)
-		inv->mem_mib = (uint32_t)((uint64_t)si.totalram * si.mem_unit >> 20);
+	if (sysinfo(&si) == 0) {
+		uint64_t bytes = (uint64_t)si.totalram * si.mem_unit;
+		long page = sysconf(_SC_PAGESIZE);
+		inv->mem_mib = (uint32_t)(bytes >> 20);
+		if (page >= 1024) {
+			inv->page_kib = (uint16_t)(page >> 10);
+			inv->mem_pages = (uint32_t)(bytes / (unsigned long)page);
+		}
+	}
 	if (ifname && ifname[0] && strlen(ifname) < 32) {
 		long speed = read_number(ifname, "speed"), mtu = read_number(ifname, "mtu");
 		if (speed >= 0)

@@ -135,6 +135,9 @@ int report_wire_encode(const struct report_msg *msg, uint8_t *buf, size_t cap, r
 			put_str(&w, inv->hostname);
 			put_str(&w, inv->kernel);
 			put_str(&w, inv->cpu);
+			put_u16(&w, inv->sockets);
+			put_u16(&w, inv->page_kib);
+			put_u32(&w, inv->mem_pages);
 		}
 	}
 	if (w.overflow || w.left < REPORT_WIRE_TAG)
@@ -293,6 +296,13 @@ enum report_reject report_wire_decode(const uint8_t *buf, size_t len, struct rep
 			return REPORT_REJECT_TRUNCATED;
 		if (get_str(&r, inv->hostname) || get_str(&r, inv->kernel) || get_str(&r, inv->cpu))
 			return r.short_read ? REPORT_REJECT_TRUNCATED : REPORT_REJECT_MALFORMED;
+		/* The 0.8 fields, when the sender has them (fewer bytes: an older sender, or
+		 * something this version cannot read: ignored, as the rule says). */
+		if (r.left >= 8) {
+			inv->sockets = get_u16(&r);
+			inv->page_kib = get_u16(&r);
+			inv->mem_pages = get_u32(&r);
+		}
 	}
 	return REPORT_OK;
 }

@@ -59,6 +59,12 @@ struct report_inventory {
 	char hostname[REPORT_TEXT_MAX + 1];
 	char kernel[REPORT_TEXT_MAX + 1];
 	char cpu[REPORT_TEXT_MAX + 1];
+	/* A compatible revision (0.8, docs/protocol.md): appended after cpu, so older receivers
+	 * skip them and reports of older senders decode with these 0 (unknown). What Slurm's
+	 * node lines need: its RealMemory is computed from the page count. */
+	uint16_t sockets;   /* physical packages */
+	uint16_t page_kib;  /* page size, KiB */
+	uint32_t mem_pages; /* physical pages, sysconf(_SC_PHYS_PAGES) */
 };
 
 struct report_msg {

@@ -4,10 +4,12 @@
 
 gb_usage_root() {
 	cat <<'EOF'
-usage: ghostboot root build [--ssh-key PUB] [DIR]
+usage: ghostboot root build [--ssh-key PUB] [--slurm-server HOST[:PORT]] [--munge-key FILE] [DIR]
 Builds the workers' shared Debian root in DIR (default /srv/ghostboot/root) with debootstrap:
-systemd, sshd letting in the key PUB (default ~/.ssh/id_ed25519.pub), Open MPI. Rebuilt only
-when its inputs changed; the old root stays until the new one is complete.
+systemd, sshd letting in the key PUB (default ~/.ssh/id_ed25519.pub), Open MPI, slurmd and
+munge; with --slurm-server, slurmd runs configless from that slurmctld and munge has the key
+FILE (default /etc/munge/munge.key, the master's). Rebuilt only when its inputs changed; the
+old root stays until the new one is complete.
 EOF
 }
 gb_usage_cmdline() {
@@ -33,13 +35,14 @@ gb_noun_cmdline() { gb_verb cmdline gb_usage_cmdline "explain" "$@"; }
 gb_noun_key() { gb_verb key gb_usage_key "init" "$@"; }
 
 gb_root_build() {
-	OPT_ssh_key=${HOME:-/root}/.ssh/id_ed25519.pub
-	gb_opts gb_usage_root "--ssh-key=" "$@"
+	OPT_ssh_key=${HOME:-/root}/.ssh/id_ed25519.pub OPT_slurm_server= OPT_munge_key=/etc/munge/munge.key
+	gb_opts gb_usage_root "--ssh-key= --slurm-server= --munge-key=" "$@"
 	gb_nargs gb_usage_root 0 1
 	local dir=${ARGS[0]:-$GB_WROOT}
 	[ -r "$OPT_ssh_key" ] || gb_die "cannot read the ssh key $OPT_ssh_key (give one with --ssh-key PUB)"
 	mkdir -p "$(dirname "$dir")" || gb_die "cannot create the folder of $dir"
-	"$GB_LIB/cluster/mkroot.sh" "$dir" "$OPT_ssh_key" || gb_die "the root $dir could not be built"
+	GB_SLURM_SERVER=$OPT_slurm_server GB_MUNGE_KEY=$OPT_munge_key \
+		"$GB_LIB/cluster/mkroot.sh" "$dir" "$OPT_ssh_key" || gb_die "the root $dir could not be built"
 	gb_say "root $dir ready"
 }
 

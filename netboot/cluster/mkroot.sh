@@ -4,13 +4,25 @@
 # an sshd that lets the master in with SSH_PUBKEY, Open MPI and the demo's MPI program
 # (mpi_ring.c); no network configuration (the boot interface is ghostinit's), journal in RAM.
 # Rebuilt only when its inputs change. GB_MIRROR, GB_CACHE: see debian-base.sh.
+# Slurm: slurmd and munge are in every root; with GB_SLURM_SERVER=HOST[:PORT] (the master's
+# slurmctld) slurmd runs configless (--conf-server: slurm.conf lives on the master only) and
+# GB_MUNGE_KEY (default /etc/munge/munge.key) becomes the root's munge key, the master's; one
+# shared image means one key every node holds (docs/operate.md, "Slurm": what that means).
+# Without GB_SLURM_SERVER neither runs with a key of the master's (slurmd's unit needs a
+# slurm.conf, which the root has not got).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 2 ] || { echo "usage: $0 DIR SSH_PUBKEY" >&2; exit 2; }
 dir=$(realpath -m "$1") pub=$2
 [ -r "$pub" ] || { echo "mkroot: cannot read $pub" >&2; exit 1; }
-pkgs=systemd-sysv,openssh-server,openmpi-bin,iproute2,procps
-key=$( { echo "$pkgs"; cat "$pub" "$0" "$here/debian-base.sh" "$here/mpi_ring.c"; } | sha256sum | cut -d' ' -f1)
+pkgs=systemd-sysv,openssh-server,openmpi-bin,iproute2,procps,slurmd,munge
+slurm=${GB_SLURM_SERVER:-} munge_key=${GB_MUNGE_KEY:-/etc/munge/munge.key}
+if [ -n "$slurm" ]; then
+	[[ $slurm =~ ^[A-Za-z0-9.-]+(:[0-9]+)?$ ]] || { echo "mkroot: GB_SLURM_SERVER='$slurm': HOST[:PORT]" >&2; exit 2; }
+	[ -r "$munge_key" ] || { echo "mkroot: cannot read the munge key $munge_key (GB_MUNGE_KEY)" >&2; exit 1; }
+fi
+key=$( { echo "$pkgs $slurm"; cat "$pub" "$0" "$here/debian-base.sh" "$here/mpi_ring.c"
+	[ -z "$slurm" ] || cat "$munge_key"; } | sha256sum | cut -d' ' -f1)
 if [ -f "$dir/etc/ghostboot-root" ] && [ "$(cat "$dir/etc/ghostboot-root")" = "$key" ]; then
 	exit 0
 fi
@@ -47,6 +59,18 @@ ExecStart=/bin/sh -c 'echo "GHOSTBOOT-NODE-READY $(hostname) $(cat /proc/uptime)
 WantedBy=multi-user.target
 EOF
 ln -sf /etc/systemd/system/ghostboot-ready.service "$tmp/etc/systemd/system/multi-user.target.wants/ghostboot-ready.service"
+
+# slurmd in configless mode (SlurmctldParameters=enable_configless on the master): the unit's
+# condition on a local slurm.conf goes, the address of slurmctld comes in. munged with the
+# master's key, readable by munge only (the package made its own at install: replaced).
+if [ -n "$slurm" ]; then
+	mkdir -p "$tmp/etc/systemd/system/slurmd.service.d"
+	printf '[Unit]\n# configless: slurm.conf is fetched from slurmctld at start\nConditionPathExists=\n' \
+		>"$tmp/etc/systemd/system/slurmd.service.d/ghostboot.conf"
+	echo "SLURMD_OPTIONS=\"--conf-server $slurm\"" >"$tmp/etc/default/slurmd"
+	install -m 0400 "$munge_key" "$tmp/etc/munge/munge.key"
+	chroot "$tmp" chown munge:munge /etc/munge/munge.key || exit 1
+fi
 
 # Same Debian release as this master, so the master's mpicc builds for the image's libmpi.
 mkdir -p "$tmp/usr/local/bin"

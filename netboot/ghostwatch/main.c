@@ -33,6 +33,7 @@
 #include "lib/hex.h"
 #include "report/report_wire.h"
 #include "serve.h"
+#include "slurm_nodes.h"
 #include "status.h"
 #include "timeline.h"
 
@@ -126,6 +127,7 @@ static const struct cli_option o_wait_state = TEXT("--state", "up|down", "the st
 static const struct cli_option o_timeout = NUMBER("--timeout", "S", 1, 86400 * 7, "give up after S seconds (default 600)", timeout);
 static const struct cli_option *const wait_opts[] = { &o_state_dir, &o_wait_state, &o_timeout, &o_lost_after, NULL };
 static const struct cli_option *const wake_opts[] = { &o_broadcast, &o_interface, &o_wake_port, NULL };
+static const struct cli_option *const slurm_nodes_opts[] = { &o_state_dir, &o_json, NULL };
 static const struct cli_option o_forget_timeout = NUMBER("--timeout", "S", 1, 3600, "wait that long for serve's answer (default 10)", forget_timeout);
 static const struct cli_option *const forget_opts[] = { &o_state_dir, &o_forget_timeout, NULL };
 static const struct cli_option o_power_list = TEXT("--power-list", "FILE", "each node's backend (default " POWER_LIST_DEFAULT ")", power_list);
@@ -146,6 +148,7 @@ static int run_hostlist(const char **args, unsigned n);
 static int run_wake(const char **args, unsigned n);
 static int run_hpl_dat(const char **args, unsigned n);
 static int run_wait(const char **args, unsigned n);
+static int run_slurm_nodes(const char **args, unsigned n);
 static int run_forget(const char **args, unsigned n);
 static int run_power(const char **args, unsigned n);
 
@@ -170,6 +173,9 @@ static const struct {
 	    "their memory,\nP x Q from their cores (docs/hpl.md).", hpl_opts }, run_hpl_dat },
 	{ { "wait", "NODES", 1, 1, "Until every node of NODES is up (--state down: down). Exit 0 then; 1 at the "
 	    "timeout,\nnaming the laggards; 3 when one fails, with its error.", wait_opts }, run_wait },
+	{ { "slurm-nodes", "[NODES]", 0, 1, "Slurm's NodeName= lines (address, CPUs, sockets, cores, threads, "
+	    "RealMemory: what\nslurmd -C prints on each node) for the nodes with an inventory.", slurm_nodes_opts },
+	  run_slurm_nodes },
 	{ { "forget", "NODES|MAC...", 1, 64, "Drop nodes from serve's state (a machine gone, a NIC replaced); serve "
 	    "must be running.\nA listed node comes back as absent, any node that reports again as new.", forget_opts },
 	  run_forget },
@@ -396,6 +402,26 @@ static int run_wait(const char **args, unsigned n)
 	} else
 		rc = CLI_EXIT_FAIL; /* the state could not be read: said already */
 	return rc;
+}
+
+static int run_slurm_nodes(const char **args, unsigned n)
+{
+	struct hostlist filter;
+	if (n && hostlist_cmd_parse(args[0], &filter))
+		return CLI_EXIT_USAGE;
+	struct cluster_list l;
+	int listed = 0;
+	struct nodes *t = load_state_with(NULL, 0, &l, &listed);
+	unsigned printed = t ? slurm_nodes_print(stdout, stderr, t, listed ? &l : NULL, n ? &filter : NULL, opt.json) : 0;
+	if (t && !printed)
+		fprintf(stderr, "ghostwatch slurm-nodes: no node%s with an inventory (a node reports it once "
+				"it has booted)\n", n ? " of those named" : "");
+	if (listed)
+		cluster_free(&l);
+	if (n)
+		hostlist_free(&filter);
+	nodes_free(t);
+	return printed ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 }
 
 static int run_forget(const char **args, unsigned n)

@@ -13,7 +13,8 @@
 
 #include "lib/be.h"
 
-#define SNAP_MAGIC "GWSTATE3"
+#define SNAP_MAGIC "GWSTATE4"
+#define SNAP_MAGIC_V3 "GWSTATE3" /* read (without sockets and pages), never written */
 #define SNAP_MAGIC_V2 "GWSTATE2" /* read (without protocol and nonce), never written */
 #define SNAP_MAGIC_V1 "GWSTATE1" /* read (without the guardian fields either), never written */
 #define SNAP_HEADER 16 /* magic, next log generation, node count */
@@ -24,6 +25,7 @@
 		     4 * REPORT_STAGE_COUNT + STR_FIELD + 16 + 2 + 2 + 4 + 4 + 2 + 3 * STR_FIELD)
 #define NODE_RECORD_V2 (NODE_RECORD + 4 + STR_FIELD) /* + guardian restores and text */
 #define NODE_RECORD_V3 (NODE_RECORD_V2 + 1 + REPORT_NONCE_LEN) /* + protocol, nonce */
+#define NODE_RECORD_V4 (NODE_RECORD_V3 + 2 + 2 + 4) /* + sockets, page size, pages */
 
 struct persist {
 	char dir[PATH_MAX - 32];
@@ -98,7 +100,10 @@ static void pack_node(const struct node *n, uint8_t *rec)
 	p = put(p, n->guardian_restores, 4);
 	p = put_mem(p, n->guardian_text, STR_FIELD);
 	p = put(p, n->protocol, 1);
-	put_mem(p, n->nonce, REPORT_NONCE_LEN);
+	p = put_mem(p, n->nonce, REPORT_NONCE_LEN);
+	p = put(p, n->inv.sockets, 2);
+	p = put(p, n->inv.page_kib, 2);
+	put(p, n->inv.mem_pages, 4);
 }
 
 /* A time read back from disk, in ms since the epoch: a damaged file may hold anything, and
@@ -149,6 +154,11 @@ static void unpack_node(const uint8_t *rec, struct node *n, int version)
 		n->protocol = get(&p, 1) == 2 ? 2 : REPORT_WIRE_V1;
 		get_mem(&p, n->nonce, REPORT_NONCE_LEN);
 	}
+	if (version >= 4) {
+		n->inv.sockets = (uint16_t)get(&p, 2);
+		n->inv.page_kib = (uint16_t)get(&p, 2);
+		n->inv.mem_pages = (uint32_t)get(&p, 4);
+	}
 }
 
 /* Reads the snapshot into t; *next_log gets the generation of the log that follows it
@@ -161,16 +171,17 @@ static int load_snapshot(const char *dir, struct nodes *t, uint32_t *next_log)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
-	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V3];
+	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V4];
 	int err = 0, version = 0;
 	if (fread(head, 1, SNAP_HEADER, f) == SNAP_HEADER)
-		version = !memcmp(head, SNAP_MAGIC, 8) ? 3 : !memcmp(head, SNAP_MAGIC_V2, 8) ? 2
-			: !memcmp(head, SNAP_MAGIC_V1, 8) ? 1 : 0;
+		version = !memcmp(head, SNAP_MAGIC, 8) ? 4 : !memcmp(head, SNAP_MAGIC_V3, 8) ? 3
+			: !memcmp(head, SNAP_MAGIC_V2, 8) ? 2 : !memcmp(head, SNAP_MAGIC_V1, 8) ? 1 : 0;
 	if (!version) {
 		fclose(f);
 		return -EINVAL;
 	}
-	size_t record = version == 3 ? NODE_RECORD_V3 : version == 2 ? NODE_RECORD_V2 : NODE_RECORD;
+	size_t record = version == 4 ? NODE_RECORD_V4 : version == 3 ? NODE_RECORD_V3
+		: version == 2 ? NODE_RECORD_V2 : NODE_RECORD;
 	const uint8_t *p = head + 8;
 	*next_log = (uint32_t)get(&p, 4);
 	uint32_t count = (uint32_t)get(&p, 4);
@@ -305,7 +316,7 @@ int persist_compact(struct persist *p, struct nodes *t)
 		close(fd);
 		return err;
 	}
-	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V3];
+	uint8_t head[SNAP_HEADER], rec[NODE_RECORD_V4];
 	uint8_t *q = put_mem(head, SNAP_MAGIC, 8);
 	q = put(q, p->gen + 1, 4);
 	put(q, nodes_count(t), 4);
@@ -337,7 +348,7 @@ int persist_compact(struct persist *p, struct nodes *t)
 	p->log_fd = fd;
 	p->gen++;
 	p->log_size = 0;
-	p->snapshot_size = SNAP_HEADER + (uint64_t)nodes_count(t) * NODE_RECORD_V3;
+	p->snapshot_size = SNAP_HEADER + (uint64_t)nodes_count(t) * NODE_RECORD_V4;
 	return 0;
 }
 

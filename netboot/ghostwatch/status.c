@@ -164,8 +164,8 @@ void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct 
 			json_string(out, n->inv.kernel);
 			fprintf(out, ",\"cpu\":");
 			json_string(out, n->inv.cpu);
-			fprintf(out, ",\"cores\":%u,\"threads\":%u,\"mem_mib\":%u,\"mtu\":%u,\"link_mbps\":",
-				n->inv.cores, n->inv.threads, n->inv.mem_mib, n->inv.mtu);
+			fprintf(out, ",\"cores\":%u,\"threads\":%u,\"sockets\":%u,\"mem_mib\":%u,\"mem_pages\":%u,\"page_kib\":%u,\"mtu\":%u,\"link_mbps\":",
+				n->inv.cores, n->inv.threads, n->inv.sockets, n->inv.mem_mib, n->inv.mem_pages, n->inv.page_kib, n->inv.mtu);
 			if (n->inv.link_mbps == REPORT_LINK_SPEED_UNKNOWN)
 				fprintf(out, "null");
 			else

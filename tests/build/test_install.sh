@@ -18,6 +18,8 @@ for f in 755:usr/sbin/ghostboot 755:usr/sbin/ghostwatch 755:usr/lib/ghostboot/gh
 	644:usr/lib/ghostboot/cluster/cluster.sh 755:usr/lib/ghostboot/cluster/generate.sh 755:usr/lib/ghostboot/cluster/mkroot.sh \
 	755:usr/lib/ghostboot/cluster/debian-base.sh 644:usr/lib/ghostboot/cluster/mpi_ring.c \
 	755:usr/lib/ghostboot/initramfs/mkimage.sh 644:usr/lib/ghostboot/initramfs/modules.default \
+	755:usr/lib/ghostboot/slurm/slurm-sync 755:usr/lib/ghostboot/slurm/slurm-resume 755:usr/lib/ghostboot/slurm/slurm-suspend \
+	755:usr/lib/ghostboot/slurm/slurm-resume-fail 644:usr/lib/ghostboot/slurm/slurm-power.sh \
 	644:usr/share/doc/ghostboot/examples/cluster; do
 	check "installed ${f#*:} (mode ${f%%:*})" bash -c "[ -f '$D/${f#*:}' ] && [ \$(stat -c %a '$D/${f#*:}') = ${f%%:*} ]"
 done

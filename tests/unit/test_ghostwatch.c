@@ -25,6 +25,7 @@
 #include "../../netboot/ghostwatch/nodes.h"
 #include "../../netboot/ghostwatch/persist.h"
 #include "../../netboot/ghostwatch/ratelimit.h"
+#include "../../netboot/ghostwatch/slurm_nodes.h"
 #include "../../netboot/ghostwatch/status.h"
 #include "../../netboot/ghostwatch/timeline.h"
 #include "../../netboot/ghostwatch/validate.h"
@@ -726,6 +727,86 @@ static void test_persist_guardian_and_v1_snapshot(void **state)
 	remove_dir(dir);
 }
 
+/* The 0.8 inventory fields survive a snapshot (GWSTATE4); a GWSTATE3 snapshot (records
+ * without them) still loads, with them 0. */
+static void test_persist_sockets_and_v3_snapshot(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	struct nodes *t = nodes_new(10);
+	int err;
+	struct persist *p = persist_open(dir, t, &err);
+	struct validate v = { .mac = gw_hmac_compute, .mac_ctx = hmac, .nodes = t };
+	struct report_msg m = report(3, 7, 1, REPORT_STAGE_SWITCH_ROOT);
+	m.flags = REPORT_FLAG_INVENTORY;
+	m.inv.cores = 4;
+	m.inv.threads = 4;
+	m.inv.sockets = 2;
+	m.inv.page_kib = 4;
+	m.inv.mem_pages = 1007234;
+	accept_report(&v, p, &m);
+	assert_int_equal(persist_compact(p, t), 0);
+	persist_close(p);
+	struct nodes *r = nodes_new(10);
+	assert_int_equal(persist_load(dir, r), 0);
+	struct node *n = nodes_find(r, m.node);
+	assert_non_null(n);
+	assert_int_equal(n->inv.sockets, 2);
+	assert_int_equal(n->inv.page_kib, 4);
+	assert_int_equal(n->inv.mem_pages, 1007234);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/snapshot", dir);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	FILE *f = fopen(path, "r+b");
+	fwrite("GWSTATE3", 1, 8, f);
+	fclose(f);
+	assert_int_equal(truncate(path, st.st_size - 8), 0);
+	nodes_clear(r);
+	assert_int_equal(persist_load(dir, r), 0);
+	n = nodes_find(r, m.node);
+	assert_non_null(n);
+	assert_int_equal(n->inv.sockets, 0);
+	assert_int_equal(n->inv.mem_pages, 0);
+	assert_int_equal(n->inv.cores, 4);
+	nodes_free(r);
+	nodes_free(t);
+	remove_dir(dir);
+}
+
+/* slurm-nodes: slurmd -C's arithmetic. RealMemory as slurmd's get_memory() computes it, a
+ * float included: 2^25 - 1 pages of 4 KiB are 131071.996 MiB, and slurmd says 131072 (the
+ * float rounds the pages up), not the 131071 a node's mem_mib (bytes >> 20) holds. */
+static void test_slurm_node_line(void **state)
+{
+	(void)state;
+	assert_int_equal(slurm_real_memory(6170880, 4, 1), 24105);
+	assert_int_equal(slurm_real_memory(33554431, 4, 131071), 131072);
+	assert_int_equal(slurm_real_memory(0, 0, 3934), 3934); /* a node before 0.8: its MiB */
+	struct node n;
+	memset(&n, 0, sizeof(n));
+	struct slurm_node s;
+	assert_int_equal(slurm_node_from(&n, "w1", &s), -ENODATA);
+	n.has_inventory = 1;
+	n.src_ip = htonl(0x0a420b0c);
+	n.inv.threads = 16;
+	n.inv.cores = 8;
+	n.inv.sockets = 2;
+	n.inv.page_kib = 4;
+	n.inv.mem_pages = 1007234;
+	assert_int_equal(slurm_node_from(&n, "w1", &s), 0);
+	assert_string_equal(s.addr, "10.66.11.12");
+	assert_int_equal(s.cpus, 16);
+	assert_int_equal(s.sockets, 2);
+	assert_int_equal(s.cores_per_socket, 4);
+	assert_int_equal(s.threads_per_core, 2);
+	assert_int_equal(s.real_memory, 3934);
+	n.inv.sockets = 3; /* does not divide the cores: not guessed at */
+	assert_int_equal(slurm_node_from(&n, "w1", &s), 0);
+	assert_int_equal(s.sockets, 0);
+	assert_int_equal(s.cpus, 16);
+}
+
 /* --- protocol v2: the freshness proof (docs/protocol.md, "Freshness") --- */
 
 static struct gw_hmac *nonce_key(uint8_t seed)
@@ -1054,6 +1135,8 @@ int main(void)
 		cmocka_unit_test(test_master_secret_file),
 		cmocka_unit_test(test_guardian_restores),
 		cmocka_unit_test(test_persist_guardian_and_v1_snapshot),
+		cmocka_unit_test(test_persist_sockets_and_v3_snapshot),
+		cmocka_unit_test(test_slurm_node_line),
 		cmocka_unit_test(test_table_grows_and_finds),
 		cmocka_unit_test(test_replay_window),
 		cmocka_unit_test(test_states),

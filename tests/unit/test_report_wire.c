@@ -103,6 +103,9 @@ static void test_round_trip_with_inventory(void **state)
 	strcpy(m.inv.kernel, "6.1.0-28-amd64");
 	memset(m.inv.cpu, 'x', REPORT_TEXT_MAX);
 	m.inv.cpu[REPORT_TEXT_MAX] = '\0';
+	m.inv.sockets = 2;
+	m.inv.page_kib = 4;
+	m.inv.mem_pages = 0x12345678;
 	int n = report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a);
 	assert_true(n > 0);
 	assert_int_equal(report_wire_check(buf, (size_t)n), REPORT_OK);
@@ -128,9 +131,9 @@ static void test_largest_report_fits(void **state)
 	memcpy(m.inv.kernel, big, REPORT_TEXT_MAX);
 	memcpy(m.inv.cpu, big, REPORT_TEXT_MAX);
 	int n = report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a);
-	assert_int_equal(n, 358); /* the figure docs/protocol.md gives */
+	assert_int_equal(n, 366); /* the figure docs/protocol.md gives */
 	/* Too small a buffer is -ENOSPC, not a short write. */
-	assert_int_equal(report_wire_encode(&m, buf, 357, openssl_mac, &key_a), -ENOSPC);
+	assert_int_equal(report_wire_encode(&m, buf, 365, openssl_mac, &key_a), -ENOSPC);
 	assert_int_equal(report_wire_encode(&m, buf, 100, openssl_mac, &key_a), -ENOSPC);
 }
 
@@ -272,6 +275,47 @@ static void test_decode_tolerates_revision(void **state)
 	assert_string_equal(d.text, "no offer");
 }
 
+/* The 0.8 inventory fields (sockets, page size, pages) both ways: a report of a sender before
+ * them (inventory ending at the CPU model) decodes with them 0; a sender since then puts them
+ * in the place a receiver before them skips (test_decode_tolerates_revision: its rule). */
+static void test_inventory_revision(void **state)
+{
+	(void)state;
+	uint8_t buf[REPORT_WIRE_MAX], old[REPORT_WIRE_MAX];
+	struct report_msg m = sample_report(), d;
+	m.flags = REPORT_FLAG_INVENTORY;
+	m.inv.cores = 4;
+	m.inv.threads = 8;
+	m.inv.mem_mib = 3934;
+	strcpy(m.inv.cpu, "QEMU Virtual CPU version 2.5+");
+	m.inv.sockets = 2;
+	m.inv.page_kib = 4;
+	m.inv.mem_pages = 1007234;
+	int n = report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a);
+	assert_true(n > 0);
+	size_t body = (size_t)n - REPORT_WIRE_TAG;
+	/* sockets 2, page 4 KiB, pages 1007234, right after the CPU model */
+	assert_memory_equal(buf + body - 8, "\x00\x02\x00\x04\x00\x0f\x5e\x82", 8);
+	assert_memory_equal(buf + body - 8 - strlen(m.inv.cpu), m.inv.cpu, strlen(m.inv.cpu));
+	/* The same report from a sender before 0.8: the last 8 bytes were never there. */
+	memcpy(old, buf, body - 8);
+	openssl_mac(&key_a, old, body - 8, old + body - 8);
+	assert_int_equal(report_wire_verify(old, (size_t)n - 8, openssl_mac, &key_a), REPORT_OK);
+	assert_int_equal(report_wire_decode(old, (size_t)n - 8, &d), REPORT_OK);
+	assert_int_equal(d.inv.sockets, 0);
+	assert_int_equal(d.inv.page_kib, 0);
+	assert_int_equal(d.inv.mem_pages, 0);
+	assert_int_equal(d.inv.cores, 4);
+	assert_int_equal(d.inv.mem_mib, 3934);
+	assert_string_equal(d.inv.cpu, m.inv.cpu);
+	/* Part of them (a sender this version cannot read): ignored, not refused. */
+	memcpy(old, buf, body - 3);
+	openssl_mac(&key_a, old, body - 3, old + body - 3);
+	assert_int_equal(report_wire_decode(old, (size_t)n - 3, &d), REPORT_OK);
+	assert_int_equal(d.inv.sockets, 0);
+	assert_string_equal(d.inv.cpu, m.inv.cpu);
+}
+
 static void test_decode_sanitises_text(void **state)
 {
 	(void)state;
@@ -380,13 +424,13 @@ static void test_v2_report_encode_decode(void **state)
 	assert_int_equal(report_wire_decode(buf, (size_t)n, &d), REPORT_OK);
 	assert_true(report_nonce_zero(d.nonce));
 	assert_false(report_nonce_zero(nonce16));
-	/* The largest v2 report: v1's 358 + the nonce. */
+	/* The largest v2 report: v1's 366 + the nonce. */
 	m.flags = REPORT_FLAG_INVENTORY;
 	memset(m.text, 'y', REPORT_TEXT_MAX);
 	memset(m.inv.hostname, 'y', REPORT_TEXT_MAX);
 	memset(m.inv.kernel, 'y', REPORT_TEXT_MAX);
 	memset(m.inv.cpu, 'y', REPORT_TEXT_MAX);
-	assert_int_equal(report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a), 374);
+	assert_int_equal(report_wire_encode(&m, buf, sizeof(buf), openssl_mac, &key_a), 382);
 	/* Every truncation of a v2 report, in the nonce too, is refused unread past its end. */
 	for (size_t cut = REPORT_WIRE_HEADER + 1; cut < wlen; cut++) {
 		uint8_t raw_buf[REPORT_WIRE_MAX];
@@ -433,6 +477,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_matches_fixture),
 		cmocka_unit_test(test_round_trip_with_inventory),
+		cmocka_unit_test(test_inventory_revision),
 		cmocka_unit_test(test_largest_report_fits),
 		cmocka_unit_test(test_ack_round_trip),
 		cmocka_unit_test(test_encode_refuses_bad_input),
