@@ -119,11 +119,17 @@ boot b $((first_b + 1)) --boot 2 --stages boot,modules
 wait_answer "a:a2 b:b2"
 check "a2 reported its reset, b2 went silent mid-boot: the query answers a:a2 b:b2 ('$answer')" test "$answer" = "a:a2 b:b2"
 echo "# answered $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }") s after the two events (b2 counts as lost after 3 s of silence)"
-api --get --data-urlencode 'query=ghostwatch_node_state{state=~"down|lost"} == 1' http://127.0.0.1:9090/api/v1/query >"$dir/states.json"
-check "... a2 down on master a, b2 lost on master b" python3 -c "
+# b2 is "not up" as soon as its new boot begins, "lost" only after 3 s of silence and the next
+# scrape: the states are polled (up to 20 s) rather than read once.
+states_ok() {
+	api --get --data-urlencode 'query=ghostwatch_node_state{state=~"down|lost"} == 1' http://127.0.0.1:9090/api/v1/query >"$dir/states.json"
+	python3 -c "
 import json
 r = json.load(open('$dir/states.json'))['data']['result']
 assert sorted((x['metric']['master'], x['metric']['node'], x['metric']['state']) for x in r) == [('a', 'a2', 'down'), ('b', 'b2', 'lost')], r"
+}
+for _ in $(seq 1 40); do states_ok 2>/dev/null && break; sleep 0.5; done
+check "... a2 down on master a, b2 lost on master b" states_ok
 api http://127.0.0.1:9090/api/v1/rules >"$dir/rules.json"
 check "Prometheus loaded the generated rules (5 alerts)" python3 -c "
 import json
