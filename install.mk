@@ -14,7 +14,7 @@ SYSCONFDIR    ?= /etc
 UNITDIR       ?= /lib/systemd/system
 
 INSTALL_ADMIN   := $(wildcard netboot/admin/*.sh)
-INSTALL_CLUSTER := netboot/cluster/cluster.sh netboot/cluster/generate.sh netboot/cluster/mkroot.sh \
+INSTALL_CLUSTER := netboot/cluster/cluster.sh netboot/cluster/generate.sh netboot/cluster/tuning.sh netboot/cluster/mkroot.sh \
 	netboot/cluster/debian-base.sh netboot/cluster/mpi_ring.c
 INSTALL_UNITS   := $(wildcard netboot/systemd/*.service)
 INSTALL_HOOKS   := $(wildcard netboot/kernel-hooks/postinst.d/* netboot/kernel-hooks/postrm.d/*)
