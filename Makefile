@@ -40,7 +40,7 @@ help:
 	@echo "make man        the man pages (build/man/) from docs/man/*.scd"
 	@echo "make bench      benchmarks with the anchors measured in the same run"
 	@echo "make fuzz       run every fuzz target for FUZZ_SECONDS each"
-	@echo "make storm      N simulated workers leasing and reporting at once (N=256), klibc ipconfig beside"
+	@echo "make storm      N simulated workers leasing and reporting at once (N=256), klibc ipconfig beside; then downloading their boot files over TFTP and HTTP (64, 256)"
 	@echo "make faults     the fault matrix in QEMU: case, outcome, time to it"
 	@echo "make soak       SOAK_CYCLES power-offs of a worker writing unsynced data (default 100)"
 	@echo "make deb        the Debian packages ghostboot and ghostboot-image in build/deb/"

@@ -15,7 +15,7 @@ UNITDIR       ?= /lib/systemd/system
 
 INSTALL_ADMIN   := $(wildcard netboot/admin/*.sh)
 INSTALL_CLUSTER := netboot/cluster/cluster.sh netboot/cluster/generate.sh netboot/cluster/prometheus.sh \
-	netboot/cluster/mkroot.sh \
+	netboot/cluster/tuning.sh netboot/cluster/mkroot.sh \
 	netboot/cluster/debian-base.sh netboot/cluster/mpi_ring.c
 INSTALL_UNITS   := $(wildcard netboot/systemd/*.service)
 # Slurm's side (docs/operate.md): slurm-sync and the power-saving programs slurm.conf names.

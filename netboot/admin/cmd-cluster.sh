@@ -26,10 +26,15 @@ gb_usage_cluster_apply() {
 usage: ghostboot cluster apply [--no-reload] [FILE]
 Writes what the cluster file (default /etc/ghostboot/cluster) describes, each file only when
 its content changes: /var/lib/ghostboot/generated/ (dnsmasq.conf, nodes, power, cmdline,
-ganesha.conf), the TFTP root /srv/ghostboot/tftp, /etc/exports.d/ghostboot.exports and the
-nodes' names in /etc/hosts (between "# ghostboot begin" and "# ghostboot end"). The new
-dnsmasq.conf must pass dnsmasq --test first. Then exportfs -ra and
-systemctl try-reload-or-restart for ghostboot-dnsmasq and ghostwatch, for what changed.
+ganesha.conf, ghostwatch.env, prometheus/; lighttpd.conf with boot http), the boot folder /srv/ghostboot/tftp,
+/etc/exports.d/ghostboot.exports, the nodes' names in /etc/hosts (between
+"# ghostboot begin" and "# ghostboot end") and, for a cluster large enough to need them,
+/etc/nfs.conf.d/ghostboot.conf and /etc/sysctl.d/60-ghostboot.conf (removed when it no
+longer does). The new dnsmasq.conf must pass dnsmasq --test
+(and lighttpd.conf lighttpd -tt) first. Then exportfs -ra and systemctl
+try-reload-or-restart for ghostboot-dnsmasq, ghostboot-http and ghostwatch, for what changed
+(ghostboot-http stopped when the cluster no longer boots over http); the sysctl file's
+values set, rpc.nfsd with the threads nfs.conf now says when the kernel NFS server runs.
   --no-reload   write the files, reload nothing (always so under --root)
 exit: 0 applied (or unchanged), 1 failed (nothing changed when the check failed), 2 bad file
 EOF
@@ -107,7 +112,26 @@ gb_hosts_block() {
 	echo "# ghostboot end"
 }
 
-# gb_reload DNSMASQ EXPORTS NODES: the services whose files changed (1 = changed).
+# gb_tuning_reload SYSCTL NFS: the settings tuned for the node count, live (1 = changed). The
+# sysctl file's "key = value" lines are written to /proc/sys as systemd-sysctl does at boot
+# (procps' sysctl may not be installed); a removed file leaves its values until the next boot.
+# nfsd's threads go back to what nfs.conf says without ours (nfsconf), live, without a restart
+# (which would start a grace period).
+gb_tuning_reload() {
+	local key value threads
+	if [ "$1" = 1 ] && [ -f "$GB_SYSCTL" ]; then
+		while read -r key value; do
+			echo "$value" >"/proc/sys/${key//.//}" || gb_warn "cannot set $key = $value"
+		done < <(sed -n 's/^\([a-z0-9_.]*\) = \([0-9]*\)$/\1 \2/p' "$GB_SYSCTL")
+	fi
+	if [ "$2" = 1 ] && [ "$(cat /proc/fs/nfsd/threads 2>/dev/null || echo 0)" -gt 0 ] && command -v rpc.nfsd >/dev/null; then
+		threads=$(nfsconf --get nfsd threads 2>/dev/null) || threads=8
+		rpc.nfsd "$threads" || gb_warn "rpc.nfsd $threads failed: the kernel NFS server keeps its threads"
+	fi
+}
+
+# gb_reload DNSMASQ EXPORTS NODES HTTP: the services whose files changed (1 = changed; HTTP 2 =
+# lighttpd.conf removed: the web server stops, its unit's condition keeps it from starting).
 gb_reload() {
 	if [ "$2" = 1 ] && command -v exportfs >/dev/null; then
 		exportfs -ra || gb_warn "exportfs -ra failed: the kernel NFS server still exports the old list"
@@ -116,8 +140,25 @@ gb_reload() {
 	local units=()
 	[ "$1" = 0 ] || units+=(ghostboot-dnsmasq)
 	[ "$3" = 0 ] || units+=(ghostwatch)
+	[ "$4" != 1 ] || units+=(ghostboot-http)
+	if [ "$4" = 2 ]; then
+		systemctl stop ghostboot-http || gb_warn "systemctl stop ghostboot-http failed"
+	fi
 	[ "${#units[@]}" -eq 0 ] || systemctl try-reload-or-restart "${units[@]}" ||
 		gb_warn "systemctl try-reload-or-restart ${units[*]} failed"
+}
+
+# gb_install_or_remove SRC DST: as gb_replace when SRC exists; else DST removed if it exists
+# ("removed DST", 0), nothing to do (1), or not removable (2).
+gb_install_or_remove() {
+	if [ -f "$1" ]; then
+		gb_replace "$1" "$2"
+		return
+	fi
+	[ -e "$2" ] || return 1
+	rm -f "$2" || { gb_warn "cannot remove $2"; return 2; }
+	echo "  removed   $2"
+	return 0
 }
 
 # gb_count RC: counts gb_replace's verdict in the caller's updated and failed; true when updated.
@@ -133,7 +174,7 @@ gb_cluster_apply() {
 	OPT_no_reload=0
 	gb_opts gb_usage_cluster_apply "--no-reload" "$@"
 	gb_nargs gb_usage_cluster_apply 0 1
-	local file=${ARGS[0]:-$GB_CLUSTER} tmp f updated=0 failed=0 dns=0 exp=0 nodes=0
+	local file=${ARGS[0]:-$GB_CLUSTER} tmp f updated=0 failed=0 dns=0 exp=0 nodes=0 http=0 sysctl=0 nfs=0
 	gb_cluster_load "$file"
 	command -v dnsmasq >/dev/null || gb_die "dnsmasq is not installed: the generated configuration cannot be checked"
 	mkdir -p "$GB_VAR" "$GB_SRV" || gb_die "cannot create $GB_VAR and $GB_SRV"
@@ -142,7 +183,7 @@ gb_cluster_apply() {
 	# shellcheck disable=SC2064 # tmp is fixed now
 	trap "rm -rf '$tmp'" EXIT
 	if ! GHOSTWATCH=$GB_GHOSTWATCH "$GB_LIB/cluster/generate.sh" "$file" "$tmp/gen" \
-		--state "$GB_GEN/state" --tftp-root "$GB_TFTP" >"$tmp/log" 2>&1; then
+		--state "$GB_GEN/state" --tftp-root "$GB_TFTP" --http-log "$GB_HTTP_LOG" >"$tmp/log" 2>&1; then
 		sed 's/^/  /' "$tmp/log" >&2
 		gb_die "cannot generate the files of $file: nothing changed"
 	fi
@@ -150,6 +191,13 @@ gb_cluster_apply() {
 	if ! dnsmasq --test -C "$tmp/gen/dnsmasq.conf" >"$tmp/test" 2>&1; then
 		sed 's/^/  /' "$tmp/test" >&2
 		gb_die "the generated dnsmasq.conf fails dnsmasq --test: nothing changed"
+	fi
+	if [ -f "$tmp/gen/lighttpd.conf" ]; then
+		command -v lighttpd >/dev/null || gb_die "boot http needs lighttpd (apt install lighttpd), or 'boot tftp' in $file: nothing changed"
+		if ! lighttpd -tt -f "$tmp/gen/lighttpd.conf" >"$tmp/test" 2>&1; then
+			sed 's/^/  /' "$tmp/test" >&2
+			gb_die "the generated lighttpd.conf fails lighttpd -tt: nothing changed"
+		fi
 	fi
 	realpath "$file" >"$tmp/gen/cluster-file"
 	gb_hosts_block >"$tmp/block"
@@ -160,10 +208,18 @@ gb_cluster_apply() {
 	gb_say "cluster $CL_NAME from $file:"
 	gb_tftp_install "$tmp/gen/tftp"
 	gb_count $?
-	for f in dnsmasq.conf nodes power cmdline ganesha.conf cluster-file; do
+	for f in dnsmasq.conf nodes power cmdline ganesha.conf cluster-file lighttpd.conf; do
+		if [ ! -f "$tmp/gen/$f" ]; then
+			# lighttpd.conf with boot http only: gone, the web server stops.
+			[ -f "$GB_GEN/$f" ] || continue
+			rm -f "$GB_GEN/$f" || { gb_warn "cannot remove $GB_GEN/$f"; failed=1; continue; }
+			echo "  removed   $GB_GEN/$f"
+			updated=$((updated + 1)) http=2
+			continue
+		fi
 		gb_replace "$tmp/gen/$f" "$GB_GEN/$f"
 		gb_count $? || continue
-		case $f in dnsmasq.conf) dns=1 ;; nodes) nodes=1 ;; esac
+		case $f in dnsmasq.conf) dns=1 ;; nodes) nodes=1 ;; lighttpd.conf) http=1 ;; esac
 	done
 	# The monitoring files (netboot/cluster/prometheus.sh): a new web port restarts ghostwatch.
 	for f in ghostwatch.env prometheus/ghostboot-scrape.yml prometheus/ghostboot-rules.yml prometheus/nodes.json; do
@@ -173,6 +229,12 @@ gb_cluster_apply() {
 	done
 	gb_replace "$tmp/gen/exports" "$GB_EXPORTS"
 	! gb_count $? || exp=1
+	# Tuned for the node count (netboot/cluster/tuning.sh): installed when the count needs them,
+	# removed when it no longer does.
+	gb_install_or_remove "$tmp/gen/sysctl.conf" "$GB_SYSCTL"
+	! gb_count $? || sysctl=1
+	gb_install_or_remove "$tmp/gen/nfs.conf" "$GB_NFSCONF"
+	! gb_count $? || nfs=1
 	gb_replace "$tmp/hosts" "$GB_HOSTS"
 	gb_count $?
 	[ "$failed" = 0 ] || gb_die "cluster $CL_NAME: some files could not be written (see above)"
@@ -184,5 +246,6 @@ gb_cluster_apply() {
 	if [ "$OPT_no_reload" = 1 ] || [ -n "$GB_ROOT" ]; then
 		return 0
 	fi
-	gb_reload "$dns" "$exp" "$nodes"
+	gb_tuning_reload "$sysctl" "$nfs"
+	gb_reload "$dns" "$exp" "$nodes" "$http"
 }

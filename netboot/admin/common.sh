@@ -39,6 +39,9 @@ gb_set_root() {
 	GB_WROOT=$GB_SRV/root
 	GB_EXPORTS=$GB_ROOT/etc/exports.d/ghostboot.exports
 	GB_HOSTS=$GB_ROOT/etc/hosts
+	GB_HTTP_LOG=$GB_ROOT/var/log/ghostboot/http/access.log
+	GB_NFSCONF=$GB_ROOT/etc/nfs.conf.d/ghostboot.conf
+	GB_SYSCTL=$GB_ROOT/etc/sysctl.d/60-ghostboot.conf
 }
 
 # gb_opts USAGE_FN "SPEC" ARGS...: parses a command's arguments. SPEC lists the options it takes

@@ -5,7 +5,7 @@
 #   CL_FILE CL_NAME CL_SUBNET CL_PREFIX CL_NETMASK CL_MASTER CL_RANGE_START CL_RANGE_END
 #   CL_LEASE CL_KERNEL CL_INITRAMFS CL_ROOT CL_NFS_VERSION CL_NFS_OPTIONS CL_BOOT CL_OVERLAY
 #   CL_RESET CL_HEARTBEAT CL_REPORT_PORT CL_METRICS_PORT CL_KEY CL_MASTER_KEY CL_CMDLINE CL_CONSOLE CL_INTERFACE
-#   CL_RA_PREFIX
+#   CL_RA_PREFIX CL_HTTP_PORT
 #   CL_NODE_NAME[] CL_NODE_MAC[] CL_NODE_IP[] (IP empty: the node takes one from dhcp-range)
 #   CL_NODE_POWER[] ("wol", or "ipmi BMC": the power key; wol by default)
 # kernel, initramfs and root may be left out: cl_defaults says what they become.
@@ -158,9 +158,9 @@ cluster_load() {
 	fi
 	dir=$(cd "$(dirname "$file")" && pwd)
 	CL_NAME=cluster CL_SUBNET= CL_PREFIX= CL_NETMASK= CL_MASTER= CL_RANGE_START= CL_RANGE_END=
-	CL_LEASE=infinite CL_KERNEL= CL_INITRAMFS= CL_ROOT= CL_NFS_VERSION=4.2 CL_NFS_OPTIONS= CL_BOOT=ipxe
+	CL_LEASE=infinite CL_KERNEL= CL_INITRAMFS= CL_ROOT= CL_NFS_VERSION=4.2 CL_NFS_OPTIONS= CL_BOOT=http
 	CL_OVERLAY=tmpfs CL_RESET=pci CL_HEARTBEAT= CL_REPORT_PORT=7468 CL_METRICS_PORT= CL_KEY= CL_MASTER_KEY= CL_CMDLINE= CL_CONSOLE=
-	CL_INTERFACE= CL_RA_PREFIX=fd00:6762::
+	CL_INTERFACE= CL_RA_PREFIX=fd00:6762:: CL_HTTP_PORT=8067
 	CL_NODE_NAME=() CL_NODE_MAC=() CL_NODE_IP=() CL_NODE_POWER=()
 	local -a node_lines=() pw_line=() pw_nodes=() pw_rest=()
 	cl_line=0
@@ -254,9 +254,14 @@ cluster_load() {
 			[[ $rest =~ ^[A-Za-z0-9_=.,-]+$ ]] || { cl_err "nfs-options '$rest': comma-separated mount options"; return 1; }
 			CL_NFS_OPTIONS=$rest ;;
 		boot)
-			case $rest in ipxe | pxelinux) CL_BOOT=$rest ;;
-			*) cl_err "boot '$rest' is not ipxe or pxelinux"; return 1 ;;
+			# ipxe: the name tftp had before http existed (iPXE, everything over TFTP).
+			case $rest in http | tftp | pxelinux) CL_BOOT=$rest ;;
+			ipxe) CL_BOOT=tftp ;;
+			*) cl_err "boot '$rest' is not http, tftp, ipxe or pxelinux"; return 1 ;;
 			esac ;;
+		http-port)
+			[[ $rest =~ ^[1-9][0-9]{0,4}$ ]] && [ "$rest" -le 65535 ] || { cl_err "http-port '$rest' is not 1..65535"; return 1; }
+			CL_HTTP_PORT=$rest ;;
 		overlay)
 			[[ $rest =~ ^(none|tmpfs|tmpfs:size=[0-9]+[kmg%]?)$ ]] || { cl_err "overlay '$rest' is not none, tmpfs or tmpfs:size=N[k,m,g,%]"; return 1; }
 			CL_OVERLAY=$rest ;;
@@ -383,6 +388,13 @@ cluster_load() {
 		return 1
 	fi
 	return 0
+}
+
+# cluster_http_url: where iPXE fetches its files with boot http (the master's web server,
+# lighttpd.conf); empty with tftp and pxelinux.
+cluster_http_url() {
+	[ "$CL_BOOT" = http ] || return 0
+	echo "http://$CL_MASTER:$CL_HTTP_PORT/"
 }
 
 # cluster_nfs_root: the root= parameter for the nodes (dracut syntax, which ghostinit reads).

@@ -1,27 +1,37 @@
 #!/bin/bash
-# generate.sh CLUSTER_FILE OUTDIR [--state DIR] [--tftp-root DIR]: writes the master's files for one cluster file
-# (docs/cluster-file.md): dnsmasq.conf (DHCP with fixed addresses, TFTP, PXE for BIOS and UEFI,
-# IPv6 RAs), the TFTP root (kernel, initramfs, boot.ipxe, iPXE/pxelinux loaders; with master-key,
-# one key archive per node under keys/), exports (kernel nfsd), ganesha.conf (NFS-Ganesha),
-# cmdline (the nodes' kernel command line), nodes, power (each node's power backend, for
-# ghostwatch power), and the monitoring files (prometheus.sh: ghostwatch.env, prometheus/).
+# generate.sh CLUSTER_FILE OUTDIR [--state DIR] [--tftp-root DIR] [--http-log FILE]: writes the
+# master's files for one cluster file (docs/cluster-file.md): dnsmasq.conf (DHCP with fixed
+# addresses, TFTP, PXE for BIOS and UEFI, IPv6 RAs), the boot folder tftp/ (kernel, initramfs,
+# boot.ipxe, iPXE/pxelinux loaders; with master-key, one key archive per node under keys/),
+# lighttpd.conf (boot http, the default: the web server iPXE fetches all but itself from),
+# exports (kernel nfsd), ganesha.conf (NFS-Ganesha), cmdline (the nodes' kernel command line),
+# nodes, power (each node's power backend, for ghostwatch power), and the monitoring files
+# (prometheus.sh: ghostwatch.env, prometheus/).
 # --state DIR: where dnsmasq keeps its leases and Ganesha its recovery data (default OUTDIR/state).
-# --tftp-root DIR: the TFTP root dnsmasq.conf names (default OUTDIR/tftp, where it is written):
-# `ghostboot cluster apply` generates beside its targets and then moves OUTDIR/tftp to DIR.
+# --tftp-root DIR: the boot folder dnsmasq.conf and lighttpd.conf name (default OUTDIR/tftp,
+# where it is written): `ghostboot cluster apply` generates beside its targets and then moves
+# OUTDIR/tftp to DIR.
+# --http-log FILE: lighttpd's access log (default /var/log/ghostboot/http/access.log, the
+# LogsDirectory of ghostboot-http.service).
+# For a cluster large enough to need them (tuning.sh: the rules), also nfs.conf (the kernel NFS
+# server's threads, for /etc/nfs.conf.d/) and sysctl.conf (neighbour table, receive buffers,
+# for /etc/sysctl.d/); dnsmasq.conf then carries tftp-max and dhcp-lease-max.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/cluster.sh"
 . "$here/../ganesha-conf.sh"
 . "$here/prometheus.sh"
+. "$here/tuning.sh" || exit 1
 
-usage() { echo "usage: $0 CLUSTER_FILE OUTDIR [--state DIR] [--tftp-root DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 CLUSTER_FILE OUTDIR [--state DIR] [--tftp-root DIR] [--http-log FILE]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
-file=$1 out=$2 state= tftp_root=
+file=$1 out=$2 state= tftp_root= http_log=/var/log/ghostboot/http/access.log
 shift 2
 while [ $# -gt 0 ]; do
 	case $1 in
 	--state) [ $# -ge 2 ] || usage; state=$2; shift ;;
 	--tftp-root) [ $# -ge 2 ] || usage; tftp_root=$2; shift ;;
+	--http-log) [ $# -ge 2 ] || usage; http_log=$2; shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -46,7 +56,7 @@ IPXE_EFI=${IPXE_EFI:-/usr/lib/ipxe/ipxe.efi}
 PXELINUX=${PXELINUX:-/usr/lib/PXELINUX/pxelinux.0}
 LDLINUX=${LDLINUX:-/usr/lib/syslinux/modules/bios/ldlinux.c32}
 need=("$IPXE_BIOS" "$IPXE_EFI")
-[ "$CL_BOOT" = ipxe ] || need+=("$PXELINUX" "$LDLINUX")
+[ "$CL_BOOT" != pxelinux ] || need+=("$PXELINUX" "$LDLINUX")
 for f in "${need[@]}"; do
 	if [ ! -f "$f" ]; then
 		echo "$0: $f is missing (install the Debian packages ipxe, pxelinux, syslinux-common)" >&2
@@ -98,16 +108,20 @@ node_key_archive() {
 	rm -rf "$t"
 	return $rc
 }
+key_owner=dnsmasq
+[ "$CL_BOOT" != http ] || key_owner=www-data
 if [ -n "$CL_MASTER_KEY" ]; then
 	[ -x "$GHOSTWATCH" ] || { echo "$0: master-key needs ghostwatch (make, or GHOSTWATCH=path)" >&2; exit 1; }
 	mkdir -p "$tftp/keys" && chmod 0711 "$tftp/keys" || exit 1
 	for i in "${!CL_NODE_NAME[@]}"; do
 		node_key_archive "${CL_NODE_MAC[$i]}" "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" ||
 			{ echo "$0: cannot write the key archive of ${CL_NODE_NAME[$i]}" >&2; exit 1; }
-		# Read by the TFTP server only: dnsmasq serves a file as root only when it is world-
-		# readable, so it must run as its own user (Debian's dnsmasq does), who owns the key.
-		if getent passwd dnsmasq >/dev/null; then
-			chown dnsmasq "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" && chmod 0400 "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img"
+		# Read by the server that sends it only: with boot http lighttpd, which runs as
+		# www-data (lighttpd.conf, ghostboot-http.service); else dnsmasq, which serves a file as
+		# root only when it is world-readable, so it must run as its own user (Debian's dnsmasq
+		# does), who owns the key.
+		if getent passwd "$key_owner" >/dev/null; then
+			chown "$key_owner" "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img" && chmod 0400 "$tftp/keys/${CL_NODE_MAC[$i]//:/-}.img"
 		fi
 	done
 fi
@@ -125,7 +139,8 @@ ipxe_nic_choice() {
 	awk '$1 !~ /:\*$/ { print "iseq ${gbpci} " $1 " && set gbnic " $2 " ||" }' "$map"
 }
 
-# iPXE: names are relative to the script's own URL (the TFTP server it came from). netX is the
+# iPXE: names are relative to the script's own URL (http://<master>:<http-port>/boot.ipxe with
+# boot http, else the TFTP server it came from), so one script serves both. netX is the
 # interface iPXE booted from, so BOOTIF names the right NIC on machines with several. initrd= is
 # for UEFI: the kernel's EFI stub loads the initramfs named there from iPXE's image list (given
 # twice, it loads both, one after the other, as iPXE does for BIOS).
@@ -227,7 +242,7 @@ if [ -n "$CL_MASTER_KEY" ]; then
 	for i in "${!CL_NODE_NAME[@]}"; do
 		ip=${CL_NODE_IP[$i]} f=${CL_NODE_MAC[$i]//:/-}.img
 		if [ -z "$ip" ]; then
-			echo "generate: warning: node ${CL_NODE_NAME[$i]} has no fixed address: its key archive is served to any TFTP client that names it (give it an address to bind the archive to it)" >&2
+			echo "generate: warning: node ${CL_NODE_NAME[$i]} has no fixed address: its key archive is served to any machine that names it, over TFTP or HTTP (give it an address to bind the archive to it)" >&2
 			continue
 		fi
 		mkdir -p "$tftp/$ip/keys" && chmod 0711 "$tftp/$ip" "$tftp/$ip/keys" || exit 1
@@ -270,18 +285,25 @@ fi
 			echo "dhcp-host=${CL_NODE_MAC[$i]},${CL_NODE_NAME[$i]}"
 		fi
 	done
+	tuning_dnsmasq
 	echo "enable-tftp"
 	echo "tftp-root=$tftp_root"
-	if [ "$unique_root" = 1 ]; then
+	if [ "$unique_root" = 1 ] && [ "$CL_BOOT" != http ]; then
 		echo "# A node's key archive only to its own address: tftp/<ip>/ (its archive, links to the rest)."
 		echo "tftp-unique-root=ip"
 	fi
 	echo "# PXE: iPXE (option 175 in its requests) gets the script; the firmware's own PXE gets a"
-	echo "# loader first: UEFI (client arch 7, 9) ipxe.efi, BIOS $([ "$CL_BOOT" = ipxe ] && echo undionly.kpxe || echo pxelinux.0)."
+	echo "# loader first: UEFI (client arch 7, 9) ipxe.efi, BIOS $([ "$CL_BOOT" != pxelinux ] && echo undionly.kpxe || echo pxelinux.0)."
 	echo "dhcp-match=set:ipxe,175"
 	echo "dhcp-match=set:efi64,option:client-arch,7"
 	echo "dhcp-match=set:efi64,option:client-arch,9"
-	if [ "$CL_BOOT" = ipxe ]; then
+	if [ "$CL_BOOT" = http ]; then
+		echo "# boot http: TFTP carries the iPXE loaders only; iPXE fetches its script, the kernel, the"
+		echo "# image and the node's key archive from the master's web server (lighttpd.conf)."
+		echo "dhcp-boot=tag:ipxe,$(cluster_http_url)boot.ipxe"
+		echo "dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi,,$CL_MASTER"
+		echo "dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe,,$CL_MASTER"
+	elif [ "$CL_BOOT" = tftp ]; then
 		echo "dhcp-boot=tag:ipxe,boot.ipxe,,$CL_MASTER"
 		echo "dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi,,$CL_MASTER"
 		echo "dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe,,$CL_MASTER"
@@ -298,6 +320,44 @@ fi
 	echo "dhcp-range=$CL_RA_PREFIX,ra-only"
 } >"$out/dnsmasq.conf"
 
+# boot http: lighttpd for iPXE (ghostboot-http.service runs `lighttpd -D -f` this file). Only
+# the master's cluster address, only the boot folder, static files only: the modules are named
+# (compat-module-load off loads no default one), so no directory listing, no index file, no CGI.
+# The per-node folders (tftp/<ip>/: a node's key archive and links to the shared files) are
+# each the document root of their own node's address alone, as dnsmasq's tftp-unique-root=ip
+# does for TFTP, and refused to anyone who names them in a URL.
+lighttpd_conf() {
+	local i ip
+	echo "# $header"
+	echo "# boot http: iPXE's script, the kernel, the image (parts) and each node's key archive."
+	echo 'server.compat-module-load = "disable"'
+	echo 'server.modules = ( "mod_access", "mod_accesslog", "mod_staticfile" )'
+	echo "server.bind = \"$CL_MASTER\""
+	echo "server.port = $CL_HTTP_PORT"
+	echo "server.document-root = \"$tftp_root\""
+	echo "# The unit starts lighttpd as www-data; started as root, it becomes www-data after binding."
+	echo 'server.username = "www-data"'
+	echo 'server.groupname = "www-data"'
+	echo 'server.tag = ""'
+	echo 'mimetype.assign = ( "" => "application/octet-stream" )'
+	echo "# One line per request: which node fetched which file (%f: the file sent), and when."
+	echo "accesslog.filename = \"$http_log\""
+	echo 'accesslog.format = "%h %t \"%r\" %>s %b \"%f\" \"%{User-Agent}i\""'
+	echo '$HTTP["url"] =~ "^/[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(/|$)" { url.access-deny = ( "" ) }'
+	for i in "${!CL_NODE_NAME[@]}"; do
+		ip=${CL_NODE_IP[$i]}
+		[ -n "$ip" ] && [ -d "$tftp/$ip" ] || continue
+		echo "\$HTTP[\"remote-ip\"] == \"$ip\" { server.document-root = \"$tftp_root/$ip\" }"
+	done
+}
+if [ "$CL_BOOT" = http ]; then
+	# lighttpd's strings are quoted: a path with a quote or a backslash would end one early.
+	case $tftp_root$http_log in
+	*[\"\\]*) echo "$0: boot http: the boot folder $tftp_root or the log $http_log has a quote or a backslash" >&2; exit 1 ;;
+	esac
+	lighttpd_conf >"$out/lighttpd.conf"
+fi
+
 # Kernel nfsd: read-only for the whole subnet; no_root_squash so the nodes' root can read
 # root-only files of the image (e.g. /root, ssh host keys); an explicit fsid because the
 # exported filesystem may have no UUID.
@@ -313,6 +373,15 @@ protocols=4
 	echo "# $header"
 	ganesha_conf "$CL_ROOT" "$protocols" RO "$CL_SUBNET/$CL_PREFIX" "$state/ganesha/recovery" "$CL_MASTER"
 } >"$out/ganesha.conf"
+
+# Tuned for the node count: only the files the count needs (tuning.sh).
+rm -f "$out/nfs.conf" "$out/sysctl.conf"
+if [ -n "$(tuning_nfs)" ]; then
+	{ echo "# $header"; tuning_nfs; } >"$out/nfs.conf"
+fi
+if [ -n "$(tuning_sysctl)" ]; then
+	{ echo "# $header"; tuning_sysctl; } >"$out/sysctl.conf"
+fi
 
 {
 	echo "# $header"
@@ -334,4 +403,4 @@ bcast=$(cl_int2ip $(($(cl_ip2int "$CL_SUBNET") | (0xffffffff >> CL_PREFIX))))
 	done
 } >"$out/power"
 prometheus_files "$out" || exit 1
-echo "generate: $CL_NAME: ${#CL_NODE_NAME[@]} nodes, boot $CL_BOOT, NFSv$CL_NFS_VERSION $CL_MASTER:$CL_ROOT -> $out"
+echo "generate: $CL_NAME: ${#CL_NODE_NAME[@]} nodes, boot $CL_BOOT$([ "$CL_BOOT" != http ] || echo " $(cluster_http_url)"), NFSv$CL_NFS_VERSION $CL_MASTER:$CL_ROOT -> $out"

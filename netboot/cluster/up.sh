@@ -5,7 +5,9 @@
 # ROM over tap devices. Without CLUSTER_FILE, a demo cluster of N workers (default 3) exporting
 # the tiny BusyBox worker root is written to build/cluster/demo/. Everything is torn down on
 # exit and on Ctrl-C (processes by PID, the namespace deleted).
-# --boot pxelinux / --nfs 3: the demo cluster boots through pxelinux / mounts NFSv3.
+# --boot http|tftp|pxelinux / --nfs 3: how the demo cluster boots (default http: iPXE fetches
+# the kernel, the image and the key archives from lighttpd; tftp: all over TFTP; pxelinux) /
+# mounts NFSv3.
 # --root debian (the default): the demo's workers boot a debootstrap'd Debian root (systemd,
 # sshd, Open MPI; netboot/cluster/mkroot.sh), become ready, run an MPI job over ssh from the
 # master with the hostfile of `ghostwatch hostfile`, then power off through ghostinit's shutdown.
@@ -14,15 +16,19 @@
 # --nic MODEL[,MODEL...]: the workers' QEMU NIC models, one per worker in turn (default
 # virtio-net-pci; e1000e is an Intel 82574L, which the image's e1000e part drives).
 # --firmware uefi: the workers boot OVMF (Debian package ovmf) instead of SeaBIOS: the NIC's
-# EFI iPXE ROM, and the kernel's EFI stub loading the initrd= files from iPXE.
+# EFI iPXE ROM, and the kernel's EFI stub loading the initrd= files from iPXE. --firmware
+# uefi-pxe: OVMF without the NIC's iPXE ROM (romfile=), as a real UEFI machine: the firmware's
+# own PXE fetches the master's ipxe.efi over TFTP, which then runs the script. A list
+# (bios,uefi-pxe) is taken one per worker in turn, like --nic.
 # --worker-args ARGS: more parameters on the demo's command line (e.g. the BusyBox root's
 # worker.keyscan). The demo cluster has per-node keys: a master secret made once in
 # <out>/master.key (ghostwatch keygen), each node's key in its own initrd archive.
 # The master runs the installed commands (`make stage`: make install into build/stage,
 # PREFIX=/usr): `ghostboot --root <out>/<name> cluster apply` writes its files where an installed
 # master has them, under <out>/<name>/ (var/lib/ghostboot/generated/, srv/ghostboot/tftp/, etc/),
-# and the installed ghostwatch serves. dnsmasq and ghostwatch are started here, in the namespace,
-# with the command lines of their units (netboot/systemd/*.service), paths under <out>/<name>/.
+# and the installed ghostwatch serves. dnsmasq, lighttpd (boot http) and ghostwatch are started
+# here, in the namespace, with the command lines of their units (netboot/systemd/*.service),
+# paths under <out>/<name>/.
 set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -38,7 +44,7 @@ ghostboot=$stage/usr/sbin/ghostboot
 
 # CLUSTER_OUT: where the generated files, states and consoles go (one folder per cluster name).
 out=$(realpath -m "${CLUSTER_OUT:-build/cluster}")
-once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=ipxe nfs=4.2 root=debian nics=virtio-net-pci firmware=bios
+once=0 workers=3 timeout=${CLUSTER_TIMEOUT:-900} file= boot=http nfs=4.2 root=debian nics=virtio-net-pci firmware=bios
 worker_args=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -51,7 +57,7 @@ while [ $# -gt 0 ]; do
 	--nic) nics=$2; shift ;;
 	--firmware) firmware=$2; shift ;;
 	--worker-args) worker_args=$2; shift ;;
-	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot ipxe|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [--firmware bios|uefi] [--worker-args ARGS] [CLUSTER_FILE]" >&2; exit 2 ;;
+	-*) echo "usage: $0 [--once] [--workers N] [--timeout S] [--boot http|tftp|pxelinux] [--nfs 3|4.2] [--root busybox|debian] [--nic MODEL[,MODEL...]] [--firmware bios|uefi|uefi-pxe[,...]] [--worker-args ARGS] [CLUSTER_FILE]" >&2; exit 2 ;;
 	*) file=$1 ;;
 	esac
 	shift
@@ -112,7 +118,7 @@ cluster_load "$file" || exit 1
 [ -d "$CL_ROOT" ] || { echo "cluster: the root $CL_ROOT does not exist" >&2; exit 1; }
 dir=$out/$CL_NAME
 mkdir -p "$dir"
-rm -f "$dir"/*.console "$dir/rpcbind.pid" "$dir/nodes.info" "$dir/mpi.log" "$dir"/hostfile*
+rm -f "$dir"/*.console "$dir/lighttpd.log" "$dir/var/log/ghostboot/http/access.log" "$dir/rpcbind.pid" "$dir/nodes.info" "$dir/mpi.log" "$dir"/hostfile*
 # The installed layout under $dir: generated files, the TFTP root, ghostwatch's state.
 gen=$dir/var/lib/ghostboot/generated watch=$dir/var/lib/ghostboot/watch
 "$ghostboot" --root "$dir" cluster apply --no-reload "$file" 2>&1 | sed 's/^/cluster: /'
@@ -148,6 +154,17 @@ ip netns exec "$ns" dnsmasq -k -C "$gen/dnsmasq.conf" --pid-file= --user="$dns_u
 dnsmasq_pid=$!
 track_pid "$dnsmasq_pid"
 
+# boot http: ghostboot-http.service runs lighttpd -D -f /var/lib/ghostboot/generated/lighttpd.conf
+# as www-data; started as root here, lighttpd binds and then becomes www-data (its
+# configuration says so), who must be able to write the access log.
+http_pid=
+if [ -f "$gen/lighttpd.conf" ]; then
+	mkdir -p "$dir/var/log/ghostboot/http" && chown www-data:www-data "$dir/var/log/ghostboot/http" || exit 1
+	ip netns exec "$ns" lighttpd -D -f "$gen/lighttpd.conf" >"$dir/lighttpd.log" 2>&1 &
+	http_pid=$!
+	track_pid "$http_pid"
+fi
+
 # Ganesha in the foreground, by PID; with NFSv3, rpcbind beside it until it has registered.
 ganesha_start "$ns" "$gen/ganesha.conf" "$dir" $([ "$CL_NFS_VERSION" != 3 ] || echo --v3)
 ganesha_pid=$GANESHA_PID
@@ -174,8 +191,9 @@ fi
 listening() { ip netns exec "$ns" ss -Hln "$@" 2>/dev/null | grep -q .; }
 for i in $(seq 1 100); do
 	listening -t "sport = :2049" && grep -q "TFTP root" "$dir/dnsmasq.log" &&
-		{ [ -z "$gw" ] || listening -u "sport = :$CL_REPORT_PORT"; } && break
-	for p in "$dnsmasq_pid" "$ganesha_pid" ${gw:+"$gw_pid"}; do
+		{ [ -z "$gw" ] || listening -u "sport = :$CL_REPORT_PORT"; } &&
+		{ [ -z "$http_pid" ] || listening -t "sport = :$CL_HTTP_PORT"; } && break
+	for p in "$dnsmasq_pid" "$ganesha_pid" ${gw:+"$gw_pid"} $http_pid; do
 		kill -0 "$p" 2>/dev/null || { echo "cluster: a master service exited; logs in $dir" >&2; exit 1; }
 	done
 	sleep 0.1
@@ -189,27 +207,28 @@ if rpcbind=$(ganesha_rpcbind_pid "$dir"); then
 	track_pid "$rpcbind"
 	kill "$rpcbind" 2>/dev/null
 fi
-say "master: dnsmasq (DHCP, TFTP, RA), NFS-Ganesha (NFSv$CL_NFS_VERSION $CL_ROOT, read-only)${gw:+, ghostwatch on UDP $CL_REPORT_PORT} up"
+say "master: dnsmasq (DHCP, TFTP, RA),${http_pid:+ lighttpd ($(cluster_http_url)),} NFS-Ganesha (NFSv$CL_NFS_VERSION $CL_ROOT, read-only)${gw:+, ghostwatch on UDP $CL_REPORT_PORT} up"
 say "nodes boot with: $(cat "$gen/cmdline") BOOTIF=01-<mac>"
 
 # --- the workers -------------------------------------------------------------------------
 declare -a qpid=()
 t0=$SECONDS
 IFS=, read -r -a nic_models <<<"$nics"
+IFS=, read -r -a firmwares <<<"$firmware"
 OVMF=${OVMF:-/usr/share/OVMF}
 for i in "${!CL_NODE_NAME[@]}"; do
 	nic=${nic_models[i % ${#nic_models[@]}]}
-	fw=()
-	if [ "$firmware" = uefi ]; then
+	fw=() rom=
+	case ${firmwares[i % ${#firmwares[@]}]} in uefi-pxe) rom=,romfile= ;& uefi)
 		# Each worker its own copy of the variable store (the firmware writes its boot entries).
 		cp "$OVMF/OVMF_VARS_4M.fd" "$dir/${CL_NODE_NAME[$i]}.vars.fd" || exit 1
 		fw=(-drive "if=pflash,format=raw,readonly=on,file=$OVMF/OVMF_CODE_4M.fd"
-			-drive "if=pflash,format=raw,file=$dir/${CL_NODE_NAME[$i]}.vars.fd")
-	fi
+			-drive "if=pflash,format=raw,file=$dir/${CL_NODE_NAME[$i]}.vars.fd") ;;
+	esac
 	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=512 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
 		-nographic -no-reboot -serial mon:stdio \
 		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
-		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1" "${fw[@]}" \
+		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1$rom" "${fw[@]}" \
 		</dev/null >"$dir/${CL_NODE_NAME[$i]}.console" 2>&1 &
 	qpid[$i]=$!
 	track_pid "${qpid[$i]}"

@@ -83,6 +83,26 @@ check "apply after adding a node: dnsmasq.conf, nodes, power, TFTP root and host
 	"'$gb' --root '$R' cluster apply >'$t/apply4.out' 2>&1 && grep -q 'updated   $gen/dnsmasq.conf' '$t/apply4.out' &&
 	 grep -q 'updated   $gen/nodes' '$t/apply4.out' && grep -q 'updated   $gen/power' '$t/apply4.out' && grep -q 'updated   $tftp/' '$t/apply4.out' && grep -q 'updated   $R/etc/hosts' '$t/apply4.out' &&
 	 grep -q 'unchanged $R/etc/exports.d/ghostboot.exports' '$t/apply4.out' && grep -qP '^10\.70\.0\.14\tn04$' '$R/etc/hosts'"
+check "boot http (the example's default): lighttpd.conf installed, its log under the root, the boot folder its document root" bash -c \
+	"grep -qx 'accesslog.filename = \"$R/var/log/ghostboot/http/access.log\"' '$gen/lighttpd.conf' &&
+	 grep -qx 'server.document-root = \"$tftp\"' '$gen/lighttpd.conf'"
+check "3-4 nodes: nothing tuned for the node count (no nfs.conf.d, sysctl.d file; no tftp-max)" bash -c \
+	"[ ! -e '$R/etc/nfs.conf.d/ghostboot.conf' ] && [ ! -e '$R/etc/sysctl.d/60-ghostboot.conf' ] && ! grep -q '^tftp-max' '$gen/dnsmasq.conf'"
+# 104 nodes: the settings tuned for the count are installed, then removed with the small file.
+# (Without master-key: 100 key archives would only make the test slow.)
+sed '/^master-key /d' "$R/etc/ghostboot/cluster" >"$t/big.cluster"
+for i in $(seq 20 119); do printf 'node n%d 52:54:00:70:01:%02x 10.70.0.%d\n' "$i" "$i" "$i"; done >>"$t/big.cluster"
+check "apply of 104 nodes: nfs.conf.d/ghostboot.conf (26 threads) and sysctl.d/60-ghostboot.conf installed, tftp-max 208" bash -c \
+	"'$gb' --root '$R' cluster apply '$t/big.cluster' >'$t/apply-big.out' 2>&1 &&
+	 grep -q 'updated   $R/etc/nfs.conf.d/ghostboot.conf' '$t/apply-big.out' && grep -q 'updated   $R/etc/sysctl.d/60-ghostboot.conf' '$t/apply-big.out' &&
+	 [ \"\$(nfsconf --file '$R/etc/nfs.conf.d/ghostboot.conf' --get nfsd threads)\" = 26 ] &&
+	 grep -qx 'net.ipv4.neigh.default.gc_thresh1 = 168' '$R/etc/sysctl.d/60-ghostboot.conf' && grep -qx 'tftp-max=208' '$gen/dnsmasq.conf'"
+check "... applied again: unchanged" bash -c \
+	"'$gb' --root '$R' cluster apply '$t/big.cluster' >'$t/apply-big2.out' 2>&1 && grep -q 'cluster hpc: unchanged' '$t/apply-big2.out'"
+check "back to 4 nodes: both removed" bash -c \
+	"'$gb' --root '$R' cluster apply >'$t/apply-small.out' 2>&1 && grep -q 'removed   $R/etc/nfs.conf.d/ghostboot.conf' '$t/apply-small.out' &&
+	 grep -q 'removed   $R/etc/sysctl.d/60-ghostboot.conf' '$t/apply-small.out' &&
+	 [ ! -e '$R/etc/nfs.conf.d/ghostboot.conf' ] && [ ! -e '$R/etc/sysctl.d/60-ghostboot.conf' ]"
 
 # --- bad files and a failing check change nothing ----------------------------------------
 before=$(snap)

@@ -8,11 +8,14 @@
 # the kernel again. Then the root boots in QEMU with systemd as PID 1 (ghostinit, NFS root),
 # after `ghostboot cluster apply --no-reload` of a cluster on a dummy interface in the chroot:
 # that boot is the master's reboot. A unit after multi-user.target checks: ghostwatch,
-# ghostboot-dnsmasq and nfs-server running by themselves and enabled, the path units starting
-# both when a first apply writes their files (the workers' root is a tmpfs: the guest's own root
+# ghostboot-dnsmasq, ghostboot-http (lighttpd, as www-data, serving the boot folder on the
+# master's address) and nfs-server running by themselves and enabled, the path units starting
+# the three when a first apply writes their files (the workers' root is a tmpfs: the guest's own root
 # is NFS, which knfsd does not re-export), `ghostwatch status`,
 # the metrics, `dnsmasq --test` and `exportfs -v` of the generated files, `systemd-analyze
-# verify` of the installed units; `dpkg -r` (the kernel hooks, kept as conffiles, stay quiet),
+# verify` of the installed units; an apply of the cluster grown to 100 nodes on the running
+# master (nfsd's threads and the neighbour table's limits change at once: this guest's kernel);
+# `dpkg -r` (the kernel hooks, kept as conffiles, stay quiet),
 # `dpkg --purge`. Back on the host: the root's files before the install and after the purge
 # differ only by the kernel package, the test's own units, systemd's /var/lib/private (made for
 # any DynamicUser= service) and what the purge keeps on purpose (the admin's cluster file and
@@ -35,7 +38,7 @@ debs=(build/deb/ghostboot_"${version}_$arch".deb build/deb/ghostboot-image_"${ve
 check "the kernel package the worker boots is cached ($kdeb)" [ -f "$kdeb" ] || exit 1
 # What ghostboot's Depends pull in, and what Debian's kernel package needs (linux-base,
 # initramfs-tools: its own hook is skipped here with INITRD=No, ghostboot's is the one tested).
-if debian_variant_prepare install /usr/sbin/exportfs dnsmasq-base nfs-kernel-server ipxe pxelinux \
+if debian_variant_prepare install /usr/sbin/exportfs dnsmasq-base lighttpd nfs-kernel-server ipxe pxelinux \
 	syslinux-common openssl cpio zstd kmod debootstrap linux-base initramfs-tools iproute2; then
 	ok "the Debian root with the dependencies ($DEBIAN_ROOT-install, $(du -sm "$DEBIAN_ROOT-install" | cut -f1) MB)"
 else
@@ -77,9 +80,11 @@ sed 's/^/# dpkg -i: /' "$work/dpkg-i.log"
 check "dpkg -i ghostboot ghostboot-image in the chroot ($((SECONDS - t0)) s)" [ "$rc" -eq 0 ]
 check "postinst: the master secret /etc/ghostboot/master.key, 0600 root" \
 	[ "$(stat -c '%a %U' "$root/etc/ghostboot/master.key" 2>/dev/null)" = "600 root" ]
-check "postinst: ghostwatch and ghostboot-dnsmasq enabled, and their path units" \
+check "postinst: ghostwatch, ghostboot-dnsmasq and ghostboot-http enabled, and their path units" \
 	[ -L "$root/etc/systemd/system/multi-user.target.wants/ghostwatch.service" -a \
 	-L "$root/etc/systemd/system/multi-user.target.wants/ghostboot-dnsmasq.service" -a \
+	-L "$root/etc/systemd/system/multi-user.target.wants/ghostboot-http.service" -a \
+	-L "$root/etc/systemd/system/paths.target.wants/ghostboot-http.path" -a \
 	-L "$root/etc/systemd/system/paths.target.wants/ghostwatch.path" -a \
 	-L "$root/etc/systemd/system/paths.target.wants/ghostboot-dnsmasq.path" ]
 
@@ -123,8 +128,9 @@ in_root ghostboot cluster apply --no-reload >"$work/apply.log" 2>&1
 rc=$?
 sed 's/^/# apply: /' "$work/apply.log"
 check "ghostboot cluster apply ($((SECONDS - t0)) s)" [ "$rc" -eq 0 ]
-check "... wrote dnsmasq.conf, the node list, the exports fragment, the TFTP root and the hosts block" \
+check "... wrote dnsmasq.conf, lighttpd.conf, the node list, the exports fragment, the boot folder and the hosts block" \
 	[ -s "$root/var/lib/ghostboot/generated/dnsmasq.conf" -a -s "$root/var/lib/ghostboot/generated/nodes" -a \
+	-s "$root/var/lib/ghostboot/generated/lighttpd.conf" -a \
 	-s "$root/etc/exports.d/ghostboot.exports" -a -s "$root/srv/ghostboot/tftp/initramfs.img" ] &&
 	grep -q '^# ghostboot begin' "$root/etc/hosts"
 # The admin's network: the cluster interface and the workers' root before the servers start.
@@ -133,7 +139,7 @@ cat >"$root/etc/systemd/system/ghostboot-test-net.service" <<'UNIT'
 Description=ghostboot test: the cluster's dummy interface gb0 and a tmpfs workers' root
 DefaultDependencies=no
 After=local-fs.target systemd-modules-load.service
-Before=network-pre.target ghostboot-dnsmasq.service nfs-server.service ghostwatch.service
+Before=network-pre.target ghostboot-dnsmasq.service ghostboot-http.service nfs-server.service ghostwatch.service
 Wants=network-pre.target
 
 [Service]
@@ -153,30 +159,36 @@ cat >"$root/usr/local/sbin/ghostboot-install-check" <<'EOS'
 # ghostboot test: the installed packages on a booted master, then their purge.
 kver=$1
 say() { echo "INSTALL-$*"; }
-units="ghostwatch ghostboot-dnsmasq"
-say "BOOT watch=$(systemctl is-active ghostwatch) dnsmasq=$(systemctl is-active ghostboot-dnsmasq) paths=$(systemctl is-active ghostwatch.path ghostboot-dnsmasq.path | tr '\n' ,)"
+units="ghostwatch ghostboot-dnsmasq ghostboot-http"
+paths="ghostwatch.path ghostboot-dnsmasq.path ghostboot-http.path"
+say "BOOT watch=$(systemctl is-active ghostwatch) dnsmasq=$(systemctl is-active ghostboot-dnsmasq) http=$(systemctl is-active ghostboot-http) paths=$(systemctl is-active $paths | tr '\n' ,)"
 # The services after the boot (they may still be starting: bounded wait).
 i=0
 while [ $i -lt 90 ] && [ "$(systemctl is-active $units nfs-server | sort -u)" != active ]; do sleep 1; i=$((i + 1)); done
 say "ACTIVE $(systemctl is-active $units nfs-server | tr '\n' ' ')after ${i} s"
-say "ENABLED $(systemctl is-enabled $units ghostwatch.path ghostboot-dnsmasq.path | tr '\n' ' ')"
+say "ENABLED $(systemctl is-enabled $units $paths | tr '\n' ' ')"
 # A first apply on a running master: the services start when their files appear (path units;
 # the CLI only reloads running ones). Files away, services stopped, files back.
 g=/var/lib/ghostboot/generated
-mv $g/nodes $g/nodes.off && mv $g/dnsmasq.conf $g/dnsmasq.conf.off
-systemctl stop ghostwatch ghostboot-dnsmasq
-s1=$(systemctl is-active ghostwatch ghostboot-dnsmasq | tr '\n' ,)
-mv $g/nodes.off $g/nodes && mv $g/dnsmasq.conf.off $g/dnsmasq.conf
+mv $g/nodes $g/nodes.off && mv $g/dnsmasq.conf $g/dnsmasq.conf.off && mv $g/lighttpd.conf $g/lighttpd.conf.off
+systemctl stop $units
+s1=$(systemctl is-active $units | tr '\n' ,)
+mv $g/nodes.off $g/nodes && mv $g/dnsmasq.conf.off $g/dnsmasq.conf && mv $g/lighttpd.conf.off $g/lighttpd.conf
 i=0
-while [ $i -lt 60 ] && [ "$(systemctl is-active ghostwatch ghostboot-dnsmasq | sort -u)" != active ]; do sleep 1; i=$((i + 1)); done
-say "PATH without-files=$s1 with-files=$(systemctl is-active ghostwatch ghostboot-dnsmasq | tr '\n' ,) after ${i} s"
+while [ $i -lt 60 ] && [ "$(systemctl is-active $units | sort -u)" != active ]; do sleep 1; i=$((i + 1)); done
+say "PATH without-files=$s1 with-files=$(systemctl is-active $units | tr '\n' ,) after ${i} s"
+# The web server: the script over HTTP on the master's address (bash's /dev/tcp: no HTTP
+# client in this root), lighttpd as www-data (uid 33), the request in its access log.
+code=$(timeout 10 bash -c 'exec 3<>/dev/tcp/10.99.0.1/8067 && printf "GET /boot.ipxe HTTP/1.0\r\n\r\n" >&3 && head -1 <&3' | tr -d '\r')
+pid=$(systemctl show -p MainPID --value ghostboot-http)
+say "HTTP [$code] uid=$(stat -c %u /proc/$pid 2>/dev/null) log=$(grep -c 'GET /boot.ipxe' /var/log/ghostboot/http/access.log 2>/dev/null) listen=$(ss -Hltn 'sport = :8067' | awk '{ print $4 }' | tr '\n' ,)"
 timeout 20 ghostwatch status --once --state-dir /var/lib/ghostboot/watch >/tmp/status.log 2>&1
 say "STATUS rc=$? $(tail -1 /tmp/status.log)"
 say "METRICS $(grep -c '^ghostwatch_' /run/ghostboot/metrics.prom 2>/dev/null)"
 # metrics-port: the web port on the cluster address only (ghostwatch.env), from the sandbox.
 say "WEB $(timeout 10 bash -c 'exec 3<>/dev/tcp/10.99.0.1/9468 && printf "GET /metrics HTTP/1.0\r\n\r\n" >&3 && grep -c "^ghostwatch_node_state{" <&3' 2>&1 | tail -1)"
 say "WEB-LO $(timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9468 && echo open' 2>/dev/null || echo refused)"
-journalctl -b -o cat -u ghostwatch -u ghostboot-dnsmasq | tail -20 | sed 's/^/INSTALL-JOURNAL /'
+journalctl -b -o cat -u ghostwatch -u ghostboot-dnsmasq -u ghostboot-http | tail -20 | sed 's/^/INSTALL-JOURNAL /'
 pid=$(systemctl show -p MainPID --value ghostwatch)
 say "WATCH-USER uid=$(stat -c %u /proc/$pid 2>/dev/null) state=$(ls /var/lib/ghostboot/watch | tr '\n' ',')"
 timeout 20 dnsmasq --test -C /var/lib/ghostboot/generated/dnsmasq.conf >/tmp/test.log 2>&1
@@ -188,8 +200,19 @@ say "HOSTS $(grep -c 'n[12]$' /etc/hosts)"
 say "IMAGES $(ghostboot image list | tail -n +2 | awk '{ print $1 }' | tr '\n' ' ')"
 say "TFTP $(ls /srv/ghostboot/tftp | tr '\n' ' ')"
 timeout 60 systemd-analyze verify --man=no /lib/systemd/system/ghostwatch.service /lib/systemd/system/ghostboot-dnsmasq.service \
-	/lib/systemd/system/ghostwatch.path /lib/systemd/system/ghostboot-dnsmasq.path >/tmp/verify.log 2>&1
+	/lib/systemd/system/ghostwatch.path /lib/systemd/system/ghostboot-dnsmasq.path \
+	/lib/systemd/system/ghostboot-http.service /lib/systemd/system/ghostboot-http.path >/tmp/verify.log 2>&1
 say "VERIFY rc=$? lines=$(wc -l </tmp/verify.log) $(head -3 /tmp/verify.log | tr '\n' ' ')"
+# Tuned for the node count, live: the 2-node cluster needed nothing; the same with 100 nodes
+# (without master-key: 98 more key archives would only take time) raises nfsd's threads and the
+# neighbour table's limits at once (rpc.nfsd, sysctl -p: this guest's kernel, not the host's).
+sed '/^master-key /d' /etc/ghostboot/cluster >/tmp/big.cluster
+for i in $(seq 20 117); do printf 'node n%d 52:54:00:99:01:%02x 10.99.0.%d\n' "$i" "$i" "$i"; done >>/tmp/big.cluster
+gc=/proc/sys/net/ipv4/neigh/default/gc_thresh1 rmem=/proc/sys/net/core/rmem_default
+t1=$(cat /proc/fs/nfsd/threads) g1=$(cat $gc) r1=$(cat $rmem)
+timeout 300 ghostboot cluster apply /tmp/big.cluster >/tmp/apply-big.log 2>&1
+say "TUNED rc=$? threads=$t1,$(cat /proc/fs/nfsd/threads) gc_thresh1=$g1,$(cat $gc) rmem_default=$r1,$(cat $rmem) tftp-max=$(sed -n 's/^tftp-max=//p' /var/lib/ghostboot/generated/dnsmasq.conf) files=$(ls /etc/nfs.conf.d/ghostboot.conf /etc/sysctl.d/60-ghostboot.conf 2>/dev/null | wc -l) nodes=$(grep -c '^node' /tmp/big.cluster)"
+sed 's/^/INSTALL-APPLY-BIG /' /tmp/apply-big.log | grep -v '^INSTALL-APPLY-BIG   unchanged'
 # Removed, not purged: the kernel hooks (conffiles) stay and must be quiet.
 timeout 300 dpkg -r ghostboot ghostboot-image >/tmp/remove.log 2>&1
 say "REMOVE rc=$? watch=$(systemctl is-active ghostwatch)"
@@ -199,7 +222,7 @@ say "HOOKS-REMOVED postinst rc=$rc out=[$out] postrm rc=$rc2 out=[$out2]"
 timeout 300 dpkg --purge ghostboot ghostboot-image >/tmp/purge.log 2>&1
 say "PURGE rc=$?"
 sed 's/^/INSTALL-PURGE-LOG /' /tmp/purge.log | grep -i ghostboot
-say "AFTER-PURGE exports=[$(timeout 30 exportfs -v | tr '\n\t' '  ')] watch=$(systemctl is-active ghostwatch) dnsmasq=$(systemctl is-active ghostboot-dnsmasq)"
+say "AFTER-PURGE exports=[$(timeout 30 exportfs -v | tr '\n\t' '  ')] watch=$(systemctl is-active ghostwatch) dnsmasq=$(systemctl is-active ghostboot-dnsmasq) http=$(systemctl is-active ghostboot-http) left=[$(ls -d /var/log/ghostboot /etc/nfs.conf.d/ghostboot.conf /etc/sysctl.d/60-ghostboot.conf 2>/dev/null)]"
 umount /srv/ghostboot/root
 ip link del gb0
 say "DONE"
@@ -232,12 +255,18 @@ nfs_stop
 line() { grep -a "INSTALL-$1" "$log" | head -1 | tr -d '\r'; }
 grep -a 'INSTALL-' "$log" | tr -d '\r' | sed 's/^/# /'
 check "QEMU powered off by itself (status $rc, $((SECONDS - start)) s, -m $QEMU_MEM)" [ "$rc" -eq 0 ]
-check "after the boot (the master's reboot): ghostwatch, ghostboot-dnsmasq and the NFS server active ($(line ACTIVE))" \
-	grep -aq "INSTALL-ACTIVE active active active after" "$log"
+check "after the boot (the master's reboot): ghostwatch, ghostboot-dnsmasq, ghostboot-http and the NFS server active ($(line ACTIVE))" \
+	grep -aq "INSTALL-ACTIVE active active active active after" "$log"
 check "... and enabled, with their path units (a reboot brings them back) ($(line ENABLED))" \
-	grep -aq "INSTALL-ENABLED enabled enabled enabled enabled" "$log"
-check "the path units start both services when a first apply writes their files ($(line PATH))" \
-	grep -aqE "INSTALL-PATH without-files=inactive,inactive, with-files=active,active," "$log"
+	grep -aq "INSTALL-ENABLED enabled enabled enabled enabled enabled enabled" "$log"
+check "the path units start the three services when a first apply writes their files ($(line PATH))" \
+	grep -aqE "INSTALL-PATH without-files=inactive,inactive,inactive, with-files=active,active,active," "$log"
+# matches LINE REGEX: the console's first INSTALL-LINE line (without its CR) matches REGEX.
+matches() { [[ $(line "$1") =~ $2 ]]; }
+check "ghostboot-http: lighttpd as www-data on 10.99.0.1:8067 only, serves boot.ipxe, logs it ($(line HTTP))" \
+	matches HTTP '^INSTALL-HTTP \[HTTP/1\.0 200 OK\] uid=33 log=1 listen=10\.99\.0\.1:8067,$'
+check "apply of 100 nodes on the running master: nfsd 8 -> 25 threads, gc_thresh1 128 -> 164, rmem_default -> 256000, tftp-max 200 ($(line TUNED))" \
+	matches TUNED '^INSTALL-TUNED rc=0 threads=8,25 gc_thresh1=128,164 rmem_default=[0-9]+,256000 tftp-max=200 files=2 nodes=100$'
 check "ghostwatch status answers ($(line STATUS))" grep -aqE "INSTALL-STATUS rc=0 .*nodes" "$log"
 check "ghostwatch writes its metrics ($(line METRICS))" grep -aqE "INSTALL-METRICS [1-9]" "$log"
 check "metrics-port 9468: ghostwatch serves /metrics on 10.99.0.1:9468, n1 and n2 absent, 7 states each ($(line WEB))" \
@@ -257,8 +286,8 @@ check "dpkg -r stops ghostwatch ($(line REMOVE))" grep -aqE "INSTALL-REMOVE rc=0
 check "removed, not purged: both kernel hooks exit 0 and say nothing ($(line HOOKS-REMOVED))" \
 	grep -aq "INSTALL-HOOKS-REMOVED postinst rc=0 out=\[\] postrm rc=0 out=\[\]" "$log"
 check "dpkg --purge ($(line 'PURGE '))" grep -aq "INSTALL-PURGE rc=0" "$log"
-check "after the purge: nothing exported, nothing running ($(line AFTER-PURGE))" \
-	grep -aqE "INSTALL-AFTER-PURGE exports=\[ *\] watch=(inactive|unknown) dnsmasq=(inactive|unknown)" "$log"
+check "after the purge: nothing exported, nothing running, no log, no tuned settings left ($(line AFTER-PURGE))" \
+	matches AFTER-PURGE '^INSTALL-AFTER-PURGE exports=\[ *\] watch=(inactive|unknown) dnsmasq=(inactive|unknown) http=(inactive|unknown) left=\[\]$'
 check "the purge said what it keeps" grep -aq "purge keeps /srv/ghostboot/root" "$log"
 
 # Before the install / after the purge: only the kernel package and what the purge keeps.
