@@ -15,8 +15,10 @@ mkdir -p "$out"
 export CLUSTER_OUT=$out
 d=$out/demo log=$d/w1.console mac=52:54:00:67:62:01
 start=$SECONDS
+# worker.sleep=8: the worker stays up past its first heartbeat (every 5 s): with TCG's larger
+# translation cache its scan ends within 5 s of switch_root.
 timeout 360 netboot/cluster/up.sh --once --root busybox --workers 1 --timeout 240 \
-	--worker-args "worker.keyscan worker.ps" >"$out/up.log" 2>&1
+	--worker-args "worker.keyscan worker.ps worker.sleep=8" >"$out/up.log" 2>&1
 rc=$?
 check "up.sh --once with per-node keys exits 0 ($((SECONDS - start)) s)" [ "$rc" -eq 0 ]
 key=$(build/ghostwatch node-key "$mac" --master-key "$out/master.key")
@@ -49,8 +51,11 @@ assert n and n[0]['listed'] and n[0]['protocol'] == 2 and n[0]['ip'] == '10.67.0
 assert {'switch-root', 'heartbeat'} <= set(n[0]['stages_ms']), n"
 check "ghostinit reported without a key warning" bash -c \
 	"! grep -aE '^ghostinit: .*(reports to the master are off|report key not kept|ghost.key)' '$log' | grep -aq ."
-check "dnsmasq served the archive from the worker's own folder (tftp-unique-root=ip), as the dnsmasq user (0400)" bash -c \
-	"grep -q 'sent $d/srv/ghostboot/tftp/10.67.0.11/keys/${mac//:/-}.img to 10.67.0.11' '$d/dnsmasq.log' &&
-	 [ \"\$(stat -c '%a %U' '$d/srv/ghostboot/tftp/10.67.0.11/keys/${mac//:/-}.img')\" = '400 dnsmasq' ] &&
+# boot http (the default): lighttpd serves each node's folder to that node's address alone;
+# its access log names the file it sent.
+archive=$d/srv/ghostboot/tftp/10.67.0.11/keys/${mac//:/-}.img
+check "lighttpd served the archive from the worker's own folder, as its user www-data (0400)" bash -c \
+	"grep -q '^10.67.0.11 .*\"GET /keys/${mac//:/-}.img HTTP/1.1\" 200 .*\"$archive\"' '$d/var/log/ghostboot/http/access.log' &&
+	 [ \"\$(stat -c '%a %U' '$archive')\" = '400 www-data' ] &&
 	 [ ! -e '$d/srv/ghostboot/tftp/keys/${mac//:/-}.img' ]"
 tap_done
