@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hostlist_cmd.h"
+#include "json.h"
 #include "persist.h"
 #include "power_list.h"
 #include "power_plan.h"
@@ -288,20 +289,6 @@ static int load_credentials(const char *path, char *user, char *password, int *c
 		return -1;
 	}
 	return 0;
-}
-
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
 }
 
 static void print_one(const struct ctx *c, const struct power_node *pn, const struct outcome *r, int first)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
+
 void status_node_ip(const struct node *n, char buf[48])
 {
 	/* Not the inventory's address: that is a claim, anyone holding a key could name another
@@ -110,21 +112,6 @@ void status_print_table(FILE *out, struct nodes *t, int64_t now_ms, const struct
 			fprintf(out, " %s", mac);
 	}
 	fputc('\n', out);
-}
-
-/* Strings from the wire are printable ASCII already; JSON still needs " and \ escaped. */
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
 }
 
 void status_print_json(FILE *out, struct nodes *t, int64_t now_ms, const struct nodes_limits *lim,
