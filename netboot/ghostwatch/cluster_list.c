@@ -91,20 +91,30 @@ int cluster_parse(const char *text, size_t len, struct cluster_node *out, size_t
 	return (int)count;
 }
 
+int cluster_read_text(const char *path, char **text, size_t *len, size_t *lines)
+{
+	*text = NULL;
+	*len = 0;
+	*lines = 1;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	*text = malloc(CLUSTER_FILE_MAX + 1);
+	*len = *text ? fread(*text, 1, CLUSTER_FILE_MAX + 1, f) : 0;
+	int err = !*text ? -ENOMEM : ferror(f) ? -EIO : *len > CLUSTER_FILE_MAX ? -EFBIG : 0;
+	fclose(f);
+	for (size_t i = 0; !err && i < *len; i++)
+		*lines += (*text)[i] == '\n';
+	return err;
+}
+
 int cluster_load(const char *path, struct cluster_list *l, unsigned *line)
 {
 	memset(l, 0, sizeof(*l));
 	*line = 0;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	char *text = malloc(CLUSTER_FILE_MAX + 1);
-	size_t len = text ? fread(text, 1, CLUSTER_FILE_MAX + 1, f) : 0;
-	int err = !text ? -ENOMEM : ferror(f) ? -EIO : len > CLUSTER_FILE_MAX ? -EFBIG : 0;
-	fclose(f);
-	size_t cap = 1;
-	for (size_t i = 0; !err && i < len; i++)
-		cap += text[i] == '\n';
+	char *text;
+	size_t len, cap;
+	int err = cluster_read_text(path, &text, &len, &cap);
 	if (!err && !(l->nodes = calloc(cap, sizeof(*l->nodes))))
 		err = -ENOMEM;
 	int n = err ? err : cluster_parse(text, len, l->nodes, cap, line);

@@ -33,6 +33,9 @@ int cluster_parse(const char *text, size_t len, struct cluster_node *out, size_t
 /* A MAC as the list (and ghostwatch's arguments) write it: aa:bb:cc:dd:ee:ff, either case.
  * 0 or -EINVAL. */
 int cluster_parse_mac(const char *s, uint8_t mac[REPORT_NODE_LEN]);
+/* Reads a list file whole (at most CLUSTER_FILE_MAX bytes) into *text (free(3), also on an
+ * error after the allocation), *lines: an upper bound of its lines. 0 or -errno (-EFBIG). */
+int cluster_read_text(const char *path, char **text, size_t *len, size_t *lines);
 /* Reads and parses path into l (allocated; cluster_free). 0 or -errno, *line as above. */
 int cluster_load(const char *path, struct cluster_list *l, unsigned *line);
 /* Writes l to path (path.tmp, renamed) in the same format. 0 or -errno. */
