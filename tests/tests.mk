@@ -1,6 +1,7 @@
 # Test suites. Drop a file in the right folder and it is built and run:
 #   tests/unit/test_*.c   cmocka, host build with ASan/UBSan, linked with the agent archive
-#                         (and NETBOOT_HOST_LIB when netboot/ defines it)
+#                         (and NETBOOT_HOST_LIB, its include root NETBOOT_HOST_CFLAGS, when
+#                         netboot/ defines them)
 #   tests/fuzz/fuzz_*.c   libFuzzer targets; corpus in tests/fuzz/corpus/<name>/; make check
 #                         runs each for FUZZ_SMOKE_SECONDS, make fuzz for FUZZ_SECONDS
 #   tests/build/test_*.sh the build itself: size budgets, determinism, module list
@@ -16,18 +17,19 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(HOST)/fuzz/%,$(FUZZ_SRCS))
 NETBOOT_HOST_LIB ?=
 NETBOOT_HOST_LIBS ?=
+NETBOOT_HOST_CFLAGS ?=
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_SECONDS ?= 300
 
 $(HOST)/tests/%: tests/unit/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(NETBOOT_HOST_LIB) $(HOST)/libagent.a -lcmocka \
-		$(NETBOOT_HOST_LIBS) $(HOST_LIBS) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(NETBOOT_HOST_CFLAGS) -Itests/unit $< $(NETBOOT_HOST_LIB) \
+		$(HOST)/libagent.a -lcmocka $(NETBOOT_HOST_LIBS) $(HOST_LIBS) -o $@
 
 $(HOST)/fuzz/%: tests/fuzz/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer $< $(NETBOOT_HOST_LIB) $(HOST)/libagent.a \
-		$(NETBOOT_HOST_LIBS) $(HOST_LIBS) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(NETBOOT_HOST_CFLAGS) -fsanitize=fuzzer $< $(NETBOOT_HOST_LIB) \
+		$(HOST)/libagent.a $(NETBOOT_HOST_LIBS) $(HOST_LIBS) -o $@
 
 .PHONY: test-build
 test-build: all $(UNIT_BINS) $(FUZZ_BINS) $(HOST)/ghostinit $(BUILD)/initramfs-custom.img

@@ -1,10 +1,10 @@
-/* libFuzzer target for serve --cluster's node list (netboot/ghostwatch/cluster_list.c): any
+/* libFuzzer target for serve --cluster's node list (netboot/ghostwatch/state/cluster_list.c): any
  * bytes are refused or parsed without a fault; what parses is sorted, unique, with valid names,
  * and each node is found again by its MAC. */
 #include <stdint.h>
 #include <string.h>
 
-#include "../../netboot/ghostwatch/cluster_list.h"
+#include "../../netboot/ghostwatch/state/cluster_list.h"
 #include "lib/hostname.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../netboot/ghostwatch/hostfile.h"
-#include "../../netboot/ghostwatch/nodes.h"
-#include "../../netboot/ghostwatch/status.h"
-#include "../../netboot/ghostwatch/timeline.h"
-#include "../../netboot/ghostwatch/validate.h"
+#include "../../netboot/ghostwatch/jobs/hostfile.h"
+#include "../../netboot/ghostwatch/state/nodes.h"
+#include "../../netboot/ghostwatch/view/status.h"
+#include "../../netboot/ghostwatch/view/timeline.h"
+#include "../../netboot/ghostwatch/serve/validate.h"
 
 static int xor_tag(void *ctx, const uint8_t *data, size_t len, uint8_t tag[REPORT_WIRE_TAG])
 {

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../netboot/ghostwatch/hostfile.h"
-#include "../../netboot/ghostwatch/nodes.h"
-#include "../../netboot/ghostwatch/persist.h"
-#include "../../netboot/ghostwatch/status.h"
-#include "../../netboot/ghostwatch/timeline.h"
+#include "../../netboot/ghostwatch/jobs/hostfile.h"
+#include "../../netboot/ghostwatch/state/nodes.h"
+#include "../../netboot/ghostwatch/state/persist.h"
+#include "../../netboot/ghostwatch/view/status.h"
+#include "../../netboot/ghostwatch/view/timeline.h"
 
 static char dir[] = "/tmp/fuzz-gw-state.XXXXXX";
 

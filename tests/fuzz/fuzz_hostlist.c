@@ -1,4 +1,4 @@
-/* libFuzzer target for the host list syntax (netboot/ghostwatch/hostlist.c): any bytes are
+/* libFuzzer target for the host list syntax (netboot/ghostwatch/util/hostlist.c): any bytes are
  * refused or expanded without a fault, within the bounds, into valid host names that
  * hostlist_contains finds; and folding those names gives an expression that expands to the
  * same set (when that expression is within the input bound). */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../netboot/ghostwatch/hostlist.h"
+#include "../../netboot/ghostwatch/util/hostlist.h"
 #include "lib/hostname.h"
 
 /* Each name of a is in b. */

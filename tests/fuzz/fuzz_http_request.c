@@ -1,12 +1,12 @@
 /* libFuzzer target for the request heads of serve's web port (netboot/ghostwatch/
- * http_request.c): any bytes are refused, incomplete or parsed without a fault; a parsed
+ * web/http_request.c): any bytes are refused, incomplete or parsed without a fault; a parsed
  * request is GET or HEAD of a NUL-terminated path that starts with '/' and fits, and every
  * refusal maps to an error status. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../../netboot/ghostwatch/http_request.h"
+#include "../../netboot/ghostwatch/web/http_request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "lib/hostname.h"
-#include "../../netboot/ghostwatch/gw_hmac.h"
+#include "../../netboot/ghostwatch/keys/gw_hmac.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

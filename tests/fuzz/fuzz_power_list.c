@@ -1,10 +1,10 @@
-/* libFuzzer target for ghostwatch power's list (netboot/ghostwatch/power_list.c): any bytes
+/* libFuzzer target for ghostwatch power's list (netboot/ghostwatch/power/power_list.c): any bytes
  * are refused or parsed without a fault; what parses has valid names, unique names and MACs,
  * and no word that ipmitool or ssh would take for an option. */
 #include <stdint.h>
 #include <string.h>
 
-#include "../../netboot/ghostwatch/power_list.h"
+#include "../../netboot/ghostwatch/power/power_list.h"
 #include "lib/hostname.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -15,12 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "gw_hmac.h"
-#include "node_key.h"
-#include "nodes.h"
-#include "persist.h"
+#include "keys/gw_hmac.h"
+#include "keys/node_key.h"
+#include "state/nodes.h"
+#include "state/persist.h"
 #include "report/report_wire.h"
-#include "validate.h"
+#include "serve/validate.h"
 
 struct opts {
 	struct sockaddr_in target;

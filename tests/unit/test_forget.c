@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../netboot/ghostwatch/cluster_list.h"
-#include "../../netboot/ghostwatch/forget.h"
-#include "../../netboot/ghostwatch/node_filter.h"
-#include "../../netboot/ghostwatch/nodes.h"
+#include "../../netboot/ghostwatch/state/cluster_list.h"
+#include "../../netboot/ghostwatch/serve/forget.h"
+#include "../../netboot/ghostwatch/state/node_filter.h"
+#include "../../netboot/ghostwatch/state/nodes.h"
 
 static const struct nodes_limits lim = { .lost_after_s = 120 };
 static const int64_t now = 1000000;

@@ -18,17 +18,17 @@
 
 #include <cmocka.h>
 
-#include "../../netboot/ghostwatch/cluster_list.h"
-#include "../../netboot/ghostwatch/gw_hmac.h"
-#include "../../netboot/ghostwatch/hostfile.h"
-#include "../../netboot/ghostwatch/node_key.h"
-#include "../../netboot/ghostwatch/nodes.h"
-#include "../../netboot/ghostwatch/persist.h"
-#include "../../netboot/ghostwatch/ratelimit.h"
-#include "../../netboot/ghostwatch/slurm_nodes.h"
-#include "../../netboot/ghostwatch/status.h"
-#include "../../netboot/ghostwatch/timeline.h"
-#include "../../netboot/ghostwatch/validate.h"
+#include "../../netboot/ghostwatch/state/cluster_list.h"
+#include "../../netboot/ghostwatch/keys/gw_hmac.h"
+#include "../../netboot/ghostwatch/jobs/hostfile.h"
+#include "../../netboot/ghostwatch/keys/node_key.h"
+#include "../../netboot/ghostwatch/state/nodes.h"
+#include "../../netboot/ghostwatch/state/persist.h"
+#include "../../netboot/ghostwatch/serve/ratelimit.h"
+#include "../../netboot/ghostwatch/jobs/slurm_nodes.h"
+#include "../../netboot/ghostwatch/view/status.h"
+#include "../../netboot/ghostwatch/view/timeline.h"
+#include "../../netboot/ghostwatch/serve/validate.h"
 
 static const struct nodes_limits limits = { .lost_after_s = 120 };
 static struct gw_hmac *hmac;

@@ -1,4 +1,4 @@
-/* The host list syntax (netboot/ghostwatch/hostlist.c): what each form expands to, each
+/* The host list syntax (netboot/ghostwatch/util/hostlist.c): what each form expands to, each
  * rejection with the offset it names, the bounds, and folding back (compress then expand
  * gives the same set); and the node filter of `ghostwatch status NODES`. */
 #include <errno.h>
@@ -12,10 +12,10 @@
 
 #include <cmocka.h>
 
-#include "../../netboot/ghostwatch/cluster_list.h"
-#include "../../netboot/ghostwatch/hostlist.h"
-#include "../../netboot/ghostwatch/node_filter.h"
-#include "../../netboot/ghostwatch/nodes.h"
+#include "../../netboot/ghostwatch/state/cluster_list.h"
+#include "../../netboot/ghostwatch/util/hostlist.h"
+#include "../../netboot/ghostwatch/state/node_filter.h"
+#include "../../netboot/ghostwatch/state/nodes.h"
 
 /* Expands expr and compares with the space-separated names in want. */
 static void expands_to(const char *expr, const char *want)

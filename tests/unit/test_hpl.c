@@ -1,4 +1,4 @@
-/* The HPL sizing rule (netboot/ghostwatch/hpl.c): N from the nodes' memory, the grid from their
+/* The HPL sizing rule (netboot/ghostwatch/jobs/hpl.c): N from the nodes' memory, the grid from their
  * cores, and the HPL.dat / hpccinf.txt it writes. */
 #include <errno.h>
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../netboot/ghostwatch/hpl.h"
+#include "../../netboot/ghostwatch/jobs/hpl.h"
 
 static const struct hpl_rule rule = { HPL_DEFAULT_FRACTION, HPL_DEFAULT_NB, 0 };
 

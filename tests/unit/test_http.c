@@ -12,11 +12,11 @@
 
 #include <cmocka.h>
 
-#include "../../netboot/ghostwatch/cluster_list.h"
-#include "../../netboot/ghostwatch/http_request.h"
-#include "../../netboot/ghostwatch/node_metrics.h"
-#include "../../netboot/ghostwatch/nodes.h"
-#include "../../netboot/ghostwatch/page.h"
+#include "../../netboot/ghostwatch/state/cluster_list.h"
+#include "../../netboot/ghostwatch/web/http_request.h"
+#include "../../netboot/ghostwatch/web/node_metrics.h"
+#include "../../netboot/ghostwatch/state/nodes.h"
+#include "../../netboot/ghostwatch/web/page.h"
 
 static int parse(const char *text, struct http_request *r)
 {

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../netboot/ghostwatch/power_list.h"
-#include "../../netboot/ghostwatch/power_plan.h"
-#include "../../netboot/ghostwatch/power_run.h"
+#include "../../netboot/ghostwatch/power/power_list.h"
+#include "../../netboot/ghostwatch/power/power_plan.h"
+#include "../../netboot/ghostwatch/power/power_run.h"
 
 static int parse(const char *text, struct power_node *out, size_t cap, unsigned *line)
 {

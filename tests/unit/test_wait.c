@@ -1,4 +1,4 @@
-/* ghostwatch wait's one look (netboot/ghostwatch/wait.c): every named node in the state, a
+/* ghostwatch wait's one look (netboot/ghostwatch/view/wait.c): every named node in the state, a
  * failed one, laggards and absent names. */
 #include <errno.h>
 #include <setjmp.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../netboot/ghostwatch/hostlist.h"
-#include "../../netboot/ghostwatch/nodes.h"
-#include "../../netboot/ghostwatch/wait.h"
+#include "../../netboot/ghostwatch/util/hostlist.h"
+#include "../../netboot/ghostwatch/state/nodes.h"
+#include "../../netboot/ghostwatch/view/wait.h"
 
 static const struct nodes_limits lim = { .lost_after_s = 120 };
 static const int64_t now = 1000000;

@@ -1,4 +1,4 @@
-/* The Wake-on-LAN magic packet and its sending (netboot/ghostwatch/wake.c), through a real
+/* The Wake-on-LAN magic packet and its sending (netboot/ghostwatch/power/wake.c), through a real
  * UDP socket on loopback. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../netboot/ghostwatch/wake.h"
+#include "../../netboot/ghostwatch/power/wake.h"
 
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xce, 0x03, 0x01 };
 
