@@ -32,7 +32,7 @@ all: $(BUILD)/ghostinit $(BUILD)/initramfs.img
 help:
 	@echo "make            build ghostinit, ghostwatch and the initramfs image"
 	@echo "make deps       install/build what is missing (apt packages, musl libnl+libblkid, kernel)"
-	@echo "make cluster    a master and 3 PXE-booting workers on this machine (CLUSTER_ARGS=--once)"
+	@echo "make cluster    a master with Slurm and 3 workers woken by Wake-on-LAN, jobs, HPL, suspend (CLUSTER_ARGS=--once)"
 	@echo "make install    the master's commands, library, units, man pages (DESTDIR=, PREFIX=/usr/local)"
 	@echo "make run        one worker over NFS in QEMU, then what ghostwatch saw"
 	@echo "make check      every test suite; ends with 'N passed, N failed'"

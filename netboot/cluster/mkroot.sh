@@ -2,7 +2,7 @@
 # mkroot.sh DIR SSH_PUBKEY: the shared Debian root of the cluster's workers, made with debootstrap
 # from Debian's archive (debian-base.sh, which makes it fit to be exported read-only): systemd,
 # an sshd that lets the master in with SSH_PUBKEY, Open MPI and the demo's MPI program
-# (mpi_ring.c); no network configuration (the boot interface is ghostinit's), journal in RAM.
+# (mpi_ring.c), HPL (Debian's hpcc, on OpenBLAS); no network configuration (the boot interface is ghostinit's), journal in RAM.
 # Rebuilt only when its inputs change. GB_MIRROR, GB_CACHE: see debian-base.sh.
 # Slurm: slurmd and munge are in every root; with GB_SLURM_SERVER=HOST[:PORT] (the master's
 # slurmctld) slurmd runs configless (--conf-server: slurm.conf lives on the master only) and
@@ -15,7 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 2 ] || { echo "usage: $0 DIR SSH_PUBKEY" >&2; exit 2; }
 dir=$(realpath -m "$1") pub=$2
 [ -r "$pub" ] || { echo "mkroot: cannot read $pub" >&2; exit 1; }
-pkgs=systemd-sysv,openssh-server,openmpi-bin,iproute2,procps,slurmd,munge
+# hpcc's BLAS is any libblas.so.3: OpenBLAS named, or minbase would pick the reference BLAS.
+pkgs=systemd-sysv,openssh-server,openmpi-bin,iproute2,procps,slurmd,munge,hpcc,libopenblas0-pthread
 slurm=${GB_SLURM_SERVER:-} munge_key=${GB_MUNGE_KEY:-/etc/munge/munge.key}
 if [ -n "$slurm" ]; then
 	[[ $slurm =~ ^[A-Za-z0-9.-]+(:[0-9]+)?$ ]] || { echo "mkroot: GB_SLURM_SERVER='$slurm': HOST[:PORT]" >&2; exit 2; }
@@ -61,16 +62,31 @@ EOF
 ln -sf /etc/systemd/system/ghostboot-ready.service "$tmp/etc/systemd/system/multi-user.target.wants/ghostboot-ready.service"
 
 # slurmd in configless mode (SlurmctldParameters=enable_configless on the master): the unit's
-# condition on a local slurm.conf goes, the address of slurmctld comes in. munged with the
-# master's key, readable by munge only (the package made its own at install: replaced).
+# condition on a local slurm.conf goes, the address of slurmctld comes in. A configless slurmd
+# that cannot fetch its configuration exits; a diskless node may well come up before slurmctld
+# (a power cut, the first boot before the node lines exist): systemd starts it again every
+# 10 s, without end. munged with the master's key, readable by munge only (the package made
+# its own at install: replaced).
 if [ -n "$slurm" ]; then
 	mkdir -p "$tmp/etc/systemd/system/slurmd.service.d"
-	printf '[Unit]\n# configless: slurm.conf is fetched from slurmctld at start\nConditionPathExists=\n' \
-		>"$tmp/etc/systemd/system/slurmd.service.d/ghostboot.conf"
+	cat >"$tmp/etc/systemd/system/slurmd.service.d/ghostboot.conf" <<'EOF'
+[Unit]
+# configless: slurm.conf is fetched from slurmctld at start
+ConditionPathExists=
+StartLimitIntervalSec=0
+
+[Service]
+Restart=always
+RestartSec=10
+EOF
 	echo "SLURMD_OPTIONS=\"--conf-server $slurm\"" >"$tmp/etc/default/slurmd"
 	install -m 0400 "$munge_key" "$tmp/etc/munge/munge.key"
 	chroot "$tmp" chown munge:munge /etc/munge/munge.key || exit 1
 fi
+
+# srun's MPI launch (MpiDefault=pmix): slurmstepd's PMIx plugin opens the library by its
+# unversioned name, which only libpmix-dev (and the compilers it pulls in) ships.
+ln -sf libpmix.so.2 "$tmp/usr/lib/x86_64-linux-gnu/pmix2/lib/libpmix.so" || exit 1
 
 # Same Debian release as this master, so the master's mpicc builds for the image's libmpi.
 mkdir -p "$tmp/usr/local/bin"

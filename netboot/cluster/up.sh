@@ -8,9 +8,15 @@
 # --boot http|tftp|pxelinux / --nfs 3: how the demo cluster boots (default http: iPXE fetches
 # the kernel, the image and the key archives from lighttpd; tftp: all over TFTP; pxelinux) /
 # mounts NFSv3.
-# --root debian (the default): the demo's workers boot a debootstrap'd Debian root (systemd,
-# sshd, Open MPI; netboot/cluster/mkroot.sh), become ready, run an MPI job over ssh from the
-# master with the hostfile of `ghostwatch hostfile`, then power off through ghostinit's shutdown.
+# --root debian (the default): the real life of a cluster (netboot/cluster/up-story.sh). The
+# workers share a debootstrap'd Debian root (systemd, sshd, Open MPI, HPL, slurmd configless;
+# netboot/cluster/mkroot.sh) and start powered off; the master runs slurmctld. ghostwatch
+# wakes them once (Wake-on-LAN) to learn their hardware for slurm.conf; Slurm suspends them
+# when idle (a clean shutdown through ghostinit) and wakes them by Wake-on-LAN for its jobs:
+# an MPI job and HPL at two sizes (ghostwatch hpl-dat); one node's plug is pulled (its QEMU
+# killed) and Slurm has it DOWN within seconds; the timeline of it all is drawn at the end.
+# QEMU has no Wake-on-LAN: the harness starts each worker paused and resumes it when its
+# magic packet crosses the bridge (tests/lib/wol_watch.py), the only simulated part.
 # --root busybox: the tiny BusyBox root of the tests, whose init reports and powers off.
 # --once: unattended; exits 0 only when every worker reached its init over NFS and powered off.
 # --nic MODEL[,MODEL...]: the workers' QEMU NIC models, one per worker in turn (default
@@ -36,6 +42,8 @@ top=$(pwd)
 . tests/lib/worker-root.sh
 . netboot/cluster/cluster.sh
 . netboot/ganesha-start.sh
+. netboot/cluster/up-slurm.sh
+. netboot/cluster/up-story.sh
 
 # The installed commands, refreshed from the tree.
 make --no-print-directory -s stage || { echo "cluster: make stage (make install into build/stage) failed" >&2; exit 1; }
@@ -81,9 +89,14 @@ if [ -z "$file" ]; then
 		# The master's ssh key for the workers' root account, made once.
 		mkdir -p "$out/ssh"
 		[ -f "$out/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C ghostboot-master -f "$out/ssh/id_ed25519" || exit 1
-		netboot/cluster/mkroot.sh "$out/debian-root" "$out/ssh/id_ed25519.pub" || exit 1
-		# systemd, sshd and the MPI ranks want more than the BusyBox root's 160 MiB.
-		rootdir=$out/debian-root extra="systemd.show_status=0" mem=256 ;;
+		# The cluster's munge key, made once: the master's munged and the root's (mkroot.sh).
+		[ -f "$out/munge.key" ] || { (umask 077 && dd if=/dev/urandom of="$out/munge.key" bs=1024 count=1 status=none) || exit 1; }
+		GB_SLURM_SERVER=10.67.0.1 GB_MUNGE_KEY=$out/munge.key \
+			netboot/cluster/mkroot.sh "$out/debian-root" "$out/ssh/id_ed25519.pub" || exit 1
+		# systemd, sshd, slurmd and HPL's matrix want more than the BusyBox root's 160 MiB;
+		# QEMU allocates guest memory as it is touched. A heartbeat every 2 s: a node whose
+		# plug is pulled is lost (3 missed + 5 s) and DOWN in Slurm within seconds.
+		rootdir=$out/debian-root extra="systemd.show_status=0" mem=768 heartbeat=2 ;;
 	*) echo "cluster: --root is busybox or debian" >&2; exit 2 ;;
 	esac
 	file=$demo/demo.cluster
@@ -104,7 +117,7 @@ if [ -z "$file" ]; then
 		[ "$nfs" != 3 ] || echo "nfs-options port=2049,mountport=20048"
 		echo "boot        $boot"
 		echo "overlay     tmpfs"
-		echo "heartbeat   5"
+		echo "heartbeat   ${heartbeat:-5}"
 		echo "console     ttyS0"
 		echo "cmdline     panic=5 $extra${worker_args:+ $worker_args}"
 		echo "master-key  $out/master.key"
@@ -118,7 +131,9 @@ cluster_load "$file" || exit 1
 [ -d "$CL_ROOT" ] || { echo "cluster: the root $CL_ROOT does not exist" >&2; exit 1; }
 dir=$out/$CL_NAME
 mkdir -p "$dir"
-rm -f "$dir"/*.console "$dir/lighttpd.log" "$dir/var/log/ghostboot/http/access.log" "$dir/rpcbind.pid" "$dir/nodes.info" "$dir/mpi.log" "$dir"/hostfile*
+rm -f "$dir"/*.console "$dir"/*.console.now "$dir/lighttpd.log" "$dir/var/log/ghostboot/http/access.log" "$dir/rpcbind.pid" \
+	"$dir/nodes.info" "$dir/mpi.log" "$dir"/hostfile* "$dir"/*.qmp "$dir"/*.qemu.pid "$dir/wol.log" "$dir"/hpl* "$dir/pulled" "$dir/timeline.svg"
+rm -rf "$dir/slurm" "$dir/munge"
 # The installed layout under $dir: generated files, the TFTP root, ghostwatch's state.
 gen=$dir/var/lib/ghostboot/generated watch=$dir/var/lib/ghostboot/watch
 "$ghostboot" --root "$dir" cluster apply --no-reload "$file" 2>&1 | sed 's/^/cluster: /'
@@ -216,29 +231,47 @@ t0=$SECONDS
 IFS=, read -r -a nic_models <<<"$nics"
 IFS=, read -r -a firmwares <<<"$firmware"
 OVMF=${OVMF:-/usr/share/OVMF}
-for i in "${!CL_NODE_NAME[@]}"; do
-	nic=${nic_models[i % ${#nic_models[@]}]}
-	fw=() rom=
+# worker_qemu I [QEMU ARGS...]: worker I's QEMU, in the foreground (exec: the caller's PID
+# becomes QEMU's), its console appended to <name>.console.
+worker_qemu() {
+	local i=$1 nic=${nic_models[$1 % ${#nic_models[@]}]} fw=() rom=
+	shift
 	case ${firmwares[i % ${#firmwares[@]}]} in uefi-pxe) rom=,romfile= ;& uefi)
 		# Each worker its own copy of the variable store (the firmware writes its boot entries).
-		cp "$OVMF/OVMF_VARS_4M.fd" "$dir/${CL_NODE_NAME[$i]}.vars.fd" || exit 1
+		[ -f "$dir/${CL_NODE_NAME[$i]}.vars.fd" ] || cp "$OVMF/OVMF_VARS_4M.fd" "$dir/${CL_NODE_NAME[$i]}.vars.fd" || exit 1
 		fw=(-drive "if=pflash,format=raw,readonly=on,file=$OVMF/OVMF_CODE_4M.fd"
 			-drive "if=pflash,format=raw,file=$dir/${CL_NODE_NAME[$i]}.vars.fd") ;;
 	esac
-	ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=512 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
+	exec ip netns exec "$ns" qemu-system-x86_64 -machine q35 -cpu max -accel tcg,tb-size=512 -m "${mem:-${CLUSTER_MEM:-160}}" -smp 1 \
 		-nographic -no-reboot -serial mon:stdio \
 		-netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" \
-		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1$rom" "${fw[@]}" \
-		</dev/null >"$dir/${CL_NODE_NAME[$i]}.console" 2>&1 &
-	qpid[$i]=$!
-	track_pid "${qpid[$i]}"
-done
-say "workers: ${CL_NODE_NAME[*]} started (QEMU without KVM: PXE to init takes 10-40 s each); consoles in $dir/<node>.console"
+		-device "$nic,netdev=n0,mac=${CL_NODE_MAC[$i]},bootindex=1$rom" "${fw[@]}" "$@" \
+		</dev/null >>"$dir/${CL_NODE_NAME[$i]}.console" 2>&1
+}
+if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
+	# Powered off: a power supply each (up-story.sh), the harness their NICs' Wake-on-LAN.
+	for i in "${!CL_NODE_NAME[@]}"; do
+		power_supply "$i" &
+		qpid[$i]=$!
+		track_pid "${qpid[$i]}"
+	done
+	wol_watch_start || exit 1
+	say "workers: ${CL_NODE_NAME[*]} plugged in, powered off (QEMU paused until its magic packet); consoles in $dir/<node>.console"
+else
+	for i in "${!CL_NODE_NAME[@]}"; do
+		(worker_qemu "$i") &
+		qpid[$i]=$!
+		track_pid "${qpid[$i]}"
+	done
+	say "workers: ${CL_NODE_NAME[*]} started (QEMU without KVM: PXE to init takes 10-40 s each); consoles in $dir/<node>.console"
+fi
 
-# stage LOG: the furthest point a worker's console shows.
+# stage LOG: the furthest point a worker's console shows in its current boot.
 stage() {
-	local log=$1
-	if grep -aq "reboot: Power down" "$log"; then echo "powered off"
+	local log
+	log=$(current_boot "$1")
+	if [ "$(grep -vac '^=== ghostboot harness:' "$log")" -eq 0 ]; then echo "off"
+	elif grep -aq "reboot: Power down" "$log"; then echo "powered off"
 	elif grep -aq "ghostinit: shutdown:" "$log"; then echo "shutting down"
 	elif grep -aq "GHOSTBOOT-NODE-READY" "$log"; then echo "ready"
 	elif grep -aq "WORKER-DONE" "$log"; then echo "init done"
@@ -326,73 +359,8 @@ key_audit() {
 
 fail=0
 if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
-	# The story: every node ready, one MPI job across them over ssh, then a clean power-off.
-	watch ready || fail=1
-	gw_status
 	ssh_opts="-i $out/ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=60 -o BatchMode=yes"
-	if [ "$fail" -eq 0 ] && [ -n "$gw" ]; then
-		# ghostwatch's hostfile names each node by the address its reports came from (the
-		# names the nodes chose are comments): mpirun uses it as it is.
-		"$gw" hostfile --state-dir "$watch" >"$dir/hostfile.names"
-		cp "$dir/hostfile.names" "$dir/hostfile"
-		say "ghostwatch hostfile: $(tr '\n' ';' <"$dir/hostfile.names")"
-		# What each node is: its own name and machine-id over one shared read-only root.
-		for i in "${!CL_NODE_NAME[@]}"; do
-			# shellcheck disable=SC2086
-			ip netns exec "$ns" timeout 120 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" \
-				'echo "NODE $(hostname) machine-id=$(cat /etc/machine-id) root=$(findmnt -no FSTYPE /) lower=$(findmnt -no SOURCE,FSTYPE /run/ghostboot/lower | tr " " ,)"' \
-				</dev/null >>"$dir/nodes.info" 2>&1
-		done
-		sed 's/^/cluster: /' "$dir/nodes.info"
-		for i in "${!CL_NODE_NAME[@]}"; do key_audit "$i" || fail=1; done
-		np=$(awk '{ sub("slots=", "", $2); n += $2 } END { print n + 0 }' "$dir/hostfile")
-		say "mpirun -np $np mpi_ring over ssh"
-		net=$CL_SUBNET/$CL_PREFIX
-		# shellcheck disable=SC2086 # ssh_opts is a list
-		if ip netns exec "$ns" timeout 400 mpirun --allow-run-as-root --hostfile "$dir/hostfile" -np "$np" \
-			--mca plm_rsh_agent "ssh $ssh_opts" --mca btl tcp,self --mca btl_tcp_if_include "$net" \
-			--mca oob_tcp_if_include "$net" /usr/local/bin/mpi_ring >"$dir/mpi.log" 2>&1 &&
-			grep -q "MPI ring: .*: OK" "$dir/mpi.log"; then
-			sed 's/^/cluster: /' "$dir/mpi.log"
-		else
-			sed 's/^/cluster: mpirun: /' "$dir/mpi.log" | tail -20
-			fail=1
-		fi
-	else
-		fail=1
-	fi
-	if [ "$once" -eq 0 ] && [ -t 0 ]; then
-		# Interactive: the cluster stays up until the user is done with it.
-		say "the nodes are up: ip netns exec $ns ssh $ssh_opts root@${CL_NODE_IP[0]}"
-		say "                 ip netns exec $ns $gw status --state-dir $watch"
-		read -r -p "cluster: press Enter to power the nodes off (Ctrl-C tears everything down at once) " _
-	fi
-	say "powering the nodes off (systemd, then ghostinit's shutdown)"
-	# ssh's handshake alone takes tens of seconds on busy TCG workers: generous bounds, and a
-	# second request to any node whose shutdown has not begun a minute later.
-	for attempt in 1 2; do
-		ssh_pids=()
-		for i in "${!CL_NODE_NAME[@]}"; do
-			! grep -aq "ghostinit: shutdown:\|reboot: Power down" "$dir/${CL_NODE_NAME[$i]}.console" || continue
-			kill -0 "${qpid[$i]}" 2>/dev/null || continue
-			# shellcheck disable=SC2086
-			ip netns exec "$ns" timeout 120 ssh $ssh_opts "root@${CL_NODE_IP[$i]}" systemctl poweroff >/dev/null 2>&1 &
-			ssh_pids+=($!)
-			track_pid "$!"
-		done
-		[ "$attempt" -eq 1 ] && [ "${#ssh_pids[@]}" -gt 0 ] || break
-		for w in $(seq 60); do
-			pending=0
-			for i in "${!CL_NODE_NAME[@]}"; do
-				kill -0 "${qpid[$i]}" 2>/dev/null || continue
-				grep -aq "ghostinit: shutdown:" "$dir/${CL_NODE_NAME[$i]}.console" || pending=1
-			done
-			[ "$pending" -eq 1 ] || break
-			sleep 1
-		done
-	done
-	watch exit || fail=1
-	for p in "${ssh_pids[@]}"; do wait "$p" 2>/dev/null; done
+	story || fail=1
 else
 	watch exit || fail=1
 fi
@@ -402,13 +370,7 @@ gw_status
 for i in "${!CL_NODE_NAME[@]}"; do
 	n=${CL_NODE_NAME[$i]} log=$dir/${CL_NODE_NAME[$i]}.console
 	if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
-		if [ -n "${at_ready[$i]:-}" ] && grep -q "on $n\$" "$dir/mpi.log" 2>/dev/null &&
-			grep -aq "ghostinit: shutdown: poweroff after" "$log" && grep -aq "reboot: Power down" "$log"; then
-			say "$n: PXE-booted (switch_root after ${at_switch[$i]} s, ready after ${at_ready[$i]} s), ran its MPI rank, powered off through ghostinit's shutdown"
-		else
-			say "$n: did not complete (furthest: $(stage "$log")); see $log"
-			fail=1
-		fi
+		story_verdict "$i" || fail=1
 	elif grep -aq 'WORKER-INIT-REACHED pid=1' "$log" && grep -aq "WORKER-DONE" "$log" && grep -aq "reboot: Power down" "$log"; then
 		say "$n: PXE-booted, reached its init over NFS ${at_switch[$i]:+(switch_root after ${at_switch[$i]} s) }and powered off"
 	else
