@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/hostname.h"
+#include "util/text_line.h"
 
 #define LINE_MAX_BYTES 256
 #define FIELDS_MAX 6
@@ -95,18 +96,13 @@ int power_list_parse(const char *text, size_t len, struct power_node *out, size_
 	char buf[LINE_MAX_BYTES];
 	size_t count = 0;
 	*line = 0;
-	while (len) {
-		const char *nl = memchr(text, '\n', len);
-		size_t n = nl ? (size_t)(nl - text) : len;
+	int r;
+	while ((r = text_next_line(&text, &len, buf, sizeof(buf)))) {
 		++*line;
-		if (n >= sizeof(buf) || memchr(text, '\0', n))
-			return -EINVAL;
-		memcpy(buf, text, n);
-		buf[n] = '\0';
-		text += nl ? n + 1 : n;
-		len -= nl ? n + 1 : n;
+		if (r < 0)
+			return r;
 		struct power_node node;
-		int r = parse_line(buf, &node);
+		r = parse_line(buf, &node);
 		if (r < 0)
 			return r;
 		if (!r)

@@ -11,6 +11,7 @@
 
 #include "lib/hex.h"
 #include "lib/hostname.h"
+#include "util/text_line.h"
 
 #define FIELD_MAX 64
 
@@ -62,18 +63,13 @@ int cluster_parse(const char *text, size_t len, struct cluster_node *out, size_t
 	char buf[3 * FIELD_MAX + 16];
 	size_t count = 0;
 	*line = 0;
-	while (len) {
-		const char *nl = memchr(text, '\n', len);
-		size_t n = nl ? (size_t)(nl - text) : len;
+	int r;
+	while ((r = text_next_line(&text, &len, buf, sizeof(buf)))) {
 		++*line;
-		if (n >= sizeof(buf) || memchr(text, '\0', n))
-			return -EINVAL;
-		memcpy(buf, text, n);
-		buf[n] = '\0';
-		text += nl ? n + 1 : n;
-		len -= nl ? n + 1 : n;
+		if (r < 0)
+			return r;
 		struct cluster_node node;
-		int r = parse_line(buf, &node);
+		r = parse_line(buf, &node);
 		if (r < 0)
 			return r;
 		if (!r)
