@@ -153,7 +153,7 @@ story_suspend() {
 story_jobs() {
 	local all=$1 n=$2 t=$SECONDS pct
 	say "4. a job: srun -N$n mpi_ring. Slurm resumes the suspended nodes (slurm-resume: Wake-on-LAN, ghostwatch up, slurmd registered), then runs it"
-	if ! waiting "job 1: resuming $all" srun_to "$dir/mpi.log" -N"$n" --ntasks-per-node=1 /usr/local/bin/mpi_ring ||
+	if ! waiting "job 1: resuming $all" srun_to "$dir/mpi.log" -N"$n" --ntasks-per-node=1 --chdir=/tmp /usr/local/bin/mpi_ring ||
 		! grep -q "MPI ring: .*: OK" "$dir/mpi.log"; then
 		sed 's/^/cluster:    srun: /' "$dir/mpi.log" | tail -20
 		return 1
@@ -180,10 +180,11 @@ story_hpl() {
 	}
 	size=$(awk 'NR == 6 { n = $1 } NR == 8 { nb = $1 } NR == 11 { p = $1 } NR == 12 { q = $1 } END { print "N=" n " NB=" nb " P*Q=" p "x" q }' "$inf")
 	say "   HPL at ${pct}% of the usable memory ($size), srun -N$n hpcc"
-	# hpcc reads hpccinf.txt in its directory and rank 0 writes hpccoutf.txt there: both on
-	# the node (/tmp, its overlay); rank 0 prints the result back through srun.
+	# hpcc reads hpccinf.txt in its directory and rank 0 appends to hpccoutf.txt there: both
+	# on the node (/tmp, its overlay; the file of an earlier run removed); rank 0 prints the
+	# result back through srun.
 	HPCCINF=$(cat "$inf") waiting "HPL" srun_to "$res" -N"$n" --ntasks-per-node=1 --chdir=/tmp \
-		sh -c 'printf "%s\n" "$HPCCINF" >hpccinf.txt && hpcc && if [ "$SLURM_PROCID" = 0 ]; then cat hpccoutf.txt; fi'
+		sh -c 'rm -f hpccoutf.txt && printf "%s\n" "$HPCCINF" >hpccinf.txt && hpcc && if [ "$SLURM_PROCID" = 0 ]; then cat hpccoutf.txt; fi'
 	gflops=$(sed -n 's/^HPL_Tflops=//p' "$res" | head -1)
 	if [ -z "$gflops" ]; then
 		tail -20 "$res" | sed 's/^/cluster:    hpcc: /'
