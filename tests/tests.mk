@@ -18,7 +18,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(HOST)/fuzz/%,$(FUZZ_SRCS))
 NETBOOT_HOST_LIB ?=
 NETBOOT_HOST_LIBS ?=
 NETBOOT_HOST_CFLAGS ?=
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_SECONDS ?= 300
 
 $(HOST)/tests/%: tests/unit/%.c $(HOST)/libagent.a $(NETBOOT_HOST_LIB) $(wildcard tests/unit/*.h)
