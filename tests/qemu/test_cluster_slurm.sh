@@ -57,8 +57,12 @@ for n in 1 2; do
 done
 check "first contact: both up, then each node's sshd" grep -q "^cluster:    w\[1-2\] up in ghostwatch after" "$out/up.log"
 check "both slurmd fetched slurm.conf and registered: idle" grep -q "^cluster:    every slurmd fetched slurm.conf from slurmctld and registered after .*w1:idle w2:idle" "$out/up.log"
-check "Slurm suspended both when idle: slurm-suspend w[1-2] (ghostwatch power off over ssh) exit 0, both down in ghostwatch" bash -c \
-	"grep -q 'slurm-suspend w\[1-2\] -> 0' $d/slurm/power.log && grep -qx 'w1: off: ssh poweroff: asked 10.67.0.11' $d/slurm/power.log && grep -q '^cluster:    w\[1-2\] down in ghostwatch after' $out/up.log"
+# (Slurm suspends each node SuspendTime after it went idle: one call for both, or one each.)
+suspends=$(sed '/slurm-resume/q' "$d/slurm/power.log")
+check "Slurm suspended both when idle: slurm-suspend (ghostwatch power off over ssh) asked each, exit 0, both down in ghostwatch" bash -c \
+	"grep -qx 'w1: off: ssh poweroff: asked 10.67.0.11' <<<'$suspends' && grep -qx 'w2: off: ssh poweroff: asked 10.67.0.12' <<<'$suspends' &&
+	 grep -q 'slurm-suspend .* -> ' <<<'$suspends' && ! grep 'slurm-suspend .* -> ' <<<'$suspends' | grep -qv ' -> 0$' &&
+	 grep -q '^cluster:    w\[1-2\] down in ghostwatch after' $out/up.log"
 check "the job made Slurm resume both: slurm-resume w[1-2] (Wake-on-LAN, up, registered) exit 0" bash -c \
 	"grep -q 'w1: on: magic packet sent to 10.67.0.255 out of br0' $d/slurm/power.log && grep -q 'slurm-resume: w\[1-2\]: up and registered' $d/slurm/power.log && grep -q 'slurm-resume w\[1-2\] -> 0' $d/slurm/power.log"
 check "the MPI job went round the ring of 2 ranks" grep -q "MPI ring: token 1 (want 1), allreduce 2 of 2 ranks: OK" "$d/mpi.log"
