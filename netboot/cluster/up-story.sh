@@ -69,11 +69,6 @@ wol_watch_start() {
 	return 1
 }
 
-stages() {
-	local i line=
-	for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
-	echo "$line"
-}
 # waiting WHAT CMD...: runs CMD; every 10 s a line of where the workers are. CMD's status.
 waiting() {
 	local what=$1 p start=$SECONDS next=$((SECONDS + 10))
@@ -228,8 +223,6 @@ story() {
 	local all n=${#CL_NODE_NAME[@]} rest
 	all=$("$gw" hostlist compress "${CL_NODE_NAME[@]}")
 	rest=$("$gw" hostlist compress "${CL_NODE_NAME[@]:0:n-1}")
-	printf 'Host *\n\tUser root\n\tIdentityFile %s\n\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n\tLogLevel ERROR\n\tConnectTimeout 60\n' \
-		"$out/ssh/id_ed25519" >"$dir/ssh_config"
 	slurm_munge_start || return 1
 	story_first_contact "$all" || return 1
 	story_slurm "$all" || return 1

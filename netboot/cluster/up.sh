@@ -288,34 +288,32 @@ stage() {
 	fi
 }
 
-# watch UNTIL: prints progress every 5 s until every worker has exited (UNTIL=exit) or shows
-# GHOSTBOOT-NODE-READY (UNTIL=ready), or the timeout; returns 1 on the timeout.
+# stages: "  w1: <stage>  w2: <stage> ...", every worker's furthest point.
+stages() {
+	local i line=
+	for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
+	echo "$line"
+}
+
+# watch: prints progress every 5 s until every worker has exited, or the timeout; returns 1
+# on the timeout.
 last=-100
-declare -a at_switch=() at_ready=()
+declare -a at_switch=()
 watch() {
-	local until=$1 running waiting i log line
+	local running i log
 	while :; do
-		running=0 waiting=0
+		running=0
 		for i in "${!qpid[@]}"; do
 			log=$dir/${CL_NODE_NAME[$i]}.console
 			kill -0 "${qpid[$i]}" 2>/dev/null && running=$((running + 1))
 			# When each worker got there (1 s resolution), for the summary.
 			[ -n "${at_switch[$i]:-}" ] || ! grep -aq 'ghostinit: root: switching' "$log" || at_switch[$i]=$((SECONDS - t0))
-			[ -n "${at_ready[$i]:-}" ] || ! grep -aq 'GHOSTBOOT-NODE-READY' "$log" || at_ready[$i]=$((SECONDS - t0))
-			[ -n "${at_ready[$i]:-}" ] || waiting=$((waiting + 1))
 		done
-		if [ $((SECONDS - last)) -ge 5 ]; then
+		if [ $((SECONDS - last)) -ge 5 ] || [ "$running" -eq 0 ]; then
 			last=$SECONDS
-			line=
-			for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
-			say "$((SECONDS - t0))s$line"
+			say "$((SECONDS - t0))s$(stages)"
 		fi
-		if [ "$running" -eq 0 ] || { [ "$until" = ready ] && [ "$waiting" -eq 0 ]; }; then
-			line=
-			for i in "${!CL_NODE_NAME[@]}"; do line+="  ${CL_NODE_NAME[$i]}: $(stage "$dir/${CL_NODE_NAME[$i]}.console")"; done
-			say "$((SECONDS - t0))s$line"
-			return 0
-		fi
+		[ "$running" -gt 0 ] || return 0
 		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
 			say "timeout after ${timeout}s"
 			return 1
@@ -359,10 +357,14 @@ key_audit() {
 
 fail=0
 if [ "$root" = debian ] && [ -n "${demo:-}" ]; then
-	ssh_opts="-i $out/ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=60 -o BatchMode=yes"
+	# The master's ssh to the nodes: the demo's key, the nodes' fresh host keys taken as they
+	# come; the same file for `ghostwatch power off` (--ssh-config).
+	printf 'Host *\n\tUser root\n\tIdentityFile %s\n\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n\tLogLevel ERROR\n\tConnectTimeout 60\n\tBatchMode yes\n' \
+		"$out/ssh/id_ed25519" >"$dir/ssh_config"
+	ssh_opts="-F $dir/ssh_config"
 	story || fail=1
 else
-	watch exit || fail=1
+	watch || fail=1
 fi
 gw_status
 
